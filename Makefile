@@ -1,0 +1,36 @@
+# Two commands from a fresh clone: `make mock` and `make test`. Both bootstrap .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 4010
+PYTEST_ARGS ?=
+
+.PHONY: venv mock test lint pytest bench smoke clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+mock: venv
+	$(BIN)/hissuno-mock serve --host $(HOST) --port $(PORT)
+
+lint: venv
+	$(BIN)/ruff check mockserver conformance tests benchmarks
+	$(BIN)/hissuno-contract lint
+
+pytest: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+bench: venv
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build dist *.egg-info
