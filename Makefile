@@ -21,7 +21,7 @@ mock: venv
 	$(BIN)/hissuno-mock serve --host $(HOST) --port $(PORT)
 
 lint: venv
-	$(BIN)/ruff check mockserver conformance tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/hissuno-contract lint
 
 pytest: venv
