@@ -32,5 +32,9 @@ test: lint pytest
 bench: venv
 	$(BIN)/python -m benchmarks
 
+# Typed client smoke: openapi-typescript types + openapi-fetch, and httpx, against a mock on a free port.
+smoke: venv
+	$(BIN)/python tests/smoke/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build dist *.egg-info
