@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from conformance.lint import lint_documents
+from conformance.review.cli import review
 from conformance.spec import DOCUMENTS
 
 app = typer.Typer(help="Lint and review the Hissuno OpenAPI contract.", no_args_is_help=True, add_completion=False)
@@ -39,6 +40,9 @@ def lint(
         verdict = "clean" if not findings else f"{len(findings)} finding(s)"
         typer.echo(f"lint: {len(DOCUMENTS)} documents, {verdict}")
     raise typer.Exit(1 if findings else 0)
+
+
+app.command("review")(review)
 
 
 def main() -> None:
