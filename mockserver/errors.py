@@ -1,0 +1,143 @@
+"""The one place where every failure becomes the contract's ``application/json`` ``{"error": "..."}``.
+
+Handlers and middleware raise :class:`ApiError`; Connexion raises its own ``ProblemException``s and
+Starlette its ``HTTPException`` (404/405 from routing). :func:`to_api_error` maps all of them to an
+:class:`ApiError`, and :class:`ErrorRenderer` (registered as Connexion's error handler and as the
+outermost server-error handler) renders it. Connexion's ``application/problem+json`` never leaves the mock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import orjson
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+logger = logging.getLogger("mockserver.errors")
+
+JSON = "application/json"
+
+
+class ApiError(Exception):
+    """A failure with an HTTP status, a one-sentence message and optional per-field details."""
+
+    def __init__(self, status: int, message: str, *, details: Iterable[Mapping[str, str]] | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = [dict(item) for item in details] if details is not None else None
+        self.headers: dict[str, str] = dict(headers or {})
+
+    @property
+    def status_code(self) -> int:
+        """Connexion picks the most specific of several security errors by this attribute."""
+        return self.status
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.message}
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.status}, {self.message!r})"
+
+
+def bad_request(message: str, details: Iterable[Mapping[str, str]] | None = None) -> ApiError:
+    return ApiError(400, message, details=details)
+
+
+def unauthorized(message: str = "Unauthorized.") -> ApiError:
+    return ApiError(401, message)
+
+
+def forbidden() -> ApiError:
+    return ApiError(403, "Forbidden.")
+
+
+def not_found(message: str = "Not found.") -> ApiError:
+    return ApiError(404, message)
+
+
+def validation_failed(details: Iterable[Mapping[str, str]], message: str = "Validation failed.") -> ApiError:
+    return ApiError(422, message, details=details)
+
+
+def sentence(text: str | None, fallback: str) -> str:
+    """A message as the contract wants it: one line, capitalised, ending in a period."""
+    text = " ".join((text or "").split()) or fallback
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+_STATUS_MESSAGES = {
+    400: "Bad request.",
+    401: "Unauthorized.",
+    403: "Forbidden.",
+    404: "Not found.",
+    405: "Method not allowed.",
+    406: "Not acceptable.",
+    413: "Request body is too large.",
+    415: "Content-Type must be application/json.",
+    500: "Internal server error.",
+}
+
+
+def to_api_error(exc: BaseException) -> ApiError:
+    """Map any exception to the :class:`ApiError` the client sees."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ProblemException):
+        status = exc.status or 500
+        if status == 415:
+            # The contract answers a wrong content type with 400, not 415.
+            return ApiError(400, _STATUS_MESSAGES[415])
+        if status >= 500:
+            logger.error("%s: %s", exc.title or "server error", exc.detail)
+            return ApiError(500, _STATUS_MESSAGES[500])
+        fallback = _STATUS_MESSAGES.get(status, "Bad request.")
+        return ApiError(status, sentence(exc.detail if status == 400 else None, fallback))
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        message = _STATUS_MESSAGES.get(status) or sentence(str(exc.detail or ""), "Request failed.")
+        if status >= 500:
+            message = _STATUS_MESSAGES[500]
+        return ApiError(status, message, headers=exc.headers)
+    logger.error("unhandled %s: %s", type(exc).__name__, exc, exc_info=exc)
+    return ApiError(500, _STATUS_MESSAGES[500])
+
+
+def encode(error: ApiError) -> bytes:
+    return orjson.dumps(error.body())
+
+
+class ErrorRenderer:
+    """Renders errors for Connexion's exception middleware; fills in ``Allow`` on 405 answers.
+
+    Starlette builds the 405's ``Allow`` from the first route that matched the path only (one method per
+    route in Connexion), so ``allowed_methods(path)`` recomputes it from the spec.
+    """
+
+    def __init__(self, allowed_methods: Callable[[str], list[str]] | None = None) -> None:
+        self._allowed_methods = allowed_methods
+
+    def error_for(self, exc: BaseException, path: str) -> ApiError:
+        error = to_api_error(exc)
+        if error.status == 405 and self._allowed_methods is not None:
+            methods = self._allowed_methods(path)
+            if methods:
+                error.headers["Allow"] = ", ".join(methods)
+        return error
+
+    def response(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        error = self.error_for(exc, request.scope.get("path", ""))
+        return ConnexionResponse(status_code=error.status, mimetype=JSON, content_type=JSON,
+                                 body=encode(error), headers=dict(error.headers))
+
+    async def __call__(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        return self.response(request, exc)

@@ -1,0 +1,21 @@
+"""One module per resource; :func:`operation_table` maps every operationId of the spec to its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mockserver.dispatch import Call, Reply
+from mockserver.handlers.customers import CustomerHandlers
+from mockserver.handlers.issues import IssueHandlers
+from mockserver.handlers.knowledge_sources import KnowledgeSourceHandlers
+from mockserver.handlers.sessions import SessionHandlers
+from mockserver.handlers.webhooks import WebhookHandlers
+from mockserver.store import Store
+from mockserver.views import Views
+
+
+def operation_table(store: Store, views: Views) -> dict[str, Callable[[Call], Reply]]:
+    table: dict[str, Callable[[Call], Reply]] = {}
+    for handlers in (SessionHandlers, IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers, WebhookHandlers):
+        table.update(handlers(store, views).operations())
+    return table

@@ -1,0 +1,45 @@
+"""What every resource handler shares: the clock, list envelopes and created replies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from mockserver.dispatch import Call, Reply
+from mockserver.store import Filter, Page, Query
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def list_query(call: Call, filters: Iterable[Filter | None], sort: str) -> Query:
+    """Paging from the (validated, defaulted) ``limit``/``offset`` and the filters that apply."""
+    return Query(
+        filters=tuple(f for f in filters if f is not None),
+        sort=sort,
+        limit=int(call.params.get("limit", 50)),
+        offset=int(call.params.get("offset", 0)),
+    )
+
+
+def when(value: Any, make: Callable[[Any], Filter]) -> Filter | None:
+    """A filter only for parameters that were given."""
+    return None if value is None else make(value)
+
+
+def list_reply(page: Page, query: Query, render: Callable[[Mapping[str, Any]], dict[str, Any]]) -> Reply:
+    return Reply(200, {"data": [render(doc) for doc in page.items], "total": page.total,
+                       "limit": query.limit, "offset": query.offset})
+
+
+def created_reply(call: Call, body: Mapping[str, Any], resource_id: str) -> Reply:
+    """201 with ``Location``: the collection the POST went to, plus the new id."""
+    return Reply(201, body, {"Location": f"{call.path.rstrip('/')}/{resource_id}"})

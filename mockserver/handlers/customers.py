@@ -1,0 +1,135 @@
+"""Customers: list with filters, and the bulk import that upserts by email (bad items are reported, not fatal)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mockserver.dispatch import Call, Reply
+from mockserver.handlers.common import Clock, list_query, list_reply, stamp, utc_now, when
+from mockserver.store import Filter, Store
+from mockserver.views import Views, pick
+
+KIND = "customers"
+COMPANIES = "companies"
+SEARCHED = ("name", "email")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
+CONTACT_FIELDS = ("name", "title", "role", "phone", "company_url", "notes", "is_champion", "custom_fields")
+
+
+class ItemError(ValueError):
+    """One import item is unusable; the message goes into the result's ``errors``."""
+
+
+class CustomerHandlers:
+    def __init__(self, store: Store, views: Views, clock: Clock = utc_now, stages: tuple[str, ...] = ()) -> None:
+        self.store = store
+        self.views = views
+        self.clock = clock
+        self.stages = stages or views.company_stages
+
+    def operations(self) -> dict[str, Callable[[Call], Reply]]:
+        return {"listCustomers": self.list, "importCustomers": self.import_customers}
+
+    def list(self, call: Call) -> Reply:
+        p = call.params
+        query = list_query(call, (
+            None if p.get("show_archived") else Filter("is_archived", "eq", False),
+            when(p.get("search"), lambda v: Filter("", "search", v, SEARCHED)),
+            Filter("is_champion", "true") if p.get("is_champion") else None,
+            when(p.get("stage"), lambda v: Filter("company.stage", "eq", v)),
+        ), sort="updated_at")
+        return list_reply(self.store.list(call.project_id, KIND, query), query, self.summary)
+
+    def import_customers(self, call: Call) -> Reply:
+        items = call.body["customers"]
+        create_companies = call.body.get("create_missing_companies", True)
+        created = updated = 0
+        errors: list[dict[str, Any]] = []
+        for index, item in enumerate(items):
+            try:
+                was_created = self._upsert(call.project_id, item, create_companies)
+            except ItemError as error:
+                errors.append({"index": index, "message": str(error)})
+                continue
+            created += was_created
+            updated += not was_created
+        return Reply(200, {"created": created, "updated": updated, "errors": errors, "total": len(items)})
+
+    def summary(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return pick(doc, self.views.customer)
+
+    # -- import, one item ----------------------------------------------------------------------------
+
+    def _upsert(self, project_id: str, item: Mapping[str, Any], create_companies: bool) -> bool:
+        email = item.get("email")
+        if not isinstance(email, str) or not email.strip():
+            raise ItemError("Missing email.")
+        email = email.strip()
+        if not _EMAIL.match(email):
+            raise ItemError("Invalid email format.")
+        company = self._company(project_id, item.get("company"), create_companies)
+        now = stamp(self.clock())
+        existing = self._by_email(project_id, email)
+        given = {name: item[name] for name in CONTACT_FIELDS if item.get(name) is not None}
+        if existing is not None:
+            doc = {**existing, **given, "updated_at": now}
+            if company is not None:
+                doc["company"] = company
+            self.store.put(project_id, KIND, doc)
+            return False
+        self.store.create(project_id, KIND, {
+            "name": given.get("name") or email,
+            "email": email,
+            "title": given.get("title"),
+            "role": given.get("role"),
+            "phone": given.get("phone"),
+            "company_url": given.get("company_url"),
+            "notes": given.get("notes"),
+            "is_champion": bool(given.get("is_champion", False)),
+            "last_contacted_at": None,
+            "custom_fields": dict(given.get("custom_fields") or {}),
+            "company": company,
+            "is_archived": False,
+            "created_at": now,
+            "updated_at": now,
+        }, "cus_")
+        return True
+
+    def _company(self, project_id: str, given: Mapping[str, Any] | None, create: bool) -> dict[str, Any] | None:
+        """The company summary to embed: an existing one updated with the item's fields, or a new one."""
+        if not given:
+            return None
+        domain = given.get("domain")
+        if not isinstance(domain, str) or not domain.strip():
+            raise ItemError("Company domain is required.")
+        domain = domain.strip().lower()
+        if not _DOMAIN.match(domain):
+            raise ItemError(f"Invalid company domain '{domain}'.")
+        stage = given.get("stage")
+        if stage is not None and stage not in self.stages:
+            raise ItemError(f"Invalid company stage '{stage}'.")
+        existing = self.store.get(project_id, COMPANIES, domain)
+        if existing is None and not create:
+            raise ItemError(f"Unknown company domain '{domain}'.")
+        fields = {name: value for name, value in given.items() if name in self.views.company and value is not None}
+        base = existing or {"id": domain, **dict.fromkeys(self.views.company), "stage": "prospect"}
+        company = {**base, **fields, "id": domain, "domain": domain}
+        company["name"] = company.get("name") or domain
+        self.store.put(project_id, COMPANIES, company, announce=False)
+        summary = pick(company, self.views.company)
+        if existing is not None and summary != pick(existing, self.views.company):
+            self._refresh_embedded(project_id, domain, summary)
+        return summary
+
+    def _refresh_embedded(self, project_id: str, domain: str, summary: dict[str, Any]) -> None:
+        """Other customers of a changed company show the change too (their own fields are untouched)."""
+        for doc in self.store.all(project_id, KIND):
+            if (doc.get("company") or {}).get("domain") == domain:
+                self.store.put(project_id, KIND, {**doc, "company": summary}, announce=False)
+
+    def _by_email(self, project_id: str, email: str) -> dict[str, Any] | None:
+        wanted = email.casefold()
+        return next((c for c in self.store.all(project_id, KIND) if c["email"].casefold() == wanted), None)

@@ -1,0 +1,65 @@
+"""/v1 webhook subscriptions: register (the secret is shown once), list, read, delete (``full`` keys)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable
+from typing import Any
+
+from mockserver.dispatch import Call, Reply
+from mockserver.errors import not_found
+from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now
+from mockserver.store import Store
+from mockserver.views import Views, pick
+
+KIND = "webhooks"
+_SECRET_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_secret() -> str:
+    return "whsec_" + "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(32))
+
+
+class WebhookHandlers:
+    def __init__(self, store: Store, views: Views, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.views = views
+        self.clock = clock
+
+    def operations(self) -> dict[str, Callable[[Call], Reply]]:
+        return {"listWebhooks": self.list, "getWebhook": self.get, "createWebhook": self.create,
+                "deleteWebhook": self.delete}
+
+    def list(self, call: Call) -> Reply:
+        query = list_query(call, (), sort="created_at")
+        return list_reply(self.store.list(call.project_id, KIND, query), query, self.summary)
+
+    def get(self, call: Call) -> Reply:
+        return Reply(200, self.summary(self._find(call)))
+
+    def create(self, call: Call) -> Reply:
+        body = call.body
+        doc = self.store.create(call.project_id, KIND, {
+            "url": body["url"],
+            "events": list(dict.fromkeys(body["events"])),
+            "description": body.get("description"),
+            "enabled": body.get("enabled", True),
+            "created_at": stamp(self.clock()),
+            "secret": new_secret(),
+        }, "whk_")
+        return created_reply(call, {**self.summary(doc), "secret": doc["secret"]}, doc["id"])
+
+    def delete(self, call: Call) -> Reply:
+        if not self.store.delete(call.project_id, KIND, self._find(call)["id"]):
+            raise not_found("Webhook not found.")
+        return Reply(204)
+
+    def summary(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return pick(doc, self.views.webhook)
+
+    def _find(self, call: Call) -> dict[str, Any]:
+        doc = self.store.get(call.project_id, KIND, call.params["webhookId"])
+        if doc is None:
+            raise not_found("Webhook not found.")
+        return doc

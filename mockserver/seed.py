@@ -1,0 +1,410 @@
+"""Fixture definition + seed -> the mock's documents, deterministically.
+
+Everything random comes from generators seeded with ``(seed, project id, purpose)`` and every timestamp is
+derived from the fixture's ``anchor``, never from the clock, so the same fixture and seed give
+byte-identical responses, and adding a project does not change the others. The data follows the domain
+notes: sessions mostly from the widget, issues linked to the sessions that raised them (``upvote_count`` is
+at least the number of linked sessions), priority derived from scores or upvotes, customers with work
+emails on their company's domain.
+
+Documents carry a few fields the API does not show (a session's ``messages`` and ``issue_ids``, an issue's
+``session_ids``); the handlers pick the public fields from the spec when they render.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from faker import Faker
+
+from mockserver import catalog
+from mockserver.catalog import Topic
+from mockserver.fixtures import Fixture, ProjectFixture
+
+Doc = dict[str, Any]
+_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_dataset(fixture: Fixture, seed: int, faker: Faker | None = None) -> dict[str, dict[str, list[Doc]]]:
+    """Every project's documents by kind: sessions, issues, customers, companies, knowledge_sources."""
+    faker = faker or Faker("en_US")
+    return {project.id: ProjectSeeder(project, fixture.anchor, seed, faker).build() for project in fixture.projects}
+
+
+def priority_from_scores(impact: int, effort: int | None, velocity: int) -> str:
+    """The domain's formula: 0.3·velocity + 0.5·impact + 0.2·(6 - effort), or 0.35·v + 0.65·i without effort."""
+    with_effort = effort is not None
+    score = 0.3 * velocity + 0.5 * impact + 0.2 * (6 - effort) if with_effort else 0.35 * velocity + 0.65 * impact
+    return "high" if score >= 3.5 else "medium" if score >= 2.0 else "low"
+
+
+def priority_from_upvotes(upvotes: int) -> str:
+    return "high" if upvotes >= 5 else "medium" if upvotes >= 3 else "low"
+
+
+EFFORT_ESTIMATES = {1: "trivial", 2: "small", 3: "medium", 4: "large", 5: "xlarge"}
+FAILURES = {
+    "uploaded_doc": "The file could not be parsed (encrypted PDF).",
+    "codebase": "The repository could not be cloned: the GitHub connection has expired.",
+    "website": "The site answered 403 to the crawler.",
+    "docs_portal": "The site answered 403 to the crawler.",
+}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower()) or "user"
+
+
+class ProjectSeeder:
+    """Generates one project's documents; each resource kind draws from its own seeded generator."""
+
+    def __init__(self, project: ProjectFixture, anchor: datetime, seed: int, faker: Faker) -> None:
+        self.project = project
+        self.anchor = anchor
+        self.seed = seed
+        self.faker = faker
+        self.short_name = project.name.split()[0]
+        self.used_ids: set[str] = set()
+
+    def rng(self, purpose: str) -> random.Random:
+        return random.Random(f"{self.seed}:{self.project.id}:{purpose}")
+
+    def new_id(self, prefix: str, rng: random.Random) -> str:
+        while True:
+            candidate = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(8))
+            if candidate not in self.used_ids:
+                self.used_ids.add(candidate)
+                return candidate
+
+    def build(self) -> dict[str, list[Doc]]:
+        counts = self.project.counts
+        companies = self.companies(counts.companies if counts.customers else 0)
+        customers = self.customers(counts.customers, companies)
+        issue_topics = self.issue_topics(counts.issues)
+        sessions = self.sessions(counts.sessions, customers, issue_topics)
+        issues = self.issues(issue_topics, sessions, customers)
+        return {
+            "sessions": sessions,
+            "issues": issues,
+            "customers": customers,
+            "companies": companies,
+            "knowledge_sources": self.knowledge_sources(counts.knowledge_sources),
+        }
+
+    # -- companies and customers ----------------------------------------------------------------------
+
+    def companies(self, count: int) -> list[Doc]:
+        rng = self.rng("companies")
+        words = rng.sample(catalog.COMPANY_WORDS, k=min(count, len(catalog.COMPANY_WORDS)))
+        companies: list[Doc] = []
+        for index in range(count):
+            word = words[index % len(words)] + ("" if index < len(words) else str(index))
+            suffix, industry = rng.choice(catalog.COMPANY_KINDS)
+            stage = rng.choices(("active", "onboarding", "expansion", "prospect", "churned"),
+                                weights=(45, 15, 15, 15, 10))[0]
+            domain = f"{word.lower()}{suffix.lower()}.{rng.choice(catalog.TLDS)}"
+            arr_band = rng.choices(((200_000, 900_000), (50_000, 200_000), (10_000, 50_000), (1_000, 10_000)),
+                                   weights=(10, 30, 35, 25))[0]
+            renewal = None
+            if stage in ("active", "expansion", "onboarding"):
+                renewal = (self.anchor + timedelta(days=rng.randint(20, 360))).date().isoformat()
+            companies.append({
+                "id": domain,
+                "name": f"{word} {suffix}",
+                "domain": domain,
+                "stage": stage,
+                "arr": None if stage == "prospect" else float(round(rng.uniform(*arr_band), -2)),
+                "industry": industry,
+                "plan_tier": None if stage == "prospect" else rng.choice(catalog.PLAN_TIERS),
+                "product_used": rng.choice(catalog.PRODUCTS_USED),
+                "country": rng.choice(("US", "GB", "DE", "FR", "NL", "CA", "AU", "ES", "SE", "BR")),
+                "employee_count": int(math.exp(rng.uniform(math.log(5), math.log(5000)))),
+                "health_score": float(rng.randint(10, 45) if stage == "churned" else rng.randint(55, 98)),
+                "renewal_date": renewal,
+            })
+        return companies
+
+    def customers(self, count: int, companies: Sequence[Doc]) -> list[Doc]:
+        rng = self.rng("customers")
+        self.faker.seed_instance(f"{self.seed}:{self.project.id}:people")
+        customers: list[Doc] = []
+        emails: set[str] = set()
+        for _ in range(count):
+            company = rng.choice(companies)
+            first, last = self.faker.first_name(), self.faker.last_name()
+            local = f"{_slug(first)}.{_slug(last)}"
+            email = f"{local}@{company['domain']}"
+            while email in emails:
+                email = f"{local}{rng.randint(2, 99)}@{company['domain']}"
+            emails.add(email)
+            created = self.anchor - timedelta(days=rng.randint(30, 400), minutes=rng.randint(0, 1439))
+            contacted = created + timedelta(days=rng.randint(1, 25)) if rng.random() < 0.7 else None
+            updated = max(created + timedelta(days=rng.randint(0, 20)), contacted or created)
+            customers.append({
+                "id": self.new_id("cus_", rng),
+                "name": f"{first} {last}",
+                "email": email,
+                "title": rng.choice(catalog.JOB_TITLES),
+                "role": rng.choice(catalog.ROLES) if rng.random() < 0.8 else None,
+                "phone": self.faker.phone_number() if rng.random() < 0.5 else None,
+                "company_url": f"https://{company['domain']}",
+                "notes": rng.choice(catalog.CUSTOMER_NOTES) if rng.random() < 0.3 else None,
+                "is_champion": rng.random() < 0.15,
+                "last_contacted_at": timestamp(contacted) if contacted else None,
+                "custom_fields": {"region": rng.choice(catalog.REGIONS), "nps_score": rng.randint(0, 10) * 10,
+                                  "contract_type": rng.choice(("annual", "monthly"))},
+                "company": {k: v for k, v in company.items() if k != "id"},
+                "is_archived": rng.random() < 0.05,
+                "created_at": timestamp(created),
+                "updated_at": timestamp(min(updated, self.anchor)),
+            })
+        return customers
+
+    # -- sessions -------------------------------------------------------------------------------------
+
+    def issue_topics(self, count: int) -> list[Topic]:
+        rng = self.rng("issue-topics")
+        candidates = [t for t in catalog.TOPICS if t.kind in catalog.ISSUE_KINDS]
+        return rng.sample(candidates, k=min(count, len(candidates)))
+
+    def sessions(self, count: int, customers: Sequence[Doc], issue_topics: Sequence[Topic]) -> list[Doc]:
+        rng = self.rng("sessions")
+        other_topics = [t for t in catalog.TOPICS if t.kind not in catalog.ISSUE_KINDS]
+        weights = [1.0 / (rank + 1) ** 0.7 for rank in range(len(issue_topics))]
+        sessions = []
+        for index in range(count):
+            if issue_topics and rng.random() < 0.7:
+                topic = rng.choices(issue_topics, weights=weights)[0]
+            else:
+                topic = rng.choice(other_topics)
+            recent = index < max(1, count // 10)
+            sessions.append(self.session(topic, rng, customers, recent))
+        return sessions
+
+    def session(self, topic: Topic, rng: random.Random, customers: Sequence[Doc], recent: bool) -> Doc:
+        if topic.kind in ("win", "loss"):
+            source = rng.choice(("gong", "gong", "slack", "manual"))
+        else:
+            source = rng.choices(("widget", "slack", "intercom", "manual", "gong", "api"),
+                                 weights=(45, 18, 15, 10, 4, 8))[0]
+        session_type = "meeting" if source == "gong" else ("behavioral" if rng.random() < 0.03 else "chat")
+        takeover = source == "gong" or (source in ("widget", "intercom") and rng.random() < 0.12)
+        customer = rng.choice(customers) if customers and (source != "widget" or rng.random() < 0.6) else None
+        messages = self.messages(topic, rng, source, takeover)
+        if recent:
+            age = timedelta(minutes=rng.randint(5, 600))
+        else:
+            age = timedelta(days=rng.randint(1, 90), minutes=rng.randint(0, 1439))
+        created = self.anchor - age
+        stamp = created + timedelta(seconds=rng.randint(1, 20))
+        stamped: list[Doc] = []
+        for message in messages:
+            stamped.append({**message, "created_at": timestamp(min(stamp, self.anchor))})
+            stamp += timedelta(seconds=rng.randint(15, 240))
+        first = stamped[0]["created_at"] if stamped else None
+        last_activity = stamped[-1]["created_at"] if stamped else timestamp(created)
+        if recent:
+            status = rng.choice(("active", "active", "closing_soon", "awaiting_idle_response", "closed"))
+        else:
+            status = "closed"
+        reviewed = None
+        if status == "closed" and not recent:
+            reviewed = min(datetime.fromisoformat(last_activity.replace("Z", "+00:00"))
+                           + timedelta(minutes=rng.randint(2, 30)), self.anchor)
+        updated = timestamp(reviewed) if reviewed else last_activity
+        day = f"{created:%b} {created.day}"
+        if source == "manual":
+            name = f"Anonymous - {day}" if rng.random() < 0.5 else f"User {rng.getrandbits(48):012x}... - {day}"
+        else:
+            name = topic.session_name
+        widget = source == "widget" or (source == "intercom" and rng.random() < 0.5)
+        tags = self.tags(topic, rng)
+        metadata: dict[str, str] = {}
+        if customer:
+            metadata = {"email": customer["email"], "plan": customer["company"].get("plan_tier") or "trial"}
+        elif widget:
+            metadata = {"browser": rng.choice(("Chrome 131", "Safari 18", "Firefox 133", "Edge 131"))}
+        return {
+            "id": self.new_id("sess_", rng),
+            "name": name,
+            "status": status,
+            "source": source,
+            "session_type": session_type,
+            "customer_email": customer["email"] if customer else None,
+            "customer_id": customer["id"] if customer else None,
+            "user_id": f"usr_{rng.getrandbits(32):08x}" if customer or rng.random() < 0.3 else None,
+            "user_metadata": metadata,
+            "page_url": f"https://app.{self.project.domain}{topic.path}" if widget else None,
+            "page_title": f"{topic.page} · {self.short_name}" if widget else None,
+            "tags": tags,
+            "message_count": len(stamped),
+            "first_message_at": first,
+            "last_activity_at": last_activity,
+            "pm_reviewed_at": timestamp(reviewed) if reviewed else None,
+            "is_archived": not recent and rng.random() < 0.05,
+            "is_human_takeover": takeover,
+            "created_at": timestamp(created),
+            "updated_at": updated,
+            "messages": stamped,
+            "issue_ids": [],
+            "topic": topic.issue_title,
+        }
+
+    def tags(self, topic: Topic, rng: random.Random) -> list[str]:
+        native = {"bug": "bug", "feature_request": "feature_request", "change_request": "change_request",
+                  "win": "wins", "loss": "losses", "question": "general_feedback"}
+        tags = [native[topic.kind]] if rng.random() < 0.9 else []
+        if rng.random() < 0.2:
+            extra = rng.choice(("general_feedback", "bug", "feature_request"))
+            if extra not in tags:
+                tags.append(extra)
+        return tags
+
+    def messages(self, topic: Topic, rng: random.Random, source: str, takeover: bool) -> list[Doc]:
+        if source == "gong":
+            total = rng.randint(20, 60)
+            lines = [{"sender": "user", "content": topic.opening}]
+            for index in range(1, total):
+                sender = "human_agent" if index % 2 else "user"
+                lines.append({"sender": sender, "content": rng.choice(catalog.CALL_LINES)})
+            return lines
+        total = rng.randint(1, 5) if source == "manual" else rng.choice((2, 2, 4, 4, 6, 8, 10, 14, 20))
+        lines = [{"sender": "user", "content": topic.opening}]
+        handed_over = False
+        while len(lines) < total:
+            if len(lines) % 2:
+                if takeover and not handed_over and len(lines) >= 3:
+                    lines.append({"sender": "system", "content": catalog.SYSTEM_LINES[0]})
+                    handed_over = True
+                    continue
+                if handed_over:
+                    lines.append({"sender": "human_agent", "content": rng.choice(catalog.AGENT_LINES)})
+                elif len(lines) == 1:
+                    lines.append({"sender": "ai", "content": topic.reply})
+                else:
+                    lines.append({"sender": "ai", "content": rng.choice(catalog.AI_FOLLOW_UPS)})
+            else:
+                lines.append({"sender": "user", "content": rng.choice(catalog.USER_FOLLOW_UPS)})
+        return lines[:total]
+
+    # -- issues ---------------------------------------------------------------------------------------
+
+    def issues(self, topics: Sequence[Topic], sessions: list[Doc], customers: Sequence[Doc]) -> list[Doc]:
+        rng = self.rng("issues")
+        issues = []
+        for topic in topics:
+            linked = [s for s in sessions if s.get("topic") == topic.issue_title and s["pm_reviewed_at"]]
+            issues.append(self.issue(topic, rng, linked))
+        by_id = {issue["id"]: issue for issue in issues}
+        for session in sessions:
+            session.pop("topic", None)
+        for issue in issues:
+            for session_id in issue["session_ids"]:
+                session = next(s for s in sessions if s["id"] == session_id)
+                session["issue_ids"].append(issue["id"])
+        assert all(len(by_id[i]["session_ids"]) <= by_id[i]["upvote_count"] for i in by_id)
+        return issues
+
+    def issue(self, topic: Topic, rng: random.Random, linked: list[Doc]) -> Doc:
+        linked.sort(key=lambda s: s["created_at"])
+        extra = rng.choices((0, 1, 2, 4, 10), weights=(50, 25, 12, 8, 5))[0]
+        upvotes = max(1, len(linked) + extra)
+        if linked:
+            created = datetime.fromisoformat(linked[0]["pm_reviewed_at"].replace("Z", "+00:00"))
+        else:
+            created = self.anchor - timedelta(days=rng.randint(5, 120), minutes=rng.randint(0, 1439))
+        analysed = rng.random() < 0.8
+        impact = effort = velocity = None
+        reasons: dict[str, str | None] = {"impact": None, "effort": None, "velocity": None}
+        if analysed:
+            impact, effort, velocity = rng.randint(1, 5), rng.randint(1, 5), rng.randint(1, 5)
+            picks = {"impact": 0 if impact >= 4 else 1, "effort": 0 if effort <= 2 else 1 if effort <= 4 else 2,
+                     "velocity": 0 if velocity >= 4 else 1 if velocity >= 2 else 2}
+            for name, pick in picks.items():
+                reasons[name] = catalog.SCORE_REASONS[name][pick].format(n=max(2, len(linked)))
+        manual = rng.random() < 0.1
+        if manual:
+            priority = rng.choice(("low", "medium", "high"))
+        elif analysed:
+            priority = priority_from_scores(impact or 1, effort, velocity or 1)
+        else:
+            priority = priority_from_upvotes(upvotes)
+        age_days = (self.anchor - created).days
+        status = rng.choices(("open", "ready", "in_progress", "resolved", "closed"),
+                             weights=(55, 15, 15, 10, 5) if age_days > 30 else (75, 10, 15, 0, 0))[0]
+        last = max(s["updated_at"] for s in linked) if linked else timestamp(created)
+        analysed_at = None
+        if analysed:
+            analysed_at = min(datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=rng.randint(1, 20)),
+                              self.anchor)
+        updated = max(last, timestamp(analysed_at) if analysed_at else last, timestamp(created))
+        spec = None
+        if status in ("ready", "in_progress"):
+            spec = (f"## Problem\n\n{topic.description}\n\n## Proposal\n\nAddress the {topic.area} flow first "
+                    f"and measure the number of related sessions over the next two weeks.\n")
+        return {
+            "id": self.new_id("iss_", rng),
+            "type": topic.kind,
+            "title": topic.issue_title,
+            "description": topic.description,
+            "priority": priority,
+            "priority_manual_override": manual,
+            "status": status,
+            "upvote_count": upvotes,
+            "impact_score": impact,
+            "effort_score": effort,
+            "velocity_score": velocity,
+            "effort_estimate": EFFORT_ESTIMATES[effort] if effort else None,
+            "impact_reasoning": reasons["impact"],
+            "effort_reasoning": reasons["effort"],
+            "velocity_reasoning": reasons["velocity"],
+            "affected_areas": [topic.area],
+            "product_spec": spec,
+            "is_archived": status == "closed" and rng.random() < 0.5,
+            "analysis_computed_at": timestamp(analysed_at) if analysed_at else None,
+            "created_at": timestamp(created),
+            "updated_at": updated,
+            "session_ids": [s["id"] for s in linked],
+        }
+
+    # -- knowledge sources ----------------------------------------------------------------------------
+
+    def knowledge_sources(self, count: int) -> list[Doc]:
+        rng = self.rng("knowledge")
+        domain = self.project.domain
+        repo = re.sub(r"[^a-z0-9]", "", self.short_name.lower())
+        sources = []
+        created = self.anchor - timedelta(days=rng.randint(150, 300))
+        templates = [catalog.KNOWLEDGE_SOURCES[i % len(catalog.KNOWLEDGE_SOURCES)] for i in range(count)]
+        for index, (kind, name) in enumerate(templates):
+            created += timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 1439))
+            newest = index == count - 1 and count > 2
+            status = rng.choice(("pending", "failed")) if newest else "completed"
+            analysed = created + timedelta(minutes=rng.randint(2, 45)) if status == "completed" else None
+            failed = status == "failed"
+            sources.append({
+                "id": self.new_id("ks_", rng),
+                "type": kind,
+                "name": name,
+                "url": {"website": f"https://www.{domain}", "docs_portal": f"https://docs.{domain}"}.get(kind),
+                "content": catalog.RAW_TEXT if kind == "raw_text" else None,
+                "repository_url": f"https://github.com/{repo}/app" if kind == "codebase" else None,
+                "repository_branch": "main" if kind == "codebase" else None,
+                "analysis_scope": "packages/web" if kind == "codebase" else None,
+                "status": status,
+                "error_message": FAILURES.get(kind, "The source could not be reached.") if failed else None,
+                "enabled": True,
+                "analyzed_at": timestamp(analysed) if analysed else None,
+                "created_at": timestamp(created),
+                "updated_at": timestamp(analysed or created),
+            })
+        return sources

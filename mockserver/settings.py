@@ -1,0 +1,135 @@
+"""One settings object for the mock: CLI flags override ``HISSUNO_MOCK_*`` environment variables.
+
+Everything configurable lives here so that the app, the CLI and the tests agree on names and defaults,
+and so that a worker process started by uvicorn can rebuild the same settings from its environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "HISSUNO_MOCK_"
+_PACKAGED_FIXTURES = Path(__file__).parent / "_data" / "fixtures"
+_SOURCE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def fixtures_dir() -> Path:
+    """The folder holding the packaged fixtures: the wheel's copy, else the source tree's."""
+    return _PACKAGED_FIXTURES if _PACKAGED_FIXTURES.is_dir() else _SOURCE_FIXTURES
+
+
+def default_fixtures() -> Path:
+    return fixtures_dir() / "default.yaml"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the mock cannot use; the message names the setting."""
+
+
+def parse_rate_limits(value: str | Mapping[str, str] | list[str] | tuple[str, ...] | None) -> dict[str, str]:
+    """``"free=5/10seconds,pro=100/minute"`` (or a list of ``PLAN=LIMIT``) -> ``{"free": "5/10seconds", ...}``."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return {str(k).strip(): str(v).strip() for k, v in value.items()}
+    items = value.split(",") if isinstance(value, str) else list(value)
+    limits: dict[str, str] = {}
+    for item in items:
+        item = item.strip()
+        if not item:
+            continue
+        plan, sep, limit = item.partition("=")
+        if not sep or not plan.strip() or not limit.strip():
+            raise SettingsError(f"rate limit {item!r} is not PLAN=LIMIT (e.g. free=5/10seconds)")
+        limits[plan.strip()] = limit.strip()
+    return limits
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _as_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be an integer, not {value!r}") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise SettingsError(f"{name} must be {bounds}, not {number}")
+    return number
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the mock serves and how; build it with :meth:`from_env`."""
+
+    host: str = "127.0.0.1"
+    port: int = 4010
+    seed: int = 42
+    fixtures: Path | None = None
+    rate_limits: dict[str, str] = field(default_factory=dict)
+    rate_limit_storage: str = "memory://"
+    state: str = "memory://"
+    workers: int = 1
+    validate_responses: bool = False
+    log_level: str = "warning"
+
+    @property
+    def fixtures_path(self) -> Path:
+        """The fixture file actually used (the packaged default when none was given)."""
+        return self.fixtures or default_fixtures()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``HISSUNO_MOCK_<FIELD>`` variables, then ``overrides`` (``None`` means unset)."""
+        environ = os.environ if environ is None else environ
+        raw: dict[str, Any] = {}
+        for item in fields(cls):
+            env_value = environ.get(ENV_PREFIX + item.name.upper())
+            if env_value is not None and env_value != "":
+                raw[item.name] = env_value
+        unknown = set(overrides) - {item.name for item in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        raw.update({name: value for name, value in overrides.items() if value is not None})
+        return cls._coerce(raw)
+
+    @classmethod
+    def _coerce(cls, raw: Mapping[str, Any]) -> Settings:
+        values: dict[str, Any] = {}
+        if "host" in raw:
+            values["host"] = str(raw["host"])
+        if "port" in raw:
+            values["port"] = _as_int("port", raw["port"], 0, 65535)
+        if "seed" in raw:
+            values["seed"] = _as_int("seed", raw["seed"], 0)
+        if "fixtures" in raw:
+            values["fixtures"] = Path(raw["fixtures"]).expanduser()
+        if "rate_limits" in raw:
+            values["rate_limits"] = parse_rate_limits(raw["rate_limits"])
+        for name in ("rate_limit_storage", "state"):
+            if name in raw:
+                values[name] = str(raw[name])
+        if "workers" in raw:
+            values["workers"] = _as_int("workers", raw["workers"], 1, 64)
+        if "validate_responses" in raw:
+            values["validate_responses"] = _as_bool("validate_responses", raw["validate_responses"])
+        if "log_level" in raw:
+            level = str(raw["log_level"]).lower()
+            if level not in LOG_LEVELS:
+                raise SettingsError(f"log level must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+            values["log_level"] = level
+        return cls(**values)

@@ -1,0 +1,318 @@
+"""Connexion request validators that report every failing field and never turn bad input into a 500.
+
+Connexion 3's own validators stop at the first error, answer a schema failure with 400 (the contract says
+422), crash on a body that is not UTF-8, and rebuild a JSON-schema validator on every request. These
+replacements plug into Connexion through ``validator_map``; they keep its request path (parameters, then
+content type, then body) but collect all errors, cache compiled validators per schema, and leave the parsed
+parameters and body in the scope so the handler does not parse them again.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from connexion.datastructures import MediaTypeDict
+from connexion.lifecycle import ConnexionRequest
+from connexion.validators import AbstractRequestBodyValidator
+from connexion.validators import ParameterValidator as ConnexionParameterValidator
+from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from starlette.types import Receive, Scope
+
+from mockserver.errors import ApiError, bad_request, validation_failed
+
+SCOPE_KEY = "hissuno"
+MAX_BODY_BYTES = 8 * 1024 * 1024
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+
+
+def request_state(scope: Scope) -> dict[str, Any]:
+    """Per-request values shared between the mock's middleware, validators and handlers."""
+    extensions = scope.setdefault("extensions", {})
+    state = extensions.get(SCOPE_KEY)
+    if state is None:
+        state = extensions[SCOPE_KEY] = {}
+    return state
+
+
+def format_checker() -> FormatChecker:
+    """Draft 4's checks plus the formats the contract uses that jsonschema leaves unchecked without extras."""
+    checker = FormatChecker()
+    for name, function in Draft4Validator.FORMAT_CHECKER.checkers.items():
+        checker.checkers[name] = function
+
+    @checker.checks("email")
+    def is_email(value: object) -> bool:
+        return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+    @checker.checks("uri")
+    def is_uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if any(c.isspace() for c in value):
+            return False
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        return bool(_SCHEME.match(parts.scheme)) and bool(parts.netloc or parts.path)
+
+    @checker.checks("date", raises=ValueError)
+    def is_date(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        return len(value) == 10 and date.fromisoformat(value) is not None
+
+    @checker.checks("hostname")
+    def is_hostname(value: object) -> bool:
+        return not isinstance(value, str) or bool(_HOSTNAME.match(value))
+
+    return checker
+
+
+class ValidatorCache:
+    """Compiled validators per schema object, for the life of one app (schemas live as long as it does)."""
+
+    def __init__(self) -> None:
+        self._validators: dict[int, tuple[Any, Draft4Validator]] = {}
+        self.format_checker = format_checker()
+
+    def validator(self, schema: Mapping[str, Any]) -> Draft4Validator:
+        entry = self._validators.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = (schema, Draft4Validator(schema, format_checker=self.format_checker))
+            self._validators[id(schema)] = entry
+        return entry[1]
+
+
+# --- turning jsonschema errors into {field, message} ------------------------------------------------------
+
+_LONG = 60
+
+
+def field_name(path: Iterable[Any], fallback: str = "body") -> str:
+    parts = [str(part) for part in path]
+    return ".".join(parts) if parts else fallback
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _LONG else text[: _LONG - 3] + "..."
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's message, unless it would echo a long value back (a 501-item list, a 10 kB string)."""
+    if len(repr(error.instance)) <= _LONG:
+        return error.message
+    value, instance = error.validator_value, error.instance
+    size = len(instance) if isinstance(instance, (str, list, dict)) else None
+    rewrites = {
+        "maxItems": f"Expected at most {value} items, got {size}",
+        "minItems": f"Expected at least {value} items, got {size}",
+        "maxLength": f"Expected at most {value} characters, got {size}",
+        "minLength": f"Expected at least {value} characters, got {size}",
+        "maxProperties": f"Expected at most {value} properties, got {size}",
+        "pattern": f"Does not match {value!r}",
+        "type": f"{_short(instance)} is not of type {value!r}",
+        "enum": f"{_short(instance)} is not one of {value!r}",
+        "format": f"{_short(instance)} is not a valid {value}",
+    }
+    return rewrites.get(str(error.validator), error.message if len(error.message) <= 200 else
+                        f"{_short(instance)} is not valid")
+
+
+def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
+    """For a failed ``oneOf``/``anyOf`` with a ``discriminator``, the errors of the branch the body chose.
+
+    Returns ``None`` when no branch accepts the discriminator value (the caller reports that field).
+    """
+    discriminator = (error.schema.get("discriminator") or {}).get("propertyName")
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
+    if not discriminator:
+        return min(branches.values(), key=len) if branches else []
+    chosen = [
+        errors for errors in branches.values()
+        if not any(list(sub.relative_path) == [discriminator] for sub in errors)
+    ]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _discriminator_values(error: ValidationError, name: str) -> list[Any]:
+    values: list[Any] = []
+    for branch in error.validator_value or ():
+        values.extend(((branch.get("properties") or {}).get(name) or {}).get("enum") or ())
+    return values
+
+
+def describe(errors: Iterable[ValidationError], prefix: Iterable[Any] = ()) -> list[dict[str, str]]:
+    """Every failing field as ``{"field": "customers.3.email", "message": "..."}``, sorted by field."""
+    details: list[dict[str, str]] = []
+    for error in _flatten(errors):
+        path = [*prefix, *error.absolute_path]
+        if error.validator == "required":
+            missing = re.match(r"^'(.+)' is a required property$", error.message)
+            if missing:
+                path.append(missing.group(1))
+        details.append({"field": field_name(path), "message": _message(error)})
+    unique = {(item["field"], item["message"]): item for item in details}
+    return sorted(unique.values(), key=lambda item: (item["field"], item["message"]))
+
+
+def _flatten(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    for error in errors:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            chosen = _branch_errors(error)
+            if chosen is None:
+                name = error.schema["discriminator"]["propertyName"]
+                value = error.instance.get(name) if isinstance(error.instance, dict) else None
+                if value is None and isinstance(error.instance, dict):
+                    message = f"'{name}' is a required property"
+                else:
+                    message = f"{_short(value)} is not one of {_discriminator_values(error, name)!r}"
+                yield ValidationError(message, path=[*error.absolute_path, name], validator="enum",
+                                      instance=value)
+                continue
+            if chosen:
+                yield from _flatten(chosen)
+                continue
+        yield error
+
+
+# --- parameters -------------------------------------------------------------------------------------------
+
+
+class ParameterValidator(ConnexionParameterValidator):
+    """Validates every path, query and header parameter, reports them all, and keeps the parsed values.
+
+    Connexion builds one per request; the compiled schemas come from the app-wide :class:`ValidatorCache`.
+    """
+
+    def __init__(self, parameters: list[dict[str, Any]], uri_parser: Any, strict_validation: bool = False,
+                 security_query_params: list[str] | None = None, *, cache: ValidatorCache) -> None:
+        self._parameters = parameters
+        self.uri_parser = uri_parser
+        self.cache = cache
+
+    def validate(self, scope: Scope) -> None:
+        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        values: dict[str, Any] = {}
+        problems: list[dict[str, str]] = []
+        sources = {
+            "path": lambda: request.path_params,
+            "query": lambda: request.query_params,
+            "header": lambda: request.headers,
+        }
+        loaded: dict[str, Any] = {}
+        for param in self._parameters:
+            where, name = param["in"], param["name"]
+            if where not in sources:
+                continue
+            if where not in loaded:
+                loaded[where] = sources[where]()
+            value = loaded[where].get(name)
+            schema = param.get("schema", {})
+            if value is None:
+                if "default" in schema:
+                    values[name] = schema["default"]
+                elif param.get("required"):
+                    problems.append({"field": name, "message": f"Missing {where} parameter '{name}'",
+                                     "in": where})
+                continue
+            errors = list(self.cache.validator(schema).iter_errors(value))
+            if errors:
+                problems.append({"field": name, "message": _message(errors[0]), "in": where})
+            else:
+                values[name] = value
+        if problems:
+            raise parameter_error(problems)
+        request_state(scope)["params"] = values
+
+
+def parameter_error(problems: list[dict[str, str]]) -> ApiError:
+    details = [{"field": p["field"], "message": p["message"]} for p in problems]
+    if len(problems) == 1:
+        p = problems[0]
+        message = p["message"].rstrip(".")
+        if message.startswith("Missing "):
+            return bad_request(message + ".", details)
+        return bad_request(f"Invalid {p['in']} parameter '{p['field']}': {message}.", details)
+    names = ", ".join(p["field"] for p in problems)
+    return bad_request(f"Invalid parameters: {names}.", details)
+
+
+# --- JSON bodies ------------------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON from bytes: UTF-8 only, no NaN/Infinity; integers of any size (orjson stops at 64 bits)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise bad_request("Request body is not valid JSON.") from None
+
+
+class JSONBodyValidator(AbstractRequestBodyValidator):
+    """Reads the whole body, parses it strictly, validates it and reports every failing field (422)."""
+
+    def __init__(self, *, schema: dict[str, Any], required: bool = False, nullable: bool = False,
+                 encoding: str = "utf-8", strict_validation: bool = False, cache: ValidatorCache,
+                 **kwargs: Any) -> None:
+        super().__init__(schema=schema, required=required, nullable=nullable, encoding=encoding,
+                         strict_validation=strict_validation)
+        self.cache = cache
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        messages: list[Any] = []
+        chunks: list[bytes] = []
+        size = 0
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise ApiError(413, "Request body is too large.")
+            chunks.append(chunk)
+            more_body = message.get("more_body", False)
+        raw = b"".join(chunks)
+        if not raw.strip():
+            if self._required:
+                raise bad_request("Request body is required.")
+            body = None
+        else:
+            body = parse_json(raw)
+            errors = list(self.cache.validator(self._schema).iter_errors(body))
+            if errors:
+                raise validation_failed(describe(errors))
+        request_state(scope)["body"] = body
+        return self._insert_messages(receive, messages=messages), scope
+
+
+def validator_map(cache: ValidatorCache) -> dict[str, Any]:
+    """The ``validator_map`` to hand to Connexion: our parameter and JSON body validators."""
+    return {
+        "parameter": functools.partial(ParameterValidator, cache=cache),
+        "body": MediaTypeDict({"*/*json": functools.partial(JSONBodyValidator, cache=cache)}),
+    }
