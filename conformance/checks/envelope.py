@@ -1,0 +1,244 @@
+"""Envelopes and errors: every list is ``{data, total, limit, offset}`` and pages like one, every error is
+``{"error": "<message>"}`` in JSON.
+
+Two of these are per-response checks registered with Schemathesis, so they judge every answer its phases
+provoke; the others drive their own requests: walking a list page by page (disjoint pages that cover the
+set), out-of-range ``limit``/``offset``, unknown ids and broken bodies.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import schemathesis
+
+from conformance.checks.base import (
+    JSON_TYPES,
+    Scenario,
+    error_body_problems,
+    error_problems,
+    operation_of,
+    page_ids,
+    response_headers,
+    response_json,
+    scenario_check,
+)
+from conformance.contract import ENVELOPE_FIELDS, Operation
+from conformance.results import CheckResult, Problem, skipped, verdict
+
+FAMILY = "envelope"
+BAD_REQUEST = (400,)
+REJECTED = (400, 422)
+
+
+# Per-response checks (registered with Schemathesis, run on every answer of its phases).
+
+
+@schemathesis.check
+def hissuno_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every 4xx/5xx answer is JSON ``{"error": "<non-empty message>"}``."""
+    if response.status_code < 400:
+        return None
+    content_type = response_headers(response).get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise AssertionError(f"{response.status_code} answered {content_type or 'no Content-Type'}, expected application/json")
+    body = response_json(response)
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str) or not body["error"].strip():
+        raise AssertionError(f'{response.status_code} body is not {{"error": "<message>"}}: {response.content[:200]!r}')
+    return None
+
+
+@schemathesis.check
+def hissuno_list_shape(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 200 list is ``{data, total, limit, offset}`` echoing the requested page, with at most ``limit`` rows."""
+    if response.status_code != 200:
+        return None
+    operation = operation_of(case)
+    if not operation.is_list:
+        return None
+    problems = list(list_shape_problems(operation, response_json(response), case.query or {}))
+    if problems:
+        raise AssertionError("; ".join(problems))
+    return None
+
+
+def _requested(value: Any, default: int | None) -> int | None:
+    if value is None:
+        return default
+    text = str(value)
+    return int(text) if text.isdigit() else None
+
+
+def list_shape_problems(operation: Operation, body: Any, query: dict[str, Any]) -> Iterator[str]:
+    """What is wrong with a list answer, given the query that asked for it."""
+    if not isinstance(body, dict) or not ENVELOPE_FIELDS <= set(body):
+        yield f"a list must be an object with {sorted(ENVELOPE_FIELDS)}, got {str(body)[:120]}"
+        return
+    data, total, limit, offset = body["data"], body["total"], body["limit"], body["offset"]
+    if not isinstance(data, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in (total, limit, offset)):
+        yield "data must be an array and total, limit, offset integers"
+        return
+    wanted_limit = _requested(query.get("limit"), operation.default_limit)
+    wanted_offset = _requested(query.get("offset"), 0)
+    if wanted_limit is not None and limit != wanted_limit:
+        yield f"limit {limit} does not echo the requested {wanted_limit}"
+    if wanted_offset is not None and offset != wanted_offset:
+        yield f"offset {offset} does not echo the requested {wanted_offset}"
+    if total < 0:
+        yield f"total {total} is negative"
+    expected = max(0, min(limit, total - offset))
+    if len(data) != expected:
+        yield f"{len(data)} rows for limit={limit} offset={offset} total={total}, expected {expected}"
+
+
+RESPONSE_CHECKS = {
+    hissuno_error_body.__name__: f"{FAMILY}.error_body",
+    hissuno_list_shape.__name__: f"{FAMILY}.list_shape",
+}
+
+
+# Scenario checks.
+
+
+def _ensure_rows(scenario: Scenario, listing: Operation, wanted: int) -> int | None:
+    """The list's total, after creating rows (with the main key) when it has fewer than ``wanted``."""
+    total = _total(scenario.send(listing, params={"limit": 1}))
+    creates = [op for op in scenario.contract.creates if (found := scenario.contract.list_of(op)) and found[0] is listing]
+    while total is not None and total < wanted and creates:
+        made = scenario.create(creates[0])
+        if made.exchange.status >= 300:
+            break
+        total = _total(scenario.send(listing, params={"limit": 1}))
+    return total
+
+
+def _total(exchange: Any) -> int | None:
+    body = exchange.json
+    return body["total"] if exchange.status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int) else None
+
+
+@scenario_check(
+    FAMILY,
+    "pagination",
+    "Walking a list page by page gives disjoint pages of the asked size that cover `total` rows exactly.",
+)
+def pagination(scenario: Scenario) -> Iterator[CheckResult]:
+    if skip := scenario.needs(pagination):
+        yield skip
+        return
+    for listing in scenario.contract.lists:
+        total = _ensure_rows(scenario, listing, 3)
+        if not total:
+            yield skipped(listing.label, pagination.name, FAMILY, "the list is empty and nothing can create rows", api=scenario.api)
+            continue
+        yield verdict(listing.label, pagination.name, FAMILY, _walk(scenario, listing, total), api=scenario.api)
+
+
+def _walk(scenario: Scenario, listing: Operation, total: int) -> list[Problem]:
+    _, maximum = listing.limit_bounds
+    size = max(1, math.ceil(total / 3), math.ceil(total / scenario.profile.page_cap))
+    size = min(size, maximum or size)
+    seen: list[str] = []
+    problems: list[Problem] = []
+    offset = 0
+    while offset < total and offset // size < scenario.profile.page_cap:
+        query = {"limit": size, "offset": offset}
+        exchange = scenario.send(listing, params=query)
+        if exchange.status != 200:
+            return [Problem(f"page {query}: expected 200, got {exchange.status}", exchange.curl())]
+        problems.extend(Problem(f"page {query}: {p}", exchange.curl()) for p in list_shape_problems(listing, exchange.json, query))
+        ids = page_ids(exchange)
+        repeated = sorted(set(ids) & set(seen))
+        if repeated:
+            problems.append(Problem(f"page {query} repeats rows of earlier pages: {', '.join(repeated[:5])}", exchange.curl()))
+        seen.extend(ids)
+        offset += size
+    if offset >= total and len(set(seen)) != total:
+        problems.append(Problem(f"the pages hold {len(set(seen))} distinct rows, total says {total}", scenario.send(listing).curl()))
+    beyond = scenario.send(listing, params={"offset": total})
+    body = beyond.json
+    if beyond.status != 200 or not isinstance(body, dict) or body.get("data") != [] or body.get("total") != total:
+        problems.append(Problem(f"offset={total} (past the end) should answer an empty page with total {total}", beyond.curl()))
+    return problems
+
+
+@scenario_check(FAMILY, "out_of_range", "`limit`/`offset` outside their bounds, or not integers, get 400/422 with {\"error\"}.")
+def out_of_range(scenario: Scenario) -> Iterator[CheckResult]:
+    if skip := scenario.needs(out_of_range):
+        yield skip
+        return
+    for listing in scenario.contract.lists:
+        minimum, maximum = listing.limit_bounds
+        cases: list[dict[str, Any]] = [{"limit": "abc"}, {"offset": "abc"}, {"offset": -1}]
+        if minimum is not None:
+            cases.append({"limit": minimum - 1})
+        if maximum is not None:
+            cases.append({"limit": maximum + 1})
+        problems = []
+        for params in cases:
+            exchange = scenario.send(listing, params=params)
+            problems.extend(error_problems(exchange, REJECTED, f"{params}"))
+        yield verdict(listing.label, out_of_range.name, FAMILY, problems, api=scenario.api)
+
+
+@scenario_check(FAMILY, "not_found", "An unknown id, or one with another resource's prefix, gets 404 with {\"error\"}.")
+def not_found(scenario: Scenario) -> Iterator[CheckResult]:
+    if skip := scenario.needs(not_found):
+        yield skip
+        return
+    for getter in scenario.contract.getters:
+        known = scenario.existing_id(getter) or "unknown_x"
+        prefix = known.split("_", 1)[0] + "_" if "_" in known else ""
+        problems = []
+        for unknown in (f"{prefix}{secrets.token_hex(6)}", f"zz_{secrets.token_hex(6)}"):
+            exchange = scenario.send(getter, ids=dict.fromkeys(getter.path_parameters, unknown))
+            problems.extend(error_problems(exchange, (404,), f"unknown id {unknown}"))
+        yield verdict(getter.label, not_found.name, FAMILY, problems, api=scenario.api)
+
+
+@scenario_check(
+    FAMILY,
+    "bad_body",
+    "Broken JSON or a non-JSON Content-Type get 400; well-formed JSON that fails validation gets 422 "
+    "with `details` naming every missing field.",
+)
+def bad_body(scenario: Scenario) -> Iterator[CheckResult]:
+    if skip := scenario.needs(bad_body):
+        yield skip
+        return
+    for operation in scenario.contract.operations:
+        if operation.method != "POST" or not operation.request_body:
+            continue
+        problems: list[Problem] = []
+        broken = scenario.send(operation, raw_body=b'{"broken": ', headers={"Content-Type": "application/json"})
+        problems.extend(error_problems(broken, BAD_REQUEST, "body that is not JSON"))
+        as_text = scenario.send(operation, raw_body=b"{}", headers={"Content-Type": "text/plain"})
+        problems.extend(error_problems(as_text, BAD_REQUEST, "Content-Type text/plain"))
+        wrong_type = scenario.send(operation, json_body=[])
+        problems.extend(error_problems(wrong_type, (422,), "a JSON array where an object is expected"))
+        empty = scenario.send(operation, json_body={})
+        problems.extend(error_problems(empty, (422,), "an empty object"))
+        problems.extend(_details_problems(operation, empty))
+        yield verdict(operation.label, bad_body.name, FAMILY, problems, api=scenario.api)
+
+
+def _details_problems(operation: Operation, exchange: Any) -> list[Problem]:
+    if exchange.status != 422 or list(error_body_problems(exchange, "422")):
+        return []
+    details = exchange.json.get("details")
+    if not isinstance(details, list) or not details:
+        return [Problem("422 without a non-empty `details` list", exchange.curl())]
+    if not all(isinstance(d, dict) and isinstance(d.get("field"), str) and isinstance(d.get("message"), str) for d in details):
+        return [Problem("every `details` entry must be {field, message}", exchange.curl())]
+    required = operation.schema_required(operation.request_schema)
+    named = " ".join(d["field"] for d in details)
+    missing = sorted(field for field in required if field not in named)
+    if missing:
+        return [Problem(f"422 `details` does not name the missing fields {missing}", exchange.curl())]
+    return []
+
+
+CHECKS = (pagination, out_of_range, not_found, bad_body)

@@ -1,0 +1,162 @@
+"""The HTTP client our own checks use, recording every exchange so a failure can be replayed as curl.
+
+It wraps a ``requests`` session: a plain one for a server on a port, or Schemathesis' in-process ASGI
+client for an app in the same process, so Schemathesis and our checks reach the app the same way. Keys are
+shown in curl as shell variables (``$HISSUNO_API_KEY``), never in clear.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from conformance.retry import RetryPolicy
+
+REQUEST_TIMEOUT = 30.0
+_NO_JSON = object()
+
+
+@dataclass(frozen=True)
+class Credential:
+    """An API key with the shell variable that stands for it in reproductions."""
+
+    variable: str
+    value: str
+
+    @property
+    def header(self) -> str:
+        return f"Bearer {self.value}"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer."""
+
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    body: bytes | None
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+    credential: Credential | None = None
+    _parsed: Any = field(default=_NO_JSON, repr=False, compare=False)
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON body, or None when the body is not JSON."""
+        if self._parsed is _NO_JSON:
+            try:
+                value = json.loads(self.content) if self.content else None
+            except ValueError:
+                value = None
+            object.__setattr__(self, "_parsed", value)
+        return self._parsed
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def describe(self) -> str:
+        return f"{self.method} {self.url} answered {self.status}"
+
+    def curl(self) -> str:
+        return render_curl(self.method, self.url, self.request_headers, self.body, self.credential)
+
+
+def render_curl(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    credential: Credential | None = None,
+) -> str:
+    """A curl command that sends the same request; the key is a shell variable the reader exports."""
+    parts = ["curl", "-i", "-X", method]
+    for name, value in headers.items():
+        if name.lower() == "authorization" and credential is not None and value == credential.header:
+            parts.append(f'-H "Authorization: Bearer ${credential.variable}"')
+        else:
+            parts.append("-H " + shlex.quote(f"{name}: {value}"))
+    if body is not None:
+        parts.append("--data-raw " + shlex.quote(body.decode("utf-8", "replace")))
+    parts.append(shlex.quote(url))
+    return " ".join(parts)
+
+
+class Client:
+    """Sends requests to the target and returns :class:`Exchange` values; waits out 429s when asked."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        base_url: str,
+        *,
+        retry: RetryPolicy | None = None,
+        display_url: str | None = None,
+    ) -> None:
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self.display_url = (display_url or base_url).rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.sent = 0
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        credential: Credential | None = None,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        raw_body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        honour_rate_limit: bool = True,
+    ) -> Exchange:
+        """Send one request. ``raw_body`` goes as is (with the given headers); ``json_body`` as JSON."""
+        sent_headers: dict[str, str] = {}
+        if credential is not None:
+            sent_headers["Authorization"] = credential.header
+        body = raw_body
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent_headers["Content-Type"] = "application/json"
+        sent_headers.update(headers or {})
+        query = f"?{urlencode(params, doseq=True)}" if params else ""
+        attempt = 0
+        while True:
+            response = self.session.request(
+                method,
+                f"{self.base_url}{path}{query}",
+                headers=sent_headers,
+                data=body,
+                timeout=REQUEST_TIMEOUT,
+                allow_redirects=False,
+            )
+            self.sent += 1
+            delay = self.retry.delay(response.status_code, response.headers, attempt) if honour_rate_limit else None
+            if delay is None:
+                break
+            attempt += 1
+            self.retry.wait(delay)
+        return Exchange(
+            method=method,
+            url=f"{self.display_url}{path}{query}",
+            request_headers=sent_headers,
+            body=body,
+            status=response.status_code,
+            headers=CaseInsensitiveDict(response.headers),
+            content=response.content,
+            credential=credential,
+        )

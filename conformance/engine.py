@@ -1,0 +1,140 @@
+"""One conformance run: Schemathesis over each document, then our check families, as a stream of events.
+
+The engine decides what runs and in which order and yields :mod:`conformance.results` events; it prints
+nothing. The CLI, the reports and the pytest plugin consume the stream (or just the final report).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from conformance import fuzzing
+from conformance.checks import ONCE_PER_RUN, SCHEMATHESIS, Selection, select
+from conformance.checks.base import Scenario, ScenarioCheck
+from conformance.contract import Contract
+from conformance.profiles import PROFILES, Profile
+from conformance.results import (
+    RUN_WIDE,
+    CheckResult,
+    Event,
+    Problem,
+    ResultRecorded,
+    RunFinished,
+    RunReport,
+    StageAdvanced,
+    StageFinished,
+    StageStarted,
+    Status,
+    skipped,
+    verdict,
+)
+from conformance.target import Target, TargetError
+
+APIS = ("v1", "internal")
+EXIT_CONFORMANT = 0
+EXIT_FAILED = 1
+EXIT_UNUSABLE = 2
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    apis: Sequence[str] = APIS
+    profile: Profile = PROFILES["quick"]
+    seed: int | None = None
+    checks: Sequence[str] | None = None
+
+
+def run(target: Target, options: RunOptions) -> Iterator[Event]:
+    """Run the selected checks against the target, yielding events; the last one carries the report."""
+    started = time.monotonic()
+    selection = select(options.checks)
+    report = RunReport(target=target.base_url or target.url, profile=options.profile.name, seed=options.seed, apis=tuple(options.apis))
+    client = target.client()
+    spent: set[str] = set()
+    for api in options.apis:
+        contract = Contract.load(api)
+        for event in _run_api(target, contract, options, selection, Scenario(target, contract, client, options.profile), spent):
+            if isinstance(event, ResultRecorded):
+                report.results.append(event.result)
+            yield event
+    report.duration = time.monotonic() - started
+    yield RunFinished(report)
+
+
+def execute(target: Target, options: RunOptions) -> RunReport:
+    """Run to the end and return the report (for callers that need no progress)."""
+    for event in run(target, options):
+        if isinstance(event, RunFinished):
+            return event.report
+    raise RuntimeError("the run ended without a report")
+
+
+def _run_api(
+    target: Target,
+    contract: Contract,
+    options: RunOptions,
+    selection: Selection,
+    scenario: Scenario,
+    spent: set[str],
+) -> Iterator[Event]:
+    if contract.is_project_scoped and not target.project_id:
+        for name in sorted(selection.wanted):
+            yield ResultRecorded(skipped(RUN_WIDE, name, "", "the internal API needs --project-id", api=contract.name))
+        return
+    if selection.runs_schemathesis:
+        stage = f"{contract.name}: Schemathesis"
+        yield StageStarted(stage, total=len(contract.operations))
+        for item in fuzzing.run(target, contract, options.profile, options.seed, selection):
+            yield ResultRecorded(item) if isinstance(item, CheckResult) else StageAdvanced(stage, item)
+        yield StageFinished(stage)
+    checks = [c for c in selection.scenario if c.family not in spent]
+    for family in dict.fromkeys(check.family for check in checks):
+        stage = f"{contract.name}: {family}"
+        members = [check for check in checks if check.family == family]
+        yield StageStarted(stage, total=len(members))
+        for check in members:
+            for result in _guarded(check, scenario):
+                if result.check in selection.wanted:
+                    yield ResultRecorded(result)
+            yield StageAdvanced(stage, check.name)
+        yield StageFinished(stage)
+    spent.update(family for family in ONCE_PER_RUN if any(c.family == family for c in checks))
+
+
+def _guarded(check: ScenarioCheck, scenario: Scenario) -> Iterator[CheckResult]:
+    """The check's results; if it crashes on an answer it did not expect, that is reported as a failure."""
+    try:
+        yield from list(check.run(scenario))
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"the check stopped on an unexpected answer: {type(exc).__name__}: {exc} ({where.name}:{where.lineno})"
+        yield verdict(RUN_WIDE, check.name, check.family, [Problem(message)], api=scenario.api)
+
+
+def preflight(target: Target, apis: Sequence[str]) -> None:
+    """Fail fast, with one clear sentence, when the main key cannot even list (a wrong key or project)."""
+    client = target.client()
+    for api in apis:
+        contract = Contract.load(api)
+        if not contract.lists or (contract.is_project_scoped and not target.project_id):
+            continue
+        listing = contract.lists[0]
+        exchange = client.send("GET", listing.url(target.project_id), credential=target.main, params={"limit": 1})
+        if exchange.status in (401, 403):
+            whose = f" for project {target.project_id}" if contract.is_project_scoped else ""
+            raise TargetError(f"the server refused the API key{whose}: {exchange.describe()}")
+
+
+def exit_code(report: RunReport) -> int:
+    """0 conformant, 1 any failure, 2 nothing could be checked."""
+    if report.failed or report.errors:
+        return EXIT_FAILED
+    if not report.passed:
+        return EXIT_UNUSABLE
+    return EXIT_CONFORMANT
+
+
+__all__ = ["APIS", "SCHEMATHESIS", "RunOptions", "Status", "execute", "exit_code", "run"]

@@ -1,0 +1,44 @@
+"""How thorough a run is: ``quick`` for every push (about a minute against the mock), ``full`` for nightly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    # Schemathesis: examples per operation in the fuzzing phase, and the phases to run.
+    max_examples: int
+    phases: tuple[str, ...]
+    stateful_steps: int
+    # Our checks: how many pages the pagination check walks, and whether to wait out a 429 and retry.
+    page_cap: int
+    retry_after: bool
+
+
+PROFILES = {
+    "quick": Profile(
+        "quick",
+        max_examples=8,
+        phases=("examples", "coverage", "fuzzing", "stateful"),
+        stateful_steps=6,
+        page_cap=12,
+        retry_after=False,
+    ),
+    "full": Profile(
+        "full",
+        max_examples=60,
+        phases=("examples", "coverage", "fuzzing", "stateful"),
+        stateful_steps=20,
+        page_cap=60,
+        retry_after=True,
+    ),
+}
+
+
+def profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}") from None

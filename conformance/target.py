@@ -1,0 +1,169 @@
+"""The server under test: its base URL and the keys the checks use, from flags or a mock's ``/__mock/keys``.
+
+Every key but the main one is optional; a check whose key is missing is reported as skipped, never passed.
+A target can also be an ASGI app in this process (tests, the pytest plugin), reached through Schemathesis'
+in-process client so that Schemathesis and our checks share one app instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import requests
+
+from conformance.client import Client, Credential
+from conformance.retry import RetryPolicy
+
+MOCK_KEYS_PATH = "/__mock/keys"
+IN_PROCESS_URL = "http://testserver"
+# Plans from the smallest to the largest limit, as the contract names them.
+PLAN_ORDER = ("free", "pro", "enterprise")
+RATE_LIMIT_LABEL = "rate-limit"
+
+ROLE_VARIABLES = {
+    "api_key": "HISSUNO_API_KEY",
+    "other_api_key": "HISSUNO_OTHER_API_KEY",
+    "read_only_key": "HISSUNO_READ_ONLY_KEY",
+    "standard_key": "HISSUNO_STANDARD_KEY",
+    "revoked_key": "HISSUNO_REVOKED_KEY",
+    "rate_limit_key": "HISSUNO_RATE_LIMIT_KEY",
+}
+
+
+class TargetError(Exception):
+    """The target cannot be used as given (unreachable, not a mock, key rejected): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    api_key: str
+    project_id: str | None = None
+    other_api_key: str | None = None
+    other_project_id: str | None = None
+    read_only_key: str | None = None
+    standard_key: str | None = None
+    revoked_key: str | None = None
+    rate_limit_key: str | None = None
+    app: Any = None
+
+    def credential(self, role: str) -> Credential | None:
+        """The key for a role (``api_key``, ``other_api_key``, ...) with its shell variable, if given."""
+        value = getattr(self, role)
+        return Credential(ROLE_VARIABLES[role], value) if value else None
+
+    @property
+    def main(self) -> Credential:
+        return Credential(ROLE_VARIABLES["api_key"], self.api_key)
+
+    @property
+    def url(self) -> str:
+        return IN_PROCESS_URL if self.app is not None else self.base_url.rstrip("/")
+
+    def session(self) -> requests.Session:
+        if self.app is not None:
+            from schemathesis.python import asgi
+
+            return asgi.get_client(self.app).__enter__()
+        return requests.Session()
+
+    def client(self, retry: RetryPolicy | None = None) -> Client:
+        return Client(self.session(), self.url, retry=retry, display_url=self.base_url or self.url)
+
+    def with_keys(self, keys: Mapping[str, str | None]) -> Target:
+        """This target with the given keys filled in where no key was set explicitly."""
+        missing = {name: value for name, value in keys.items() if value and not getattr(self, name)}
+        return replace(self, **missing)
+
+
+def probe(target: Target) -> None:
+    """Raise :class:`TargetError` when nothing answers HTTP at the base URL."""
+    if target.app is not None:
+        return
+    try:
+        requests.get(f"{target.url}/", timeout=10, allow_redirects=False)
+    except requests.RequestException as exc:
+        raise TargetError(f"cannot reach {target.url}: {_reason(exc)}") from None
+
+
+def fetch_mock_keys(target: Target) -> list[dict[str, Any]]:
+    """The mock's key table (``GET /__mock/keys``)."""
+    session = target.session()
+    try:
+        response = session.get(f"{target.url}{MOCK_KEYS_PATH}", timeout=10)
+    except requests.RequestException as exc:
+        raise TargetError(f"cannot reach {target.url}: {_reason(exc)}") from None
+    if response.status_code != 200:
+        raise TargetError(
+            f"{target.url}{MOCK_KEYS_PATH} answered {response.status_code}: is this a Hissuno mock? "
+            "Pass the keys with --api-key and friends instead of --mock-keys."
+        )
+    try:
+        entries = response.json()
+    except ValueError:
+        raise TargetError(f"{target.url}{MOCK_KEYS_PATH} did not answer JSON") from None
+    if not isinstance(entries, list) or not all(isinstance(item, dict) for item in entries):
+        raise TargetError(f"{target.url}{MOCK_KEYS_PATH} did not answer a list of keys")
+    return entries
+
+
+def _plan_rank(plan: str) -> int:
+    return PLAN_ORDER.index(plan) if plan in PLAN_ORDER else len(PLAN_ORDER) // 2
+
+
+def choose_mock_keys(entries: Iterable[Mapping[str, Any]]) -> dict[str, str | None]:
+    """Pick the keys each check needs from the mock's key table.
+
+    The main key is a ``full`` key on the largest plan, so the run itself is not throttled; the other
+    project's key, the read-only, standard and revoked keys come from around it; the rate-limit check
+    gets the dedicated ``rate-limit`` key on the smallest plan, so it needs the fewest requests.
+    """
+    keys = list(entries)
+    active = [k for k in keys if k.get("status") == "active" and k.get("label") != RATE_LIMIT_LABEL]
+    full = [k for k in active if k.get("permission") == "full"]
+    if not full:
+        raise TargetError("the mock lists no active key with the 'full' permission")
+    main = max(full, key=lambda k: _plan_rank(str(k.get("plan"))))
+    project = main.get("project_id")
+
+    def first(candidates: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+        return next(iter(candidates), None)
+
+    others = [k for k in active if k.get("project_id") != project]
+    other = first(k for k in others if k.get("permission") == "full") or first(others)
+    same_project = [k for k in active if k.get("project_id") == project]
+    read_only = first(k for k in same_project if k.get("permission") == "read-only")
+    standard = first(k for k in same_project if k.get("permission") == "standard")
+    inactive = [k for k in keys if k.get("status") in ("revoked", "expired")]
+    revoked = first(k for k in inactive if k.get("project_id") == project) or first(inactive)
+    limited = [k for k in keys if k.get("status") == "active" and k.get("label") == RATE_LIMIT_LABEL]
+    rate_limit = min(limited, key=lambda k: _plan_rank(str(k.get("plan"))), default=None)
+
+    def key(entry: Mapping[str, Any] | None) -> str | None:
+        return str(entry["key"]) if entry else None
+
+    return {
+        "api_key": key(main),
+        "project_id": str(project) if project else None,
+        "other_api_key": key(other),
+        "other_project_id": str(other["project_id"]) if other else None,
+        "read_only_key": key(read_only),
+        "standard_key": key(standard),
+        "revoked_key": key(revoked),
+        "rate_limit_key": key(rate_limit),
+    }
+
+
+def from_mock(target: Target) -> Target:
+    """The target with every key it lacks taken from the mock's ``/__mock/keys``."""
+    return target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
+
+
+def _reason(exc: requests.RequestException) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "timed out", "No route to host"):
+        if marker in text:
+            return marker.lower()
+    return type(exc).__name__

@@ -1,0 +1,164 @@
+"""Pure pieces of the suite, proven on small fake answers: bodies, curl, retry, keys, verdicts."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from requests.structures import CaseInsensitiveDict
+
+from conformance.checks import SCHEMATHESIS, select
+from conformance.checks.base import unique_body
+from conformance.checks.state import echo_differences
+from conformance.client import Client, Credential, Exchange, render_curl
+from conformance.contract import Contract
+from conformance.results import RunReport, Status, passed, skipped, verdict
+from conformance.retry import RetryPolicy, retry_after_seconds
+from conformance.target import TargetError, choose_mock_keys
+
+
+def _create(api: str, operation_id: str):
+    operation = Contract.load(api).by_id(operation_id)
+    assert operation is not None
+    return operation
+
+
+def test_unique_body_makes_emails_unique_and_marks_free_text() -> None:
+    create = _create("v1", "createSession")
+    example = {"customer_email": "jane@example.com", "message": "Hello", "tags": ["bug"]}
+    body = unique_body(create, example, "hsc123")
+    assert body["customer_email"] == "jane+hsc123@example.com"
+    assert body["message"] == "Hello hsc123"
+    assert body["tags"] == ["bug"], "a tag slug has a pattern the marker would break"
+    assert example["message"] == "Hello", "the example itself is not changed"
+
+
+def test_unique_body_follows_nested_items_and_discriminated_unions() -> None:
+    bulk = _create("v1", "importCustomers")
+    body = unique_body(bulk, {"customers": [{"email": "d@n.io", "name": "Dana"}]}, "hscx")
+    assert body["customers"][0] == {"email": "d+hscx@n.io", "name": "Dana hscx"}
+    source = _create("v1", "createKnowledgeSource")
+    body = unique_body(source, {"type": "website", "name": "Site", "url": "https://n.io"}, "hscy")
+    assert body == {"type": "website", "name": "Site hscy", "url": "https://n.io"}
+
+
+def test_curl_shows_the_key_as_a_variable() -> None:
+    credential = Credential("HISSUNO_API_KEY", "hss_secret")
+    curl = render_curl("POST", "http://h/v1/sessions", {"Authorization": "Bearer hss_secret"}, b'{"a": 1}', credential)
+    assert "hss_secret" not in curl
+    assert '"Authorization: Bearer $HISSUNO_API_KEY"' in curl
+    assert "--data-raw '{\"a\": 1}'" in curl and curl.endswith("http://h/v1/sessions")
+
+
+class _FakeSession:
+    def __init__(self, answers: list[tuple[int, dict[str, str]]]) -> None:
+        self.answers = answers
+        self.calls = 0
+
+    def request(self, method: str, url: str, **kwargs: object) -> SimpleNamespace:
+        status, headers = self.answers[min(self.calls, len(self.answers) - 1)]
+        self.calls += 1
+        return SimpleNamespace(status_code=status, headers=CaseInsensitiveDict(headers), content=b"{}")
+
+
+def test_client_waits_out_a_429_as_retry_after_says() -> None:
+    waits: list[float] = []
+    session = _FakeSession([(429, {"Retry-After": "2"}), (200, {})])
+    client = Client(session, "http://h", retry=RetryPolicy(sleep=waits.append, margin=0))  # type: ignore[arg-type]
+    exchange = client.send("GET", "/v1/issues")
+    assert exchange.status == 200 and session.calls == 2
+    assert waits == [2.0]
+
+
+def test_client_reports_the_429_when_asked_not_to_wait() -> None:
+    session = _FakeSession([(429, {"Retry-After": "2"}), (200, {})])
+    client = Client(session, "http://h", retry=RetryPolicy(sleep=lambda s: None))  # type: ignore[arg-type]
+    assert client.send("GET", "/x", honour_rate_limit=False).status == 429
+
+
+def test_client_gives_up_after_max_retries() -> None:
+    session = _FakeSession([(429, {"Retry-After": "0"})])
+    client = Client(session, "http://h", retry=RetryPolicy(max_retries=2, sleep=lambda s: None))  # type: ignore[arg-type]
+    assert client.send("GET", "/x").status == 429 and session.calls == 3
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("12", 12.0), ("0", 0.0), ("soon", None), ("-1", None)])
+def test_retry_after_parsing(value: str, seconds: float | None) -> None:
+    assert retry_after_seconds({"Retry-After": value}) == seconds
+
+
+def _key(key: str, project: str, plan: str, permission: str, status: str = "active", label: str = "") -> dict:
+    return {"key": key, "project_id": project, "plan": plan, "permission": permission, "status": status, "label": label}
+
+
+def test_mock_keys_pick_the_largest_plan_and_the_smallest_rate_limit() -> None:
+    keys = [
+        _key("hss_a_full", "a", "free", "full", label="full"),
+        _key("hss_a_rl", "a", "free", "standard", label="rate-limit"),
+        _key("hss_b_full", "b", "enterprise", "full", label="full"),
+        _key("hss_b_ro", "b", "enterprise", "read-only", label="read-only"),
+        _key("hss_b_std", "b", "enterprise", "standard", label="standard"),
+        _key("hss_b_rev", "b", "enterprise", "full", status="revoked", label="revoked"),
+        _key("hss_b_rl", "b", "enterprise", "standard", label="rate-limit"),
+    ]
+    chosen = choose_mock_keys(keys)
+    assert chosen["api_key"] == "hss_b_full" and chosen["project_id"] == "b"
+    assert chosen["other_api_key"] == "hss_a_full" and chosen["other_project_id"] == "a"
+    assert chosen["read_only_key"] == "hss_b_ro" and chosen["standard_key"] == "hss_b_std"
+    assert chosen["revoked_key"] == "hss_b_rev"
+    assert chosen["rate_limit_key"] == "hss_a_rl"
+
+
+def test_mock_keys_without_a_full_key_cannot_be_used() -> None:
+    with pytest.raises(TargetError):
+        choose_mock_keys([_key("hss_x", "a", "free", "read-only")])
+
+
+def test_echo_compares_only_the_sent_fields() -> None:
+    assert echo_differences({"a": 1, "b": {"c": 2}}, {"a": 1, "b": {"c": 2, "d": 3}, "e": 4}) == []
+    assert echo_differences({"a": 1}, {"a": 2}) == ["a: sent 1, got 2"]
+    assert echo_differences({"b": {"c": 2}}, {"b": None}) == ["b: sent an object, got None"]
+
+
+def test_score_counts_passed_over_ran_and_never_skipped() -> None:
+    report = RunReport(
+        results=[
+            passed("GET /a", "x.one", "x"),
+            passed("GET /a", "x.two", "x"),
+            verdict("GET /a", "x.three", "x", [("bad")]),  # type: ignore[list-item]
+            skipped("(run)", "x.four", "x", "needs --revoked-key"),
+        ]
+    )
+    assert (report.passed, report.failed, report.skipped) == (2, 1, 1)
+    assert report.score == pytest.approx(2 / 3)
+    assert not report.conformant
+
+
+def test_verdict_collapses_duplicate_problems() -> None:
+    from conformance.results import Problem
+
+    result = verdict("GET /a", "x", "f", [Problem("same", "curl"), Problem("same", "curl")])
+    assert result.status is Status.FAILED and len(result.problems) == 1
+
+
+def test_select_by_family_and_by_name() -> None:
+    auth = select(["auth"])
+    assert auth.wanted and all(name.startswith("auth.") for name in auth.wanted)
+    assert not auth.runs_schemathesis
+    one = select(["not_a_server_error", "envelope.error_body"])
+    assert one.builtin == ["not_a_server_error"] and one.response == ["hissuno_error_body"]
+    assert select([SCHEMATHESIS]).runs_schemathesis
+    every = select(None)
+    assert {"ratelimit.window", "ratelimit.retry_after", "isolation.list"} <= every.wanted
+    with pytest.raises(ValueError, match="unknown check"):
+        select(["auth.nope"])
+
+
+def test_exchange_reads_json_and_content_type() -> None:
+    exchange = Exchange("GET", "http://h/x", {}, None, 404, {"Content-Type": "application/json; charset=utf-8"}, b'{"error": "No."}')
+    assert exchange.json == {"error": "No."}
+    assert exchange.content_type == "application/json"
+    broken = Exchange("GET", "http://h/x", {}, None, 500, {"Content-Type": "text/html"}, b"<html>")
+    assert broken.json is None
+    assert re.match(r"curl -i -X GET", broken.curl())

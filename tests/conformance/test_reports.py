@@ -1,0 +1,80 @@
+"""Every report is a small consumer of the same RunReport; the JSON one is read by other tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+from rich.console import Console
+
+from conformance.reports import console, junit, markdown
+from conformance.reports import json as json_report
+from conformance.results import Problem, RunReport, passed, skipped, verdict
+
+
+def _report() -> RunReport:
+    return RunReport(
+        results=[
+            passed("GET /v1/sessions", "not_a_server_error", "schemathesis", api="v1"),
+            verdict(
+                "GET /v1/sessions",
+                "envelope.pagination",
+                "envelope",
+                [Problem("page {'limit': 2, 'offset': 2} repeats rows", "curl -i -X GET 'http://h/v1/sessions'")],
+                api="v1",
+            ),
+            skipped("(run)", "auth.revoked_key", "auth", "needs --revoked-key", api="v1"),
+        ],
+        target="http://h",
+        profile="quick",
+        seed=7,
+        apis=("v1",),
+        duration=1.5,
+    )
+
+
+def test_json_report_has_the_fields_other_tools_read(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    json_report.write(_report(), path)
+    data = json.loads(path.read_text())
+    assert data["score"] == 0.5 and (data["passed"], data["failed"], data["skipped"]) == (1, 1, 1)
+    assert data["failures"] == [
+        {
+            "operation": "GET /v1/sessions",
+            "check": "envelope.pagination",
+            "family": "envelope",
+            "api": "v1",
+            "message": "page {'limit': 2, 'offset': 2} repeats rows",
+            "curl": "curl -i -X GET 'http://h/v1/sessions'",
+        }
+    ]
+    assert [r["status"] for r in data["results"]] == ["passed", "failed", "skipped"]
+
+
+def test_junit_has_a_case_per_result_with_failures_and_skips(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    junit.write(_report(), path)
+    suite = ElementTree.parse(path).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "3" and suite.get("failures") == "1"
+    cases = suite.findall("testcase")
+    assert cases[1].find("failure") is not None and "curl" in (cases[1].find("failure").text or "")
+    assert cases[2].find("skipped").get("message") == "needs --revoked-key"
+
+
+def test_markdown_has_score_matrix_failure_curl_and_skips() -> None:
+    text = markdown.render(_report())
+    assert "Conformance score: 50.0%" in text
+    assert "| `GET /v1/sessions` |" in text
+    assert "```sh\ncurl -i -X GET 'http://h/v1/sessions'\n```" in text
+    assert "`auth.revoked_key` on `(run)`: needs --revoked-key" in text
+
+
+def test_console_prints_table_failures_with_curl_skips_and_score() -> None:
+    out = Console(record=True, width=200)
+    console.print_report(_report(), out)
+    text = out.export_text()
+    assert "GET /v1/sessions" in text and "✗ 1/1" in text
+    assert "envelope.pagination" in text and "curl -i -X GET" in text
+    assert "needs --revoked-key: auth.revoked_key" in text
+    assert "Conformance score: 50.0%" in text
