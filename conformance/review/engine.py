@@ -88,12 +88,12 @@ def review_document(
     problems = []
     errors = sum(1 for finding in lint if finding.level is Level.ERROR)
     if errors:
-        problems.append(f"{errors} lint error(s)")
+        problems.append(f"{errors} lint error{'' if errors == 1 else 's'}")
     breaking = sum(1 for finding in changes if finding.level is Level.BREAKING)
     if semver and not judged.ok:
         problems.append(judged.reason)
     elif not semver and enforced and breaking:
-        problems.append(f"{breaking} breaking change(s) (--strict-internal)")
+        problems.append(f"{breaking} breaking change{'' if breaking == 1 else 's'} (--strict-internal)")
     return DocumentReview(name, enforced, semver, changed, tuple(lint), tuple(changes), judged, tuple(problems))
 
 

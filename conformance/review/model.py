@@ -60,6 +60,7 @@ class Finding:
     method: str | None = None
     path: str | None = None
     bump: Bump = Bump.NONE
+    context: str = ""  # where in the operation it was seen ("response 200: `data/items/status`")
 
     @property
     def operation(self) -> str | None:
@@ -95,9 +96,10 @@ class Check:
         *,
         method: str | None = None,
         path: str | None = None,
+        context: str = "",
     ) -> Finding:
         """A finding of this kind at ``pointer``."""
-        return Finding(self.rule_id, self.level, document, pointer, message, method, path, self.required_bump)
+        return Finding(self.rule_id, self.level, document, pointer, message, method, path, self.required_bump, context)
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ class Review:
     def problems(self) -> tuple[str, ...]:
         found = [f"{document.name}: {problem}" for document in self.documents for problem in document.problems]
         if self.conformance is not None and not self.conformance.ok:
-            found.append(f"conformance: {self.conformance.failed} check(s) failed")
+            failed = self.conformance.failed
+            found.append(f"conformance: {failed} check{'' if failed == 1 else 's'} failed")
         return tuple(found)
 
     @property

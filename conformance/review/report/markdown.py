@@ -91,7 +91,8 @@ def _document_section(document: DocumentReview) -> list[str]:
     mark = "❌" if document.failed else "✅"
     status = "; ".join(document.problems) if document.problems else "ok"
     lines = [f"### `{document.name}` {mark} {status}", "", _policy(document), ""]
-    lines.append(f"Version `{verdict.base_version}` → `{verdict.head_version}`: {verdict.reason}.")
+    judged = "" if document.semver else " (not enforced)"
+    lines.append(f"Version `{verdict.base_version}` → `{verdict.head_version}`: {verdict.reason}{judged}.")
     lines.append("")
     findings: list[Finding] = [*document.lint, *document.changes]
     if not findings:

@@ -19,7 +19,7 @@ from conformance.review.rules import (
     request_body,
     responses,
     security,
-    types,
+    type_changes,
     variants,
     webhooks,
 )
@@ -32,7 +32,7 @@ REGISTRY: tuple[Rule, ...] = (
     *request_body.RULES,
     *responses.RULES,
     *properties.RULES,
-    *types.RULES,
+    *type_changes.RULES,
     *enums.RULES,
     *constraints.RULES,
     *variants.RULES,

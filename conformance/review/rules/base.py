@@ -30,11 +30,27 @@ class Rule:
         return list(self.check(pair))
 
 
-def found(check: Check, pair: DocumentPair, operation: OperationPair | None, pointer: str, message: str) -> Finding:
-    """A finding of ``check`` in ``pair``'s document, seen through ``operation`` when there is one."""
+def found(
+    check: Check,
+    pair: DocumentPair,
+    operation: OperationPair | None,
+    pointer: str,
+    message: str,
+    context: str = "",
+) -> Finding:
+    """A finding of ``check`` in ``pair``'s document, seen through ``operation`` when there is one.
+
+    ``message`` says what changed and should read the same from every operation that sees the change
+    (so reports can fold them); ``context`` says where in this operation it was seen.
+    """
     if operation is None:
-        return check.at(pair.name, pointer, message)
-    return check.at(pair.name, pointer, message, method=operation.method, path=operation.path)
+        return check.at(pair.name, pointer, message, context=context)
+    return check.at(pair.name, pointer, message, method=operation.method, path=operation.path, context=context)
+
+
+def on_schema(check: Check, pair: DocumentPair, schema: SchemaPair, message: str, pointer: str = "") -> Finding:
+    """A finding about one schema node, with its place in the operation as context."""
+    return found(check, pair, schema.operation, pointer or schema.pointer, message, context(schema))
 
 
 def code(value: object) -> str:
@@ -52,10 +68,19 @@ def subject(pair: SchemaPair) -> str:
 
 
 def describe(pair: SchemaPair) -> str:
-    """``the query parameter `status``` / ``the response 200`` / ```data/items/status` in the response 200``."""
+    """The node by its own name: ``the query parameter `status```, ``the request body``, ```status```,
+    ``the items of `events```. Where it sits in the operation goes in :func:`context`."""
     if not pair.property:
         return f"the {pair.where}"
-    return f"{code(pair.property)} {'of' if pair.origin == 'parameter' else 'in'} the {pair.where}"
+    parts = pair.property.split("/")
+    if parts[-1] in ("items", "additionalProperties") and len(parts) > 1:
+        return f"the {parts[-1]} of {code(parts[-2])}"
+    return code(parts[-1])
+
+
+def context(pair: SchemaPair) -> str:
+    """``response 200: `data/items/status``` (the body and path the node was reached through)."""
+    return f"{pair.where}: {code(pair.property)}" if pair.property else pair.where
 
 
 def schema_pairs(pair: DocumentPair, *origins: str) -> list[SchemaPair]:

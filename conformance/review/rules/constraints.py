@@ -18,7 +18,7 @@ from conformance.review.rules.base import (
     RESPONSE_SUBJECTS,
     Rule,
     describe,
-    found,
+    on_schema,
     schema_pairs,
     subject,
 )
@@ -87,7 +87,7 @@ def request_constraints(pair: DocumentPair) -> Iterator[Finding]:
             else:
                 level = Level.BREAKING if narrowed else Level.INFO
             check = _check(subject(schema), slug, verb, level)
-            yield found(check, pair, schema.operation, schema.pointer, f"for {describe(schema)}, {detail}")
+            yield on_schema(check, pair, schema, f"for {describe(schema)}, {detail}")
 
 
 def response_constraints(pair: DocumentPair) -> Iterator[Finding]:
@@ -96,7 +96,7 @@ def response_constraints(pair: DocumentPair) -> Iterator[Finding]:
         for slug, verb, detail, narrowed in _bound_changes(schema):
             if not narrowed:
                 check = _check(subject(schema), slug, verb, Level.WARNING)
-                yield found(check, pair, schema.operation, schema.pointer, f"for {describe(schema)}, {detail}")
+                yield on_schema(check, pair, schema, f"for {describe(schema)}, {detail}")
 
 
 RULES = (

@@ -18,7 +18,7 @@ from conformance.review.rules.base import (
     checks,
     code,
     describe,
-    found,
+    on_schema,
     schema_pairs,
     subject,
 )
@@ -48,16 +48,16 @@ def request_enums(pair: DocumentPair) -> Iterator[Finding]:
         noun, where = subject(schema), describe(schema)
         if schema.base.enum is None:
             message = f"{where} was restricted to the values {_values(schema.head.enum)}"
-            yield found(REQUEST_BECAME_ENUM[noun], pair, schema.operation, schema.pointer, message)
+            yield on_schema(REQUEST_BECAME_ENUM[noun], pair, schema, message)
             continue
         removed = [value for value in schema.base.enum if value not in schema.head.enum]
         added = [value for value in schema.head.enum if value not in schema.base.enum]
         if removed:
             message = f"removed the enum value(s) {_values(removed)} from {where}"
-            yield found(REQUEST_VALUE_REMOVED[noun], pair, schema.operation, schema.pointer, message)
+            yield on_schema(REQUEST_VALUE_REMOVED[noun], pair, schema, message)
         if added:
             message = f"added the enum value(s) {_values(added)} to {where}"
-            yield found(REQUEST_VALUE_ADDED[noun], pair, schema.operation, schema.pointer, message)
+            yield on_schema(REQUEST_VALUE_ADDED[noun], pair, schema, message)
 
 
 def response_enums(pair: DocumentPair) -> Iterator[Finding]:
@@ -73,10 +73,10 @@ def response_enums(pair: DocumentPair) -> Iterator[Finding]:
         removed = [value for value in base.enum if value not in head.enum]
         if added:
             message = f"added the enum value(s) {_values(added)} to {where}"
-            yield found(RESPONSE_VALUE_ADDED, pair, schema.operation, schema.pointer, message)
+            yield on_schema(RESPONSE_VALUE_ADDED, pair, schema, message)
         if removed:
             message = f"removed the enum value(s) {_values(removed)} from {where}"
-            yield found(RESPONSE_VALUE_REMOVED, pair, schema.operation, schema.pointer, message)
+            yield on_schema(RESPONSE_VALUE_REMOVED, pair, schema, message)
 
 
 RULES = (

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from conformance.review.align import DocumentPair, SchemaPair
 from conformance.review.model import Check, Finding, Level
-from conformance.review.rules.base import Rule, code, found, schema_pairs
+from conformance.review.rules.base import Rule, describe, on_schema, schema_pairs
 
 REQUIRED_REQUEST_PROPERTY_ADDED = Check("new-required-request-property", Level.BREAKING)
 OPTIONAL_REQUEST_PROPERTY_ADDED = Check("new-optional-request-property", Level.INFO)
@@ -44,8 +44,7 @@ def properties_added(pair: DocumentPair) -> Iterator[Finding]:
         else:
             check = REQUIRED_REQUEST_PROPERTY_ADDED if required else OPTIONAL_REQUEST_PROPERTY_ADDED
         kind = "required" if required else "optional"
-        message = f"added the {kind} property {code(schema.property)} to the {schema.where}"
-        yield found(check, pair, schema.operation, schema.site, message)
+        yield on_schema(check, pair, schema, f"added the {kind} property {describe(schema)}", schema.site)
 
 
 def properties_removed(pair: DocumentPair) -> Iterator[Finding]:
@@ -59,8 +58,7 @@ def properties_removed(pair: DocumentPair) -> Iterator[Finding]:
             kind = "required " if required else "optional "
         else:
             check, kind = REQUEST_PROPERTY_REMOVED, ""
-        message = f"removed the {kind}property {code(schema.property)} from the {schema.where}"
-        yield found(check, pair, schema.operation, schema.site, message)
+        yield on_schema(check, pair, schema, f"removed the {kind}property {describe(schema)}", schema.site)
 
 
 def _requiredness_check(schema: SchemaPair) -> Check | None:
@@ -80,8 +78,8 @@ def requiredness_changed(pair: DocumentPair) -> Iterator[Finding]:
         check = _requiredness_check(schema)
         if check is not None:
             state = "required" if schema.head_required else "optional"
-            message = f"the property {code(schema.property)} of the {schema.where} became {state}"
-            yield found(check, pair, schema.operation, schema.site, message)
+            message = f"the property {describe(schema)} became {state}"
+            yield on_schema(check, pair, schema, message, schema.site)
 
 
 RULES = (

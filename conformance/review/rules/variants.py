@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from conformance.review.align import DocumentPair
 from conformance.review.model import Check, Finding, Level
-from conformance.review.rules.base import Rule, code, found, schema_pairs
+from conformance.review.rules.base import Rule, code, on_schema, schema_pairs
 
 REQUEST_VARIANT_REMOVED = Check("request-property-one-of-removed", Level.BREAKING)
 REQUEST_VARIANT_ADDED = Check("request-property-one-of-added", Level.INFO)
@@ -21,7 +21,7 @@ def variants_changed(pair: DocumentPair) -> Iterator[Finding]:
             continue
         parent, _, name = schema.property.rpartition("/")
         owner, _, combinator = parent.rpartition("/")
-        where = f"{code(owner)} in the {schema.where}" if owner else f"the {schema.where}"
+        where = code(owner.rpartition("/")[2]) if owner else f"the {schema.where}"
         added = schema.base is None
         if schema.origin == "response":
             check = RESPONSE_VARIANT_ADDED if added else RESPONSE_VARIANT_REMOVED
@@ -29,7 +29,7 @@ def variants_changed(pair: DocumentPair) -> Iterator[Finding]:
             check = REQUEST_VARIANT_ADDED if added else REQUEST_VARIANT_REMOVED
         verb = "added the" if added else "removed the"
         message = f"{verb} {combinator} variant {code(name)} {'to' if added else 'from'} {where}"
-        yield found(check, pair, schema.operation, schema.pointer, message)
+        yield on_schema(check, pair, schema, message)
 
 
 RULES = (

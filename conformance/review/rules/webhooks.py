@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from conformance.review.align import DocumentPair, SchemaPair, webhook_event_types
 from conformance.review.model import Check, Finding, Level
-from conformance.review.rules.base import Rule, code, found
+from conformance.review.rules.base import Rule, code, found, on_schema
 
 EVENT_TYPE_REMOVED = Check("hissuno-webhook-event-type-removed", Level.BREAKING)
 EVENT_TYPE_ADDED = Check("hissuno-webhook-event-type-added", Level.INFO)
@@ -45,7 +45,7 @@ def event_types_changed(pair: DocumentPair) -> Iterator[Finding]:
 
 
 def _payload_change(schema: SchemaPair) -> tuple[Check, str] | None:
-    field = code(schema.property) if schema.property else "the payload"
+    field = code(schema.property.rpartition("/")[2]) if schema.property else "the payload"
     if schema.kind == "root" and (schema.base is None) != (schema.head is None):
         if schema.head is None:
             return DELIVERY_REMOVED, f"removed the {schema.where}"
@@ -70,7 +70,7 @@ def payload_fields(pair: DocumentPair) -> Iterator[Finding]:
             continue
         change = _payload_change(schema)
         if change is not None:
-            yield found(change[0], pair, schema.operation, schema.site, change[1])
+            yield on_schema(change[0], pair, schema, change[1], schema.site)
 
 
 RULES = (

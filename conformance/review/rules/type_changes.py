@@ -16,7 +16,7 @@ from conformance.review.rules.base import (
     Rule,
     checks,
     describe,
-    found,
+    on_schema,
     schema_pairs,
     subject,
 )
@@ -58,7 +58,7 @@ def types_changed(pair: DocumentPair) -> Iterator[Finding]:
         else:
             check = TYPE_GENERALIZED[noun] if _covers(head, base) else TYPE_CHANGED[noun]
         message = f"the type of {describe(schema)} changed from {_shape(base)} to {_shape(head)}"
-        yield found(check, pair, schema.operation, schema.pointer, message)
+        yield on_schema(check, pair, schema, message)
 
 
 def nullability_changed(pair: DocumentPair) -> Iterator[Finding]:
@@ -73,7 +73,7 @@ def nullability_changed(pair: DocumentPair) -> Iterator[Finding]:
         else:
             check = REQUEST_BECAME_NULLABLE[noun] if head.nullable else BECAME_NOT_NULLABLE[noun]
         state = "nullable" if head.nullable else "not nullable"
-        yield found(check, pair, schema.operation, schema.pointer, f"{describe(schema)} became {state}")
+        yield on_schema(check, pair, schema, f"{describe(schema)} became {state}")
 
 
 RULES = (

@@ -1,0 +1,46 @@
+"""Shared helpers for the spec-review tests: our own spec, copied and mutated."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.spec import load_bundled, spec_dir
+
+Document = dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def v1_spec() -> Document:
+    """The bundled /v1 document (read-only: tests mutate deep copies)."""
+    return load_bundled("v1")
+
+
+@pytest.fixture(scope="session")
+def internal_spec() -> Document:
+    return load_bundled("internal")
+
+
+@pytest.fixture
+def mutated(v1_spec: Document) -> Callable[[Callable[[Document], object]], Document]:
+    """``mutated(change)``: a deep copy of the /v1 document with ``change`` applied."""
+
+    def apply(change: Callable[[Document], object]) -> Document:
+        head = copy.deepcopy(v1_spec)
+        change(head)
+        return head
+
+    return apply
+
+
+@pytest.fixture
+def spec_copy(tmp_path: Path) -> Path:
+    """A copy of the ``openapi/`` folder to edit as YAML."""
+    target = tmp_path / "head" / "openapi"
+    shutil.copytree(spec_dir(), target)
+    return target
