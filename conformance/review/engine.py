@@ -49,11 +49,16 @@ def _without_version(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def pair_documents(base: Snapshot, head: Snapshot) -> list[tuple[str, dict | None, dict | None]]:
-    """Documents matched by name; two single-document snapshots are compared whatever their names."""
-    if len(base.documents) == 1 and len(head.documents) == 1:
+    """Documents matched by name. Two single documents are compared whatever their names; one document
+    against a folder is compared with its namesake only (a removed or added document is reported only
+    when both sides are whole folders)."""
+    if base.single_file and head.single_file:
         (_, base_doc), (name, head_doc) = next(iter(base.documents.items())), next(iter(head.documents.items()))
         return [(name, base_doc, head_doc)]
-    names = [*base.documents, *(name for name in head.documents if name not in base.documents)]
+    if base.single_file or head.single_file:
+        names = list((base if base.single_file else head).documents)
+    else:
+        names = [*base.documents, *(name for name in head.documents if name not in base.documents)]
     return [(name, base.documents.get(name), head.documents.get(name)) for name in names]
 
 

@@ -13,6 +13,7 @@ Every failure becomes a :class:`ReviewInputError` with one line that names the i
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import tempfile
@@ -42,6 +43,7 @@ class Snapshot:
     raw: dict[str, dict[str, Any]]  # document name -> the YAML as written
     documents: dict[str, dict[str, Any]]  # document name -> bundled
     texts: dict[str, str]  # file name -> text, for line numbers in annotations
+    single_file: bool = False  # the user named one document file, not a folder
 
     def file_of(self, name: str) -> str:
         """The file name of a document (``v1.yaml``)."""
@@ -95,7 +97,7 @@ def _build(label: str, directory: Path, display_dir: str, files: list[Path]) -> 
 
 def _from_path(spec: str, path: Path) -> Snapshot:
     if path.is_file():
-        return _build(spec, path.parent, str(path.parent), [path])
+        return dataclasses.replace(_build(spec, path.parent, str(path.parent), [path]), single_file=True)
     if not _document_files(path) and (path / SPEC_FOLDER).is_dir():
         path = path / SPEC_FOLDER
     return _build(spec, path, str(path), _document_files(path))

@@ -342,3 +342,19 @@ def test_reads_the_json_hissuno_conformance_writes(tmp_path: Path) -> None:
     assert code == 1
     assert "Score **50.0%**: 1 passed, 1 failed." in out
     assert "| `GET /v1/issues` | `rate_limit_headers` | no RateLimit header |" in out
+
+
+def test_one_document_against_a_folder_compares_its_namesake_only(spec_copy: Path) -> None:
+    edit_yaml(spec_copy / "components.yaml", remove_session_page_title)
+    code, out, _ = review("--base", str(spec_dir()), "--head", str(spec_copy / "v1.yaml"), "--no-lint")
+    assert code == 1
+    assert "### `v1`" in out and "### `internal`" not in out
+    assert "hissuno-document-removed" not in out
+
+
+def test_a_document_missing_from_a_folder_is_a_breaking_change(spec_copy: Path) -> None:
+    (spec_copy / "v1.yaml").unlink()
+    code, out, _ = review("--base", str(spec_dir()), "--head", str(spec_copy), "--no-lint")
+    assert code == 1
+    assert "hissuno-document-removed" in out
+    assert "the document was removed" in out
