@@ -16,18 +16,25 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import yaml
 from connexion.exceptions import ProblemException, ResolverError
 from connexion.middleware import MiddlewarePosition
+from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from conformance.spec import DOCUMENTS, HTTP_METHODS, bundled, operations
+from conformance import spec
+from conformance.spec import DOCUMENTS, HTTP_METHODS, operations
 from mockserver.access import AccessMiddleware
 from mockserver.auth import BearerKeyHandler, KeyRegistry
 from mockserver.control import MockControls
@@ -56,6 +63,22 @@ class MockRuntime:
     store: MemoryStore
     limiter: RateLimiter
     controls: MockControls
+
+
+@functools.cache
+def bundled(name: str) -> dict[str, Any]:
+    """:func:`conformance.spec.bundled`, parsed with libyaml when available (5x faster start-up).
+
+    Cached for the process and shared by every app built in it: treat as read-only.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def read(path: Path) -> dict[str, Any]:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=loader)
+
+    directory = spec.spec_dir()
+    return spec.bundle(read(spec.document_path(name, directory)), read(directory / spec.SHARED_FILE))
 
 
 def base_path(paths: Mapping[str, Any]) -> str:
@@ -99,6 +122,38 @@ class AllowedMethods:
         return sorted(methods, key=order.index)
 
 
+class DocsMiddleware(SwaggerUIMiddleware):
+    """Connexion's Swagger UI middleware, consulted only for documentation paths.
+
+    Its router would otherwise try every docs route on every API request.
+    """
+
+    def __init__(self, app: ASGIApp, *, bases: tuple[str, ...] = ()) -> None:
+        super().__init__(app)
+        prefixes = "|".join(re.escape(base) for base in bases) or "(?!)"
+        self._docs = re.compile(rf"^({prefixes})/(openapi\.(json|yaml)|ui(/.*)?)$")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._docs.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def stack(renderer: ErrorRenderer, bases: list[str], validate_responses: bool) -> list[Any]:
+    """Connexion's default middleware, minus what the mock does not use on its hot path.
+
+    The context middleware only feeds ``connexion.context`` (the handlers get a :class:`Call`), and the
+    response validation middleware is a pass-through unless ``--validate-responses`` is on.
+    """
+    replacements = {
+        ServerErrorMiddleware: functools.partial(ServerErrorMiddleware, handler=renderer),
+        SwaggerUIMiddleware: functools.partial(DocsMiddleware, bases=tuple(bases)),
+    }
+    dropped = {ContextMiddleware} | (set() if validate_responses else {ResponseValidationMiddleware})
+    return [replacements.get(m, m) for m in ConnexionMiddleware.default_middlewares if m not in dropped]
+
+
 def make_resolver(table: Mapping[str, Handler]) -> Resolver:
     def resolve(operation_id: str) -> Handler:
         try:
@@ -123,10 +178,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     renderer = ErrorRenderer(AllowedMethods([bundled(name) for name in DOCUMENTS]))
     controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()})
 
-    middlewares = [
-        functools.partial(ServerErrorMiddleware, handler=renderer) if m is ServerErrorMiddleware else m
-        for m in ConnexionMiddleware.default_middlewares
-    ]
+    middlewares = stack(renderer, [base for base, _ in mounted.values()], settings.validate_responses)
     app = MockApp(__name__, middlewares=middlewares)
     app.add_middleware(
         CORSMiddleware,

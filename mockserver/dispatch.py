@@ -43,11 +43,12 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A handler's answer: status, JSON-able body (``None`` for no body) and extra headers."""
+    """A handler's answer: status, JSON-able body (``None`` for no body) or ready JSON bytes, extra headers."""
 
     status: int
     body: Any = None
     headers: Mapping[str, str] | None = None
+    raw: bytes | None = None
 
 
 Handler = Callable[[Call], Reply]
@@ -66,8 +67,8 @@ class HandlerOperation:
         if identity is None:  # every operation is secured; this only guards a misconfigured spec
             raise unauthorized()
         reply = self.handler(Call(identity, state.get("params", {}), state.get("body"), scope["path"]))
-        body = b"" if reply.body is None else orjson.dumps(reply.body)
-        headers = [_JSON] if reply.body is not None else []
+        body = reply.raw if reply.raw is not None else b"" if reply.body is None else orjson.dumps(reply.body)
+        headers = [_JSON] if body else []
         headers.append((b"content-length", str(len(body)).encode()))
         headers.extend(state.get(RATE_LIMIT_HEADERS, ()))
         if reply.headers:

@@ -32,6 +32,7 @@ EVENT_NAMES = {
     "knowledge_sources": "knowledge_source",
 }
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+_QUERY_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,25 +91,42 @@ def parse_timestamp(value: str) -> datetime:
     return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
 
 
-def matches(doc: Mapping[str, Any], condition: Filter) -> bool:
-    op = condition.op
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+def predicate(condition: Filter) -> Predicate:
+    """Compile a :class:`Filter` into a function of a document (lists are filtered on every request)."""
+    op, name, value = condition.op, condition.field, condition.value
+    if "." in name:
+        def get(doc: Mapping[str, Any]) -> Any:
+            return lookup(doc, name)
+    else:
+        def get(doc: Mapping[str, Any]) -> Any:
+            return doc.get(name)
     if op == "eq":
-        return lookup(doc, condition.field) == condition.value
+        return lambda doc: get(doc) == value
     if op == "true":
-        return lookup(doc, condition.field) is True
+        return lambda doc: get(doc) is True
     if op == "any":
-        values = lookup(doc, condition.field) or ()
-        return any(item in values for item in condition.value)
+        wanted = frozenset(value)
+        return lambda doc: not wanted.isdisjoint(get(doc) or ())
     if op == "search":
-        needle = str(condition.value).casefold()
-        return any(needle in str(lookup(doc, name) or "").casefold() for name in condition.fields)
+        needle = str(value).casefold()
+        fields = condition.fields
+        return lambda doc: any(needle in str(doc.get(f) or "").casefold() for f in fields)
     if op in ("since", "until"):
-        stamp = lookup(doc, condition.field)
-        if not isinstance(stamp, str):
-            return False
-        moment = parse_timestamp(stamp)
-        return moment >= condition.value if op == "since" else moment <= condition.value
+        def compare(doc: Mapping[str, Any]) -> bool:
+            stamp = get(doc)
+            if not isinstance(stamp, str):
+                return False
+            moment = parse_timestamp(stamp)
+            return moment >= value if op == "since" else moment <= value
+        return compare
     raise ValueError(f"unknown filter op {op!r}")
+
+
+def matches(doc: Mapping[str, Any], condition: Filter) -> bool:
+    return predicate(condition)(doc)
 
 
 @dataclass
@@ -131,6 +149,8 @@ class MemoryStore:
         self._hooks: list[EventHook] = []
         self._projects: dict[str, _Project] = {}
         self._random = random.Random(seed)
+        self._versions: dict[tuple[str, str], int] = {}
+        self._ordered: dict[tuple[Any, ...], tuple[int, list[Doc]]] = {}
         self.reset()
 
     # -- lifecycle ------------------------------------------------------------------------------------
@@ -143,6 +163,8 @@ class MemoryStore:
                 for project, kinds in self._dataset.items()
             }
             self._random = random.Random(f"ids-{self._seed}")
+            self._versions = {}
+            self._ordered = {}
 
     def subscribe(self, hook: EventHook) -> None:
         """Call ``hook(project_id, event_type, data)`` after every announced create or update."""
@@ -164,9 +186,32 @@ class MemoryStore:
             return list(project.table(kind).values()) if project else []
 
     def list(self, project_id: str, kind: str, query: Query) -> Page:
-        rows = [doc for doc in self.all(project_id, kind) if all(matches(doc, f) for f in query.filters)]
-        rows.sort(key=lambda doc: (doc.get(query.sort) or "", doc["id"]), reverse=True)
+        rows = self._matching(project_id, kind, query.sort, query.filters)
         return Page(rows[query.offset: query.offset + query.limit], len(rows))
+
+    def _matching(self, project_id: str, kind: str, sort: str, filters: tuple[Filter, ...]) -> list[Doc]:
+        """Matching documents, newest first by ``sort`` (ties by id).
+
+        Cached per query until the next write to that kind: a list is the most frequent request, and the
+        same filters come back again and again (a frontend polling its first page).
+        """
+        key = (project_id, kind, sort, filters)
+        with self._lock:
+            version = self._versions.get((project_id, kind), 0)
+            cached = self._ordered.get(key)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            rows = self.all(project_id, kind)
+            rows.sort(key=lambda doc: (doc.get(sort) or "", doc["id"]), reverse=True)
+            for check in [predicate(f) for f in filters]:
+                rows = [doc for doc in rows if check(doc)]
+            if len(self._ordered) >= _QUERY_CACHE_SIZE:
+                self._ordered.clear()
+            self._ordered[key] = (version, rows)
+            return rows
+
+    def _touch(self, project_id: str, kind: str) -> None:
+        self._versions[(project_id, kind)] = self._versions.get((project_id, kind), 0) + 1
 
     # -- writes ---------------------------------------------------------------------------------------
 
@@ -183,6 +228,7 @@ class MemoryStore:
         with self._lock:
             doc = {"id": self.new_id(project_id, kind, id_prefix), **fields}
             self._projects[project_id].table(kind)[doc["id"]] = doc
+            self._touch(project_id, kind)
         self._announce(project_id, kind, "created", doc)
         return doc
 
@@ -192,6 +238,7 @@ class MemoryStore:
             table = self._projects.setdefault(project_id, _Project()).table(kind)
             created = doc["id"] not in table
             table[doc["id"]] = doc
+            self._touch(project_id, kind)
         if announce:
             self._announce(project_id, kind, "created" if created else "updated", doc)
         return created
@@ -199,7 +246,10 @@ class MemoryStore:
     def delete(self, project_id: str, kind: str, doc_id: str) -> bool:
         with self._lock:
             project = self._projects.get(project_id)
-            return bool(project) and project.table(kind).pop(doc_id, None) is not None
+            deleted = bool(project) and project.table(kind).pop(doc_id, None) is not None
+            if deleted:
+                self._touch(project_id, kind)
+            return deleted
 
     def _announce(self, project_id: str, kind: str, action: str, doc: Doc) -> None:
         name = EVENT_NAMES.get(kind)

@@ -15,14 +15,13 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-import orjson
 from connexion.datastructures import MediaTypeDict
-from connexion.lifecycle import ConnexionRequest
 from connexion.validators import AbstractRequestBodyValidator
 from connexion.validators import ParameterValidator as ConnexionParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
 from mockserver.errors import ApiError, bad_request, validation_failed
@@ -205,13 +204,12 @@ class ParameterValidator(ConnexionParameterValidator):
         self.cache = cache
 
     def validate(self, scope: Scope) -> None:
-        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
         values: dict[str, Any] = {}
         problems: list[dict[str, str]] = []
         sources = {
-            "path": lambda: request.path_params,
-            "query": lambda: request.query_params,
-            "header": lambda: request.headers,
+            "path": lambda: self.uri_parser.resolve_path(dict(scope.get("path_params") or {})),
+            "query": lambda: self.uri_parser.resolve_query(_query_lists(scope.get("query_string", b""))),
+            "header": lambda: Headers(scope=scope),
         }
         loaded: dict[str, Any] = {}
         for param in self._parameters:
@@ -229,14 +227,25 @@ class ParameterValidator(ConnexionParameterValidator):
                     problems.append({"field": name, "message": f"Missing {where} parameter '{name}'",
                                      "in": where})
                 continue
-            errors = list(self.cache.validator(schema).iter_errors(value))
-            if errors:
-                problems.append({"field": name, "message": _message(errors[0]), "in": where})
+            validator = self.cache.validator(schema)
+            if not validator.is_valid(value):
+                error = next(iter(validator.iter_errors(value)))
+                problems.append({"field": name, "message": _message(error), "in": where})
             else:
                 values[name] = value
         if problems:
             raise parameter_error(problems)
         request_state(scope)["params"] = values
+
+
+def _query_lists(raw: bytes) -> dict[str, list[str]]:
+    """The query string as Starlette reads it (blank values kept), grouped by name for Connexion's parser."""
+    if not raw:
+        return {}
+    grouped: dict[str, list[str]] = {}
+    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        grouped.setdefault(name, []).append(value)
+    return grouped
 
 
 def parameter_error(problems: list[dict[str, str]]) -> ApiError:
@@ -259,11 +268,11 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json(raw: bytes) -> Any:
-    """Strict JSON from bytes: UTF-8 only, no NaN/Infinity; integers of any size (orjson stops at 64 bits)."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
+    """Strict JSON from bytes: UTF-8 only, no NaN/Infinity, integers of any size.
+
+    The standard library, not orjson: orjson reads integers beyond 64 bits as floats, which would turn a
+    valid ``employee_count`` into a 422.
+    """
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):

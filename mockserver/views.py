@@ -7,8 +7,10 @@ leak and nothing the spec adds is forgotten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import orjson
 
 from conformance.spec import resolve
 
@@ -56,6 +58,22 @@ class Views:
             "webhooks": self.webhook,
         }
 
+        self._encoded: dict[tuple[str, str], tuple[Mapping[str, Any], bytes]] = {}
+
     def summary(self, kind: str, doc: Mapping[str, Any]) -> Doc:
         """The list representation of a document of ``kind`` (also the ``data`` of webhook events)."""
         return pick(doc, self.by_kind[kind])
+
+    def encoded(self, kind: str, doc: Mapping[str, Any]) -> bytes:
+        """:meth:`summary` as JSON bytes, cached per document (documents are replaced, never mutated)."""
+        key = (kind, doc["id"])
+        entry = self._encoded.get(key)
+        if entry is None or entry[0] is not doc:
+            if len(self._encoded) > 100_000:
+                self._encoded.clear()
+            entry = (doc, orjson.dumps(self.summary(kind, doc)))
+            self._encoded[key] = entry
+        return entry[1]
+
+    def encoder(self, kind: str) -> Callable[[Mapping[str, Any]], bytes]:
+        return lambda doc: self.encoded(kind, doc)

@@ -35,9 +35,11 @@ def when(value: Any, make: Callable[[Any], Filter]) -> Filter | None:
     return None if value is None else make(value)
 
 
-def list_reply(page: Page, query: Query, render: Callable[[Mapping[str, Any]], dict[str, Any]]) -> Reply:
-    return Reply(200, {"data": [render(doc) for doc in page.items], "total": page.total,
-                       "limit": query.limit, "offset": query.offset})
+def list_reply(page: Page, query: Query, encode: Callable[[Mapping[str, Any]], bytes]) -> Reply:
+    """The list envelope, assembled from each item's cached JSON (lists are the hot path)."""
+    items = b",".join(encode(doc) for doc in page.items)
+    tail = f'],"total":{page.total},"limit":{query.limit},"offset":{query.offset}}}'.encode()
+    return Reply(200, raw=b'{"data":[' + items + tail)
 
 
 def created_reply(call: Call, body: Mapping[str, Any], resource_id: str) -> Reply:

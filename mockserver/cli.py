@@ -1,0 +1,166 @@
+"""``hissuno-mock``: serve the mock, list its keys, reset a running one.
+
+Every failure a user can cause (a bad fixture file, a port in use, an unknown plan in ``--rate-limit``) ends
+in one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="The Hissuno mock server: the contract served with seeded data, real keys and rate limits.")
+
+FixturesOption = Annotated[Path | None, typer.Option("--fixtures", help="Fixture file (default: the packaged one).")]
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"hissuno-mock: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _settings(**overrides: object):
+    """Settings from flags and environment; imported lazily to keep `keys` fast."""
+    from mockserver.settings import Settings, SettingsError
+
+    try:
+        return Settings.from_env(**overrides)
+    except SettingsError as error:
+        fail(str(error))
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket here, so a port in use is a clear message and not a uvicorn traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        fail(f"cannot resolve host {host!r}: {error.strerror}")
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            fail(f"port {port} on {host} is already in use (another mock running? try --port {port + 1})")
+        fail(f"cannot listen on {host}:{port}: {error.strerror}")
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def configure_logging(level: str) -> None:
+    """Quiet by default; at ``info`` one access line per request (uvicorn's), nothing else per request."""
+    logging.basicConfig(level=level.upper(), format="%(levelname)s: %(message)s")
+    logging.getLogger("connexion").setLevel(logging.DEBUG if level == "debug" else logging.ERROR)
+    logging.getLogger("mockserver").setLevel(level.upper())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on. [default: 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (0 picks a free one). [default: 4010]")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the generated data. [default: 42]")] = None,
+    fixtures: FixturesOption = None,
+    rate_limit: Annotated[list[str] | None, typer.Option(
+        "--rate-limit", help="Override a plan's limit, e.g. free=5/10seconds (repeatable).")] = None,
+    rate_limit_storage: Annotated[str | None, typer.Option(
+        help="`limits` storage URI for the counters. [default: memory://]")] = None,
+    state: Annotated[str | None, typer.Option(help="Data store URI. [default: memory://]")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (needs a shared store). [default: 1]")] = None,
+    validate_responses: Annotated[bool | None, typer.Option(
+        "--validate-responses/--no-validate-responses", help="Check every response against the spec (slower).")] = None,
+    log_level: Annotated[str | None, typer.Option(
+        help="critical, error, warning, info (one line per request) or debug. [default: warning]")] = None,
+) -> None:
+    """Serve the mock (same as `make mock`)."""
+    settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures,
+                         rate_limits=rate_limit or None, rate_limit_storage=rate_limit_storage, state=state,
+                         workers=workers, validate_responses=validate_responses, log_level=log_level)
+    if settings.workers > 1 and settings.state.startswith("memory"):
+        fail(f"--workers {settings.workers} needs a store shared by the workers; the in-memory store "
+             "(--state memory://) works with one worker only")
+    # Connexion imports Starlette's TestClient, which warns about httpx on every start.
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+    from mockserver.app import create_app
+    from mockserver.fixtures import FixtureError
+    from mockserver.settings import SettingsError
+
+    try:
+        app = create_app(settings)
+    except (FixtureError, SettingsError) as error:
+        fail(str(error))
+    sock = bind(settings.host, settings.port)
+    actual_port = sock.getsockname()[1]
+
+    import uvicorn
+
+    configure_logging(settings.log_level)
+    config = uvicorn.Config(app, log_level=settings.log_level, access_log=settings.log_level in ("info", "debug"),
+                            loop="uvloop", http="httptools", lifespan="off", server_header=False,
+                            log_config=None)
+    display_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}, "
+               f"{len(app.mock.registry)} keys: hissuno-mock keys; docs: /v1/ui/ and /api/ui/)", err=True)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+@cli.command()
+def keys(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    fixtures: FixturesOption = None,
+) -> None:
+    """List the fixture keys (the same list as GET /__mock/keys)."""
+    from mockserver.fixtures import FixtureError, load_fixture
+
+    settings = _settings(fixtures=fixtures)
+    try:
+        fixture = load_fixture(settings.fixtures_path)
+    except FixtureError as error:
+        fail(str(error))
+    listing = [key.as_dict() for key in fixture.keys]
+    if as_json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(listing, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    columns = ("project_id", "plan", "permission", "status", "label", "key")
+    widths = {c: max(len(c), *(len(row[c]) for row in listing)) for c in columns}
+    typer.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
+    for row in listing:
+        typer.echo("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip())
+
+
+@cli.command()
+def reset(
+    url: Annotated[str | None, typer.Option(help="Base URL of a mock. [default: http://127.0.0.1:4010]")] = None,
+) -> None:
+    """Put a running mock back to its seeded state (POST /__mock/reset)."""
+    import httpx
+
+    settings = _settings()
+    base = (url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    try:
+        response = httpx.post(f"{base}/__mock/reset", timeout=10)
+    except httpx.HTTPError as error:
+        fail(f"cannot reach the mock at {base}: {error}")
+    if response.status_code != 200:
+        fail(f"{base}/__mock/reset answered {response.status_code}: {response.text[:200]}")
+    typer.echo(f"reset {base}: {', '.join(response.json().get('projects', []))}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
