@@ -7,6 +7,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -60,3 +61,22 @@ def describe() -> dict[str, str]:
         "node": tool_version(["node", "--version"]),
         "wrk": tool_version(["wrk", "--version"]).split(" Copyright")[0],
     }
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies over all CPUs, from the first line of /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
+def background_cpu_percent(seconds: float = 1.0) -> float | None:
+    """How busy the machine is while nothing of ours runs (other jobs skew every number measured after it)."""
+    try:
+        busy_before, total_before = _cpu_times()
+        time.sleep(seconds)
+        busy_after, total_after = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total_after - total_before
+    return round(100.0 * (busy_after - busy_before) / total, 1) if total > 0 else None

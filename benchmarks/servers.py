@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -85,7 +86,7 @@ class RunningServer:
 def start(command: ServerCommand, log_dir: Path, timeout_s: float = 120.0) -> RunningServer:
     """Start ``command`` in its own process group and wait for the first 200 on its ready path."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"{command.name}.log"
+    log_path = log_dir / (re.sub(r"[^A-Za-z0-9_.-]+", "-", command.name) + ".log")
     cpus = set(command.cpus) if command.cpus else None
     with log_path.open("wb") as log:
         started = time.perf_counter()
@@ -102,10 +103,20 @@ def start(command: ServerCommand, log_dir: Path, timeout_s: float = 120.0) -> Ru
     server = RunningServer(command, process, log_path, startup_s=0.0)
     try:
         server.startup_s = _wait_for_200(command, process, started, timeout_s) - started
+    except ServerStartError as error:
+        server.stop()
+        raise ServerStartError(f"{error}; it printed: {log_tail(log_path)}") from None
     except BaseException:
         server.stop()
         raise
     return server
+
+
+def log_tail(path: Path, lines: int = 3) -> str:
+    try:
+        return " | ".join(path.read_text(errors="replace").strip().splitlines()[-lines:]) or "nothing"
+    except OSError:
+        return "nothing"
 
 
 @contextlib.contextmanager
