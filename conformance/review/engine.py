@@ -39,12 +39,17 @@ class ReviewSettings:
     semver_documents: tuple[str, ...] = ("v1",)
 
 
+def _info(document: dict[str, Any]) -> dict[str, Any]:
+    info = document.get("info")
+    return info if isinstance(info, dict) else {}
+
+
 def _version(document: dict[str, Any] | None) -> str:
-    return str(((document or {}).get("info") or {}).get("version", "?")) if document is not None else "—"
+    return str(_info(document).get("version", "?")) if document is not None else "—"
 
 
 def _without_version(document: dict[str, Any]) -> dict[str, Any]:
-    info = {key: value for key, value in (document.get("info") or {}).items() if key != "version"}
+    info = {key: value for key, value in _info(document).items() if key != "version"}
     return {**document, "info": info}
 
 
@@ -94,6 +99,9 @@ def review_document(
     errors = sum(1 for finding in lint if finding.level is Level.ERROR)
     if errors:
         problems.append(f"{errors} lint error{'' if errors == 1 else 's'}")
+    failed_rules = sum(1 for finding in changes if finding.level is Level.ERROR)
+    if failed_rules:
+        problems.append(f"{failed_rules} rule{'' if failed_rules == 1 else 's'} could not compare the documents")
     breaking = sum(1 for finding in changes if finding.level is Level.BREAKING)
     if semver and not judged.ok:
         problems.append(judged.reason)

@@ -17,6 +17,7 @@ from conformance.review.model import Check, Finding, Level
 
 LintFunction = Callable[[Path, tuple[str, ...]], Iterable[Any]]
 LINT_UNAVAILABLE = Check("lint-unavailable", Level.WARNING)
+LINT_FAILED = Check("lint-failed", Level.ERROR)
 
 
 def contract_lint() -> LintFunction:
@@ -38,15 +39,21 @@ def _convert(item: Any, default_document: str) -> Finding:
 
 
 def run_lint(lint: LintFunction, snapshot: Snapshot) -> dict[str, list[Finding]]:
-    """Lint findings per document name. A lint that cannot run on this input is a warning, not a crash."""
+    """Lint findings per document name, never a crash: a lint that cannot read this input (one document
+    without its ``components.yaml``) is a warning; a lint that breaks on the document is an error."""
     names = tuple(snapshot.documents)
     found: dict[str, list[Finding]] = {name: [] for name in names}
     try:
         results = list(lint(snapshot.directory, names))
-    except (OSError, ValueError, KeyError, yaml.YAMLError) as error:
+    except (OSError, yaml.YAMLError) as error:
         for name in names:
             message = f"the lint could not run on {snapshot.label}: {error}"
             found[name].append(LINT_UNAVAILABLE.at(name, "/", message))
+        return found
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        for name in names:
+            message = f"the lint broke on {snapshot.label} ({type(error).__name__}: {error}); is it valid OpenAPI?"
+            found[name].append(LINT_FAILED.at(name, "/", message))
         return found
     for item in results:
         finding = _convert(item, names[0])

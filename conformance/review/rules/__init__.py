@@ -7,7 +7,7 @@ names where oasdiff has the rule, ``hissuno-...`` for our own conventions).
 from __future__ import annotations
 
 from conformance.review.align import DocumentPair
-from conformance.review.model import Finding
+from conformance.review.model import Check, Finding, Level
 from conformance.review.rules import (
     constraints,
     enums,
@@ -42,9 +42,26 @@ REGISTRY: tuple[Rule, ...] = (
 )
 
 
+RULE_FAILED = Check("hissuno-rule-failed", Level.ERROR)
+_MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
 def run_rules(pair: DocumentPair, rules: tuple[Rule, ...] = REGISTRY) -> list[Finding]:
-    """Every finding of every rule for one document pair, in registry order."""
-    return [finding for rule in rules for finding in rule(pair)]
+    """Every finding of every rule for one document pair, in registry order.
+
+    A document that parses but is not valid OpenAPI (a list where a mapping belongs) can trip a rule; that
+    becomes one ``hissuno-rule-failed`` error naming the rule, never a traceback. The lint says what is wrong.
+    """
+    found: list[Finding] = []
+    for rule in rules:
+        try:
+            found.extend(rule(pair))
+        except _MALFORMED as error:
+            message = (
+                f"{rule.name} could not compare the documents ({type(error).__name__}: {error}); fix the lint errors"
+            )
+            found.append(RULE_FAILED.at(pair.name, "", message))
+    return found
 
 
 __all__ = ["REGISTRY", "Rule", "run_rules"]
