@@ -25,6 +25,7 @@ from conformance.reports import markdown as markdown_report
 from conformance.target import Target, TargetError, from_mock, probe
 
 PROGRAM = "hissuno-conformance"
+LOG_WIDTH = 160
 
 app = typer.Typer(add_completion=False, help=__doc__, no_args_is_help=True)
 
@@ -83,7 +84,8 @@ def run(
     progress: Annotated[bool, typer.Option(help="Show live progress.")] = True,
 ) -> None:
     """Run the conformance checks and print a table per operation and check family with a score."""
-    console = Console(highlight=False)
+    # In CI logs (no terminal) rich would wrap at 80 columns; operation labels and curls need more.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else LOG_WIDTH)
     apis = ("v1", "internal") if api is Api.ALL else (api.value,)
     target = Target(
         base_url=base_url.rstrip("/"),

@@ -230,7 +230,8 @@ def _marked_string(schema: dict[str, Any], value: str, marker: str) -> str:
     if "@" in value and (schema.get("format") == "email" or _EMAIL.fullmatch(value)):
         local, _, domain = value.partition("@")
         return f"{local}+{marker}@{domain}"
-    if schema.get("format") or schema.get("enum") or "://" in value:
+    if schema.get("format") or schema.get("enum") or not any(char.isspace() for char in value.strip()):
+        # Only prose (text with spaces) is marked: names, titles, messages; never slugs, domains, enums.
         return value
     candidate = f"{value} {marker}"
     if len(candidate) > schema.get("maxLength", len(candidate)):

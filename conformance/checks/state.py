@@ -190,7 +190,10 @@ def _findable(
         if find_in_list(scenario, listing, created.id) is None:
             return [Problem(f"{created.id} is not in {listing.label}", created.exchange.curl())]
         return []
-    # An import: the link says how to find the first item (e.g. search by its email).
+    # An import: every item must have been taken, and the link says how to find the first one.
+    rejected = created.exchange.json.get("errors") if isinstance(created.exchange.json, dict) else None
+    if rejected:
+        return [Problem(f"a valid item was rejected: {rejected}", created.exchange.curl())]
     params = {name: _evaluate(expression, created.body) for name, expression in link_query.items()}
     exchange = scenario.send(listing, params=params)
     body = exchange.json

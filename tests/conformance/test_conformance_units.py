@@ -26,21 +26,23 @@ def _create(api: str, operation_id: str):
 
 def test_unique_body_makes_emails_unique_and_marks_free_text() -> None:
     create = _create("v1", "createSession")
-    example = {"customer_email": "jane@example.com", "message": "Hello", "tags": ["bug"]}
+    example = {"customer_email": "jane@example.com", "message": "Hello there", "tags": ["bug"], "name": "Billing"}
     body = unique_body(create, example, "hsc123")
     assert body["customer_email"] == "jane+hsc123@example.com"
-    assert body["message"] == "Hello hsc123"
+    assert body["message"] == "Hello there hsc123"
     assert body["tags"] == ["bug"], "a tag slug has a pattern the marker would break"
-    assert example["message"] == "Hello", "the example itself is not changed"
+    assert body["name"] == "Billing", "only prose (with spaces) is marked, never slugs or domains"
+    assert example["message"] == "Hello there", "the example itself is not changed"
 
 
 def test_unique_body_follows_nested_items_and_discriminated_unions() -> None:
     bulk = _create("v1", "importCustomers")
-    body = unique_body(bulk, {"customers": [{"email": "d@n.io", "name": "Dana"}]}, "hscx")
-    assert body["customers"][0] == {"email": "d+hscx@n.io", "name": "Dana hscx"}
+    item = {"email": "d@n.io", "name": "Dana Ruiz", "company": {"domain": "n.io", "stage": "active"}}
+    body = unique_body(bulk, {"customers": [item]}, "hscx")
+    assert body["customers"][0] == {"email": "d+hscx@n.io", "name": "Dana Ruiz hscx", "company": item["company"]}
     source = _create("v1", "createKnowledgeSource")
-    body = unique_body(source, {"type": "website", "name": "Site", "url": "https://n.io"}, "hscy")
-    assert body == {"type": "website", "name": "Site hscy", "url": "https://n.io"}
+    body = unique_body(source, {"type": "website", "name": "Marketing site", "url": "https://n.io"}, "hscy")
+    assert body == {"type": "website", "name": "Marketing site hscy", "url": "https://n.io"}
 
 
 def test_curl_shows_the_key_as_a_variable() -> None:

@@ -1,0 +1,66 @@
+"""Every deliberately broken mock makes the suite fail (exit 1) and name the check guarding that promise."""
+
+from __future__ import annotations
+
+import pytest
+
+import mutants as m
+from conformance import engine
+from conformance.profiles import Profile
+from conformance.results import RunReport, Status
+from conformance.target import Target, from_mock
+
+# Small and deterministic: Schemathesis only replays the spec's examples; our checks run in full.
+PROFILE = Profile("mutant", max_examples=3, phases=("examples",), stateful_steps=2, page_cap=5, retry_after=False)
+
+CASES = [
+    # (mutant, checks to run, the check that must fail, apis)
+    (m.AcceptsMissingKey, ["auth"], "auth.missing_key", ("v1",)),
+    (m.AcceptsRevokedKeys, ["auth"], "auth.revoked_key", ("v1",)),
+    (m.ReadOnlyKeysWrite, ["auth"], "auth.read_only_write", ("v1",)),
+    (m.IgnoresProjectInPath, ["auth"], "auth.other_project", ("internal",)),
+    (m.LeaksByIdAcrossProjects, ["isolation"], "isolation.get_by_id", ("v1",)),
+    (m.LeaksListsAcrossProjects, ["isolation"], "isolation.list", ("v1",)),
+    (m.CreatesNotPersisted, ["state"], "state.read_after_create", ("v1",)),
+    (m.CreateEchoesDefaults, ["state"], "state.create_echo", ("v1",)),
+    (m.HtmlErrors, ["envelope"], "envelope.error_body", ("v1",)),
+    (m.ProblemJsonErrors, ["envelope"], "envelope.error_body", ("v1",)),
+    (m.UnwrappedLists, ["envelope"], "envelope.list_shape", ("v1",)),
+    (m.IgnoresOffset, ["envelope"], "envelope.pagination", ("v1",)),
+    (m.AcceptsLimitZero, ["envelope"], "envelope.out_of_range", ("v1",)),
+    (m.CreatedAs200, ["schemathesis"], "status_code_conformance", ("v1",)),
+    (m.SchemaViolatingStatus, ["schemathesis"], "response_schema_conformance", ("v1",)),
+    (m.DropsRetryAfter, ["ratelimit"], "ratelimit.too_many_requests", ("v1",)),
+    (m.NoRateLimiting, ["ratelimit"], "ratelimit.window", ("v1",)),
+    (m.RemainingNeverFalls, ["ratelimit"], "ratelimit.headers", ("v1",)),
+]
+
+
+def _run(mutant: m.Mutant, checks: list[str], apis: tuple[str, ...]) -> RunReport:
+    target = from_mock(Target(base_url="", api_key="", app=mutant))
+    return engine.execute(target, engine.RunOptions(apis=apis, profile=PROFILE, seed=1, checks=checks))
+
+
+@pytest.mark.parametrize(("mutant", "checks", "expected", "apis"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_mutant_fails_the_suite_and_names_the_check(
+    mutant: type[m.Mutant], checks: list[str], expected: str, apis: tuple[str, ...]
+) -> None:
+    report = _run(mutant(), checks, apis)
+    assert engine.exit_code(report) == engine.EXIT_FAILED
+    assert expected in report.failed_checks(), f"{mutant.__name__} failed only {sorted(report.failed_checks())}"
+    failure = next(r for r in report.results if r.check == expected and r.status is Status.FAILED)
+    assert failure.problems[0].message
+
+
+def test_every_family_has_a_mutant() -> None:
+    families = {expected.split(".")[0] if "." in expected else "schemathesis" for _, _, expected, _ in CASES}
+    assert families == {"auth", "isolation", "state", "envelope", "ratelimit", "schemathesis"}
+    assert len(CASES) >= 12
+
+
+@pytest.mark.parametrize("checks", [["auth"], ["isolation"], ["state"], ["envelope"], ["ratelimit"]])
+def test_the_unbroken_wrapper_passes_the_same_checks(checks: list[str]) -> None:
+    """Control: the wrapper itself breaks nothing, so each failure above comes from its mutation."""
+    report = _run(m.Mutant(), checks, ("v1", "internal"))
+    assert report.failed == 0, [(r.check, r.operation, r.message) for r in report.results if r.status is Status.FAILED]
+    assert report.passed > 0
