@@ -31,6 +31,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conformance import spec
@@ -210,7 +211,24 @@ def create_app(settings: Settings | None = None) -> MockApp:
     for path, endpoint_name, endpoint, methods in controls.routes():
         app.add_url_rule(path, endpoint_name, endpoint, methods=methods)
     app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls)  # type: ignore[attr-defined]
+    build_stack(app)
     return app
+
+
+def build_stack(app: MockApp) -> None:
+    """Build Connexion's middleware stack now rather than on the first request, and fix its mounts.
+
+    Starlette compiles a mount as ``<base>/{path:path}`` whose ``.*`` stops at a newline, so a path
+    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route and get an
+    unauthenticated 404. Recompiled with DOTALL, it reaches the operation like any other id.
+    """
+    middleware = app.middleware
+    middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+    for layer in middleware.middleware_stack:
+        router = getattr(layer, "router", None)
+        for route in getattr(router, "routes", ()):
+            if isinstance(route, Mount):
+                route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
 
 
 def _project_param(document: Mapping[str, Any]) -> str:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.dispatch import Call, Reply
 from mockserver.handlers.common import Clock, list_query, list_reply, stamp, utc_now, when
 from mockserver.store import Filter, Store
+from mockserver.validation import is_email, is_hostname
 from mockserver.views import Views, pick
 
 KIND = "customers"
 COMPANIES = "companies"
 SEARCHED = ("name", "email")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 CONTACT_FIELDS = ("name", "title", "role", "phone", "company_url", "notes", "is_champion", "custom_fields")
 
 
@@ -68,7 +66,7 @@ class CustomerHandlers:
         if not isinstance(email, str) or not email.strip():
             raise ItemError("Missing email.")
         email = email.strip()
-        if not _EMAIL.match(email):
+        if not is_email(email):
             raise ItemError("Invalid email format.")
         company = self._company(project_id, item.get("company"), create_companies)
         now = stamp(self.clock())
@@ -106,7 +104,7 @@ class CustomerHandlers:
         if not isinstance(domain, str) or not domain.strip():
             raise ItemError("Company domain is required.")
         domain = domain.strip().lower()
-        if not _DOMAIN.match(domain):
+        if not is_hostname(domain):
             raise ItemError(f"Invalid company domain '{domain}'.")
         stage = given.get("stage")
         if stage is not None and stage not in self.stages:

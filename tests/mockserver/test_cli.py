@@ -1,0 +1,115 @@
+"""``hissuno-mock``: keys, clear one-line errors, and serve/reset against a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from mockserver.cli import cli
+from mockserver.settings import default_fixtures
+
+runner = CliRunner()
+MOCK = [sys.executable, "-m", "mockserver.cli"]
+
+
+def test_keys_json_lists_every_key() -> None:
+    result = runner.invoke(cli, ["keys", "--json"])
+    assert result.exit_code == 0
+    keys = json.loads(result.stdout)
+    assert len(keys) == 18
+    assert {k["status"] for k in keys} == {"active", "revoked", "expired"}
+    assert all(set(k) == {"key", "project_id", "plan", "permission", "status", "label"} for k in keys)
+
+
+def test_keys_table() -> None:
+    result = runner.invoke(cli, ["keys"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["PROJECT_ID", "PLAN", "PERMISSION", "STATUS", "LABEL", "KEY"]
+    assert len(lines) == 19 and "hss_" in lines[1]
+
+
+def test_keys_from_another_fixture_file(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text(default_fixtures().read_text())
+    result = runner.invoke(cli, ["keys", "--json", "--fixtures", str(path)])
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 18
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["keys", "--fixtures", "/nonexistent/fixture.yaml"], "fixture file not found"),
+    (["serve", "--fixtures", "/nonexistent/fixture.yaml"], "fixture file not found"),
+    (["serve", "--rate-limit", "gold=1/minute"], "unknown plan 'gold'"),
+    (["serve", "--rate-limit", "free"], "PLAN=LIMIT"),
+    (["serve", "--workers", "2"], "in-memory store"),
+    (["serve", "--state", "redis://localhost:6379"], "not supported"),
+])
+def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
+    result = subprocess.run([*MOCK, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("hissuno-mock: error: ") and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_fixture_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("projects: [unclosed\n")
+    result = subprocess.run([*MOCK, "serve", "--fixtures", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"hissuno-mock: error: {path}: not valid YAML at line 2, column 1: " \
+                                    "expected ',' or ']', but got '<stream end>'"
+
+
+def test_port_in_use_is_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([*MOCK, "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"hissuno-mock: error: port {port} on 127.0.0.1 is already in use "
+                                     f"(another mock running? try --port {port + 1})")
+
+
+def test_serve_answers_and_reset_restores(free_port: int) -> None:
+    env = {**os.environ, "HISSUNO_MOCK_SEED": "5", "HISSUNO_MOCK_RATE_LIMITS": "pro=1000/minute"}
+    process = subprocess.Popen([*MOCK, "serve", "--port", str(free_port)], env=env, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{free_port}"
+    key = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"{base}/v1/sessions?limit=1", headers=key, timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "the mock did not start"
+                time.sleep(0.05)
+        assert response.status_code == 200 and response.headers["X-RateLimit-Limit"] == "1000"
+        total = response.json()["total"]
+        created = httpx.post(f"{base}/v1/sessions", headers=key, json={"customer_email": "a@b.io", "message": "x"})
+        assert created.status_code == 201
+        assert httpx.get(f"{base}/v1/sessions?limit=1", headers=key).json()["total"] == total + 1
+        result = runner.invoke(cli, ["reset", "--url", base])
+        assert result.exit_code == 0 and "proj_northwind" in result.stdout
+        assert httpx.get(f"{base}/v1/sessions?limit=1", headers=key).json()["total"] == total
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert f"http://127.0.0.1:{free_port}" in process.stderr.read()
+
+
+def test_reset_of_an_unreachable_mock_is_one_line(free_port: int) -> None:
+    result = runner.invoke(cli, ["reset", "--url", f"http://127.0.0.1:{free_port}"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"hissuno-mock: error: cannot reach the mock at http://127.0.0.1:{free_port}")

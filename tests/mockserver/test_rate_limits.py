@@ -1,0 +1,150 @@
+"""Per-key rate limits by plan: headers on every authenticated answer, exact 429s, accurate Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient, served
+
+from mockserver.ratelimit import RateLimitPolicy, build_policies
+from mockserver.settings import Settings, SettingsError
+
+NW = "proj_northwind"
+SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
+
+
+def window(response: httpx.Response) -> tuple[int, int, int]:
+    h = response.headers
+    return int(h["X-RateLimit-Limit"]), int(h["X-RateLimit-Remaining"]), int(h["X-RateLimit-Reset"])
+
+
+@pytest.mark.parametrize(("plan", "limit"), [("free", 60), ("pro", 300), ("enterprise", 1000)])
+def test_plan_limits_from_the_fixtures(client: MockClient, keys: Keys, plan: str, limit: int) -> None:
+    project, key = keys.of_plan(plan)
+    response = client.get(f"/api/projects/{project}/issues", key=key)
+    assert window(response) == (limit, limit - 1, 60)
+    assert response.headers["RateLimit-Policy"] == f'"{plan}";q={limit};w=60'
+    assert response.headers["RateLimit"] == f'"{plan}";r={limit - 1};t=60'
+
+
+def test_headers_on_every_authenticated_status(client: MockClient, keys: Keys) -> None:
+    standard, read = keys.get(NW, "standard"), keys.get(NW, "read-only")
+    answers = {
+        200: client.get("/v1/issues", key=standard),
+        201: client.post("/v1/sessions", key=standard, json=SESSION),
+        400: client.get("/v1/issues?limit=0", key=standard),
+        403: client.post("/v1/sessions", key=read, json=SESSION),
+        404: client.get("/v1/issues/iss_nope", key=standard),
+        422: client.post("/v1/sessions", key=standard, json={}),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert all(name in response.headers for name in RATE_LIMIT_HEADERS), status
+        assert "Retry-After" not in response.headers
+    unauthenticated = client.get("/v1/issues")
+    assert not any(name in unauthenticated.headers for name in RATE_LIMIT_HEADERS)
+
+
+def test_remaining_counts_down_per_key(client: MockClient, keys: Keys) -> None:
+    a, b = keys.get(NW, "standard"), keys.get(NW, "full")
+    remaining = [window(client.get("/v1/issues", key=a))[1] for _ in range(5)]
+    assert remaining == [299, 298, 297, 296, 295]
+    assert window(client.get("/v1/issues", key=b))[1] == 299
+
+
+def test_429_after_the_limit_with_retry_after(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "5/minute"})
+    key = keys.get(NW, "rate-limit")
+    statuses = [mock.get("/v1/issues", key=key).status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    rejected = mock.get("/v1/issues", key=key)
+    assert rejected.status_code == 429
+    assert rejected.json() == {"error": "Rate limit exceeded."}
+    limit, remaining, reset = window(rejected)
+    assert (limit, remaining) == (5, 0) and 55 <= reset <= 60
+    assert 55 <= int(rejected.headers["Retry-After"]) <= 60
+    assert rejected.headers["RateLimit"].startswith('"pro";r=0;t=')
+
+
+def test_rate_limited_before_validation(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "1/minute"})
+    key = keys.get(NW, "standard")
+    assert mock.get("/v1/issues?limit=0", key=key).status_code == 400
+    assert mock.get("/v1/issues?limit=0", key=key).status_code == 429
+    assert mock.post("/v1/sessions", key=key, json={}).status_code == 429
+
+
+def test_rejected_requests_change_nothing(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "3/minute"})
+    limited, reader = keys.get(NW, "rate-limit"), keys.get(NW, "read-only")
+    total = mock.get("/v1/sessions?limit=1", key=reader).json()["total"]
+    statuses = [mock.post("/v1/sessions", key=limited, json=SESSION).status_code for _ in range(6)]
+    assert statuses == [201, 201, 201, 429, 429, 429]
+    assert mock.get("/v1/sessions?limit=1", key=reader).json()["total"] == total + 3
+
+
+def test_retry_after_is_accurate(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "3/2seconds"})
+    key = keys.get(NW, "rate-limit")
+    assert [mock.get("/v1/issues", key=key).status_code for _ in range(3)] == [200, 200, 200]
+    rejected = mock.get("/v1/issues", key=key)
+    assert rejected.status_code == 429
+    retry_after = int(rejected.headers["Retry-After"])
+    assert 1 <= retry_after <= 2
+    time.sleep(retry_after)
+    assert mock.get("/v1/issues", key=key).status_code == 200
+
+
+def test_limit_exact_under_32_concurrent_clients_in_process(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "50/minute"})
+    key = keys.get(NW, "rate-limit")
+    responses = mock.gather([("GET", "/v1/issues?limit=1", {"headers": {"Authorization": f"Bearer {key}"}})] * 96)
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(200) == 50 and statuses.count(429) == 46
+    remaining = sorted(int(r.headers["X-RateLimit-Remaining"]) for r in responses if r.status_code == 200)
+    assert remaining == list(range(50))
+
+
+def test_limit_exact_under_32_concurrent_clients_over_a_socket(keys: Keys) -> None:
+    key = keys.get(NW, "rate-limit")
+
+    async def hammer(base_url: str) -> list[int]:
+        limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+        async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
+            async def one() -> int:
+                response = await http.get("/v1/issues?limit=1", headers={"Authorization": f"Bearer {key}"})
+                return response.status_code
+
+            return list(await asyncio.gather(*(one() for _ in range(160))))
+
+    with served(Settings(rate_limits={"pro": "60/minute"})) as base_url:
+        statuses = asyncio.run(hammer(base_url))
+    assert statuses.count(200) == 60 and statuses.count(429) == 100
+
+
+def test_reset_empties_the_windows(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "1/minute"})
+    key = keys.get(NW, "standard")
+    assert mock.get("/v1/issues", key=key).status_code == 200
+    assert mock.get("/v1/issues", key=key).status_code == 429
+    assert mock.post("/__mock/reset").status_code == 200
+    assert mock.get("/v1/issues", key=key).status_code == 200
+
+
+def test_overrides_apply_per_plan() -> None:
+    policies = build_policies({"free": "60/minute", "pro": "300/minute"}, {"free": "5/10seconds"})
+    assert (policies["free"].amount, policies["free"].window) == (5, 10)
+    assert isinstance(policies["pro"], RateLimitPolicy) and policies["pro"].amount == 300
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"gold": "1/minute"}, "unknown plan 'gold'"),
+    ({"free": "lots"}, "not a rate limit"),
+    ({"free": "1/minute;2/hour"}, "exactly one limit"),
+])
+def test_bad_overrides_are_settings_errors(overrides: dict, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        build_policies({"free": "60/minute"}, overrides)

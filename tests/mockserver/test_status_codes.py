@@ -1,0 +1,108 @@
+"""Every operation of both documents, driven to each status code the mock can produce.
+
+Requests are built from the spec (paths, request-body examples), and every response goes through the
+contract checker, so each status is also proven to be documented with the right headers and body.
+"""
+
+from __future__ import annotations
+
+import pytest
+from mock_support import Keys, MockClient
+
+from conformance.spec import DOCUMENTS, operations, resolve
+from mockserver.app import bundled, create_app
+from mockserver.settings import Settings
+
+NW = "proj_northwind"
+OPERATIONS = [(name, path, method, op) for name in DOCUMENTS for path, method, op in operations(bundled(name))]
+
+
+def example_body(document: dict, operation: dict) -> dict:
+    body = resolve(document, operation["requestBody"])["content"]["application/json"]
+    example = next(iter(body["examples"].values()))
+    return resolve(document, example)["value"]
+
+
+def concrete(client: MockClient, keys: Keys, path: str, *, missing: bool = False) -> str:
+    """The path with its parameters filled in: own project, and an existing (or a missing) resource id."""
+    key = keys.get(NW, "full")
+    if "{webhookId}" in path:
+        webhook = "whk_missing" if missing else client.post("/v1/webhooks", key=key, json={
+            "url": "https://hooks.example.com/x", "events": ["session.created"]}).json()["id"]
+        path = path.replace("{webhookId}", webhook)
+    for name, resource in (("{sessionId}", "sessions"), ("{issueId}", "issues")):
+        if name in path:
+            found = "x_missing" if missing else client.get(f"/v1/{resource}?limit=1", key=key).json()["data"][0]["id"]
+            path = path.replace(name, found)
+    return path.replace("{projectId}", NW)
+
+
+def send(client: MockClient, method: str, path: str, key: str | None, body=None, **kwargs) -> int:
+    return client.request(method.upper(), path, key=key, json=body, **kwargs).status_code
+
+
+def success_status(operation: dict) -> int:
+    return int(next(code for code in operation["responses"] if code.startswith("2")))
+
+
+@pytest.mark.parametrize(("name", "template", "method", "operation"), OPERATIONS,
+                         ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
+def test_each_status_the_mock_produces(client: MockClient, keys: Keys, name: str, template: str, method: str,
+                                       operation: dict) -> None:
+    document = bundled(name)
+    declared = {int(code) for code in operation["responses"]}
+    full, read_only = keys.get(NW, "full"), keys.get(NW, "read-only")
+    body = example_body(document, operation) if "requestBody" in operation else None
+    path = concrete(client, keys, template)
+    produced = set()
+
+    produced.add(send(client, method, path, full, body))
+    assert success_status(operation) in produced
+
+    produced.add(send(client, method, path, None, body))
+    if method != "get":
+        produced.add(send(client, method, path, read_only, body))
+    if "{projectId}" in template:
+        produced.add(send(client, method, path, keys.get("proj_lumen", "full"), body))
+    if method == "post":
+        produced.add(send(client, method, path, full, None, content=b"{oops",
+                          headers={"Content-Type": "application/json"}))
+        produced.add(send(client, method, path, full, {}))
+    elif any(p.get("in") == "query" for p in map(lambda p: resolve(document, p), operation.get("parameters", ()))):
+        produced.add(send(client, method, f"{path}?limit=0", full))
+    if "{" in template.replace("{projectId}", ""):
+        produced.add(send(client, method, concrete(client, keys, template, missing=True), full))
+        too_long = template.replace("{projectId}", NW).split("{")[0] + "x" * 200
+        produced.add(send(client, method, too_long, full))
+
+    expected = {success_status(operation), 401}
+    expected |= {403} if method != "get" or "{projectId}" in template else set()
+    expected |= {400, 422} if method == "post" else set()
+    expected |= {400} if method != "post" else set()
+    expected |= {404} if "{" in template.replace("{projectId}", "") else set()
+    assert produced == expected
+    assert produced <= declared
+
+
+@pytest.fixture(scope="module")
+def limited(checker):
+    """One app for every operation, where the pro plan allows a single request a minute."""
+    mock = MockClient(create_app(Settings(rate_limits={"pro": "1/minute"})), checker)
+    yield mock
+    mock.close()
+
+
+@pytest.mark.parametrize(("name", "template", "method", "operation"), OPERATIONS,
+                         ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
+def test_each_operation_answers_429_past_the_limit(limited: MockClient, keys: Keys, name: str, template: str,
+                                                   method: str, operation: dict) -> None:
+    limited.post("/__mock/reset")
+    document = bundled(name)
+    body = example_body(document, operation) if "requestBody" in operation else None
+    path = template.replace("{projectId}", NW).replace("{sessionId}", "sess_x").replace(
+        "{issueId}", "iss_x").replace("{webhookId}", "whk_x")
+    key = keys.get(NW, "full")
+    send(limited, method, path, key, body)
+    response = limited.request(method.upper(), path, key=key, json=body)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
+    assert 429 in {int(code) for code in operation["responses"]}
