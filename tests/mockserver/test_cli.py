@@ -106,7 +106,9 @@ def test_serve_answers_and_reset_restores(free_port: int) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
-    assert f"http://127.0.0.1:{free_port}" in process.stderr.read()
+    log = [line for line in process.stderr.read().splitlines() if line.strip()]
+    assert f"http://127.0.0.1:{free_port}" in log[0]
+    assert log[1:] == [], "quiet by default: no line per request"
 
 
 def test_reset_of_an_unreachable_mock_is_one_line(free_port: int) -> None:
