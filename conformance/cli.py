@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.exceptions import TyperException
 from rich.console import Console
+from typer.exceptions import TyperException
 
 from conformance import engine
 from conformance.profiles import PROFILES
@@ -50,8 +50,6 @@ def _root() -> None:
     """Conformance suite for the Hissuno API."""
 
 
-
-
 @app.command()
 def run(
     base_url: Annotated[str, typer.Option(help="Root URL of the server under test.", envvar="HISSUNO_BASE_URL")],
@@ -67,7 +65,9 @@ def run(
     standard_key: Annotated[
         str | None, typer.Option(help="A standard key of the main project.", envvar="HISSUNO_STANDARD_KEY")
     ] = None,
-    revoked_key: Annotated[str | None, typer.Option(help="A revoked or expired key.", envvar="HISSUNO_REVOKED_KEY")] = None,
+    revoked_key: Annotated[
+        str | None, typer.Option(help="A revoked or expired key.", envvar="HISSUNO_REVOKED_KEY")
+    ] = None,
     rate_limit_key: Annotated[
         str | None, typer.Option(help="A key nothing else uses (it gets exhausted).", envvar="HISSUNO_RATE_LIMIT_KEY")
     ] = None,
@@ -105,7 +105,9 @@ def run(
     except (TargetError, UsageProblem, ValueError) as exc:
         _fail(str(exc))
     seed = seed if seed is not None else random.randrange(2**31)
-    console.print(f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {profile} · seed {seed}")
+    console.print(
+        f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {profile} · seed {seed}"
+    )
     options = engine.RunOptions(apis=apis, profile=PROFILES[profile.value], seed=seed, checks=selected or None)
     result = console_report.consume(engine.run(target, options), console, live=progress)
     if junit:

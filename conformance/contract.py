@@ -114,7 +114,7 @@ class Operation:
         """A GET whose 200 answer is the list envelope ``{data, total, limit, offset}``."""
         if self.method != "GET":
             return False
-        return ENVELOPE_FIELDS <= self.schema_required(self.response_schema(200))
+        return self.schema_required(self.response_schema(200)) >= ENVELOPE_FIELDS
 
     @property
     def is_create(self) -> bool:
@@ -257,6 +257,19 @@ class Contract:
                 return target, query
         same_path = next((op for op in self.lists if op.path == write.path), None)
         return (same_path, {}) if same_path is not None else None
+
+    def writes_into(self, listing: Operation, *, creates_only: bool = False) -> list[Operation]:
+        """The writes (with example bodies) whose results show up in this list."""
+        writes = self.creates if creates_only else self.creates_with_body()
+        return [op for op in writes if (found := self.list_of(op)) is not None and found[0] is listing]
+
+    def create_for(self, delete: Operation) -> tuple[Operation, str] | None:
+        """The create whose link leads to this delete, with the delete's id parameter."""
+        for create in self.creates:
+            found = self.delete_of(create)
+            if found is not None and found[0] is delete:
+                return create, found[1]
+        return None
 
     def creates_with_body(self) -> list[Operation]:
         """Writes that make resources and have an example body: creates, plus POSTs that link to a list."""

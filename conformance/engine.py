@@ -51,12 +51,16 @@ def run(target: Target, options: RunOptions) -> Iterator[Event]:
     """Run the selected checks against the target, yielding events; the last one carries the report."""
     started = time.monotonic()
     selection = select(options.checks)
-    report = RunReport(target=target.base_url or target.url, profile=options.profile.name, seed=options.seed, apis=tuple(options.apis))
+    report = RunReport(
+        target=target.base_url or target.url, profile=options.profile.name, seed=options.seed, apis=tuple(options.apis)
+    )
     client = target.client()
     spent: set[str] = set()
     for api in options.apis:
         contract = Contract.load(api)
-        for event in _run_api(target, contract, options, selection, Scenario(target, contract, client, options.profile), spent):
+        for event in _run_api(
+            target, contract, options, selection, Scenario(target, contract, client, options.profile), spent
+        ):
             if isinstance(event, ResultRecorded):
                 report.results.append(event.result)
             yield event
@@ -110,7 +114,9 @@ def _guarded(check: ScenarioCheck, scenario: Scenario) -> Iterator[CheckResult]:
         yield from list(check.run(scenario))
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        message = f"the check stopped on an unexpected answer: {type(exc).__name__}: {exc} ({where.name}:{where.lineno})"
+        message = (
+            f"the check stopped on an unexpected answer: {type(exc).__name__}: {exc} ({where.name}:{where.lineno})"
+        )
         yield verdict(RUN_WIDE, check.name, check.family, [Problem(message)], api=scenario.api)
 
 

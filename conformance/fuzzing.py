@@ -44,8 +44,7 @@ def configuration(target: Target, contract: Contract, profile: Profile, seed: in
         "suppress-health-check": ["all"],
         "generation": {"max-examples": profile.max_examples, "database": "none"},
         "phases": {
-            name: {"enabled": name in profile.phases}
-            for name in ("examples", "coverage", "fuzzing", "stateful")
+            name: {"enabled": name in profile.phases} for name in ("examples", "coverage", "fuzzing", "stateful")
         },
         "checks": {"enabled": False, **{name: {"enabled": True} for name in enabled}},
         # We mask the key ourselves; Schemathesis' masking also hides values of parameters like `session_type`.

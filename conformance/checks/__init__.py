@@ -51,7 +51,7 @@ def catalogue() -> dict[str, tuple[str, str]]:
     entries = {name: (SCHEMATHESIS, text) for name, text in BUILTIN_CHECKS.items()}
     entries[envelope.RESPONSE_CHECKS["hissuno_error_body"]] = (
         envelope.FAMILY,
-        "Every 4xx/5xx answer Schemathesis provokes is JSON {\"error\": \"<message>\"}.",
+        'Every 4xx/5xx answer Schemathesis provokes is JSON {"error": "<message>"}.',
     )
     entries[envelope.RESPONSE_CHECKS["hissuno_list_shape"]] = (
         envelope.FAMILY,

@@ -16,6 +16,7 @@ from conformance.checks.base import (
     Scenario,
     error_problems,
     page_ids,
+    problem,
     richest_example,
     scenario_check,
     unique_body,
@@ -46,9 +47,7 @@ def _ids(scenario: Scenario, operation: Operation) -> dict[str, str]:
     return ids
 
 
-def _refusals(
-    scenario: Scenario, check_name: str, headers_by_case: dict[str, dict[str, str]]
-) -> Iterator[CheckResult]:
+def _refusals(scenario: Scenario, check_name: str, headers_by_case: dict[str, dict[str, str]]) -> Iterator[CheckResult]:
     for operation in scenario.contract:
         problems = []
         for case, headers in headers_by_case.items():
@@ -59,7 +58,7 @@ def _refusals(
         yield verdict(operation.label, check_name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "missing_key", "Every operation answers 401 with {\"error\"} when no key is sent.")
+@scenario_check(FAMILY, "missing_key", 'Every operation answers 401 with {"error"} when no key is sent.')
 def missing_key(scenario: Scenario) -> Iterator[CheckResult]:
     yield from _refusals(scenario, missing_key.name, {"no Authorization header": {}})
 
@@ -147,7 +146,7 @@ def other_project(scenario: Scenario) -> Iterator[CheckResult]:
         leaked = sorted(item for item in foreign if item in exchange.text)
         body = exchange.json
         if leaked or (isinstance(body, dict) and set(body) - {"error"}):
-            problems.append(Problem(f"the 403 reveals the other project's data: {exchange.text[:200]}", exchange.curl()))
+            problems.append(problem(f"the 403 reveals the other project's data: {exchange.text[:200]}", exchange))
         yield verdict(operation.label, other_project.name, FAMILY, problems, api=scenario.api)
 
 
@@ -180,20 +179,17 @@ def _refused_write(scenario: Scenario, operation: Operation, role: str, check: s
         if getter is not None:
             after = scenario.send(getter, "api_key", ids=ids)
             if after.status != 200:
-                problems.append(Problem(f"the refused delete still removed the resource ({after.describe()})", after.curl()))
+                problems.append(problem(f"the refused delete still removed the resource ({after.describe()})", after))
     return verdict(operation.label, check, FAMILY, problems, api=scenario.api)
 
 
 def _fresh_ids(scenario: Scenario, operation: Operation) -> dict[str, str]:
     """For a delete, a resource made just for it (so a wrongly allowed delete harms nothing we need)."""
-    if operation.method != "DELETE":
-        return _ids(scenario, operation)
-    for create in scenario.contract.creates:
-        found = scenario.contract.delete_of(create)
-        if found and found[0] is operation:
-            made = scenario.create(create)
-            if made.id:
-                return {found[1]: made.id}
+    found = scenario.contract.create_for(operation) if operation.method == "DELETE" else None
+    if found is not None:
+        made = scenario.create(found[0])
+        if made.id:
+            return {found[1]: made.id}
     return _ids(scenario, operation)
 
 
@@ -210,7 +206,9 @@ def standard_write(scenario: Scenario) -> Iterator[CheckResult]:
         problems = []
         if exchange.status != operation.success_status:
             problems.append(
-                Problem(f"standard key on a create: expected {operation.success_status}, got {exchange.status}", exchange.curl())
+                problem(
+                    f"standard key on a create: expected {operation.success_status}, got {exchange.status}", exchange
+                )
             )
         yield verdict(operation.label, standard_write.name, FAMILY, problems, api=scenario.api)
 
@@ -224,7 +222,7 @@ def read_only_read(scenario: Scenario) -> Iterator[CheckResult]:
         exchange = scenario.send(operation, "read_only_key")
         problems = []
         if exchange.status != 200:
-            problems.append(Problem(f"read-only key on a list: expected 200, got {exchange.status}", exchange.curl()))
+            problems.append(problem(f"read-only key on a list: expected 200, got {exchange.status}", exchange))
         yield verdict(operation.label, read_only_read.name, FAMILY, problems, api=scenario.api)
 
 

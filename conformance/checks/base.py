@@ -258,7 +258,9 @@ def operation_of(case: Any) -> Operation:
 
 def response_headers(response: Any) -> dict[str, str]:
     """A Schemathesis response's headers as ``{lower-case name: first value}``."""
-    return {name.lower(): values[0] if isinstance(values, list) else values for name, values in response.headers.items()}
+    return {
+        name.lower(): values[0] if isinstance(values, list) else values for name, values in response.headers.items()
+    }
 
 
 def response_json(response: Any) -> Any:
@@ -266,3 +268,8 @@ def response_json(response: Any) -> Any:
         return json.loads(response.content) if response.content else None
     except ValueError:
         return None
+
+
+def problem(message: str, exchange: Exchange) -> Problem:
+    """A problem shown by this exchange (replayable as curl)."""
+    return Problem(message, exchange.curl())

@@ -22,6 +22,7 @@ from conformance.checks.base import (
     error_problems,
     operation_of,
     page_ids,
+    problem,
     response_headers,
     response_json,
     scenario_check,
@@ -44,7 +45,9 @@ def hissuno_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
         return None
     content_type = response_headers(response).get("content-type", "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES:
-        raise AssertionError(f"{response.status_code} answered {content_type or 'no Content-Type'}, expected application/json")
+        raise AssertionError(
+            f"{response.status_code} answered {content_type or 'no Content-Type'}, expected application/json"
+        )
     body = response_json(response)
     if not isinstance(body, dict) or not isinstance(body.get("error"), str) or not body["error"].strip():
         raise AssertionError(f'{response.status_code} body is not {{"error": "<message>"}}: {response.content[:200]!r}')
@@ -74,11 +77,13 @@ def _requested(value: Any, default: int | None) -> int | None:
 
 def list_shape_problems(operation: Operation, body: Any, query: dict[str, Any]) -> Iterator[str]:
     """What is wrong with a list answer, given the query that asked for it."""
-    if not isinstance(body, dict) or not ENVELOPE_FIELDS <= set(body):
+    if not isinstance(body, dict) or not set(body) >= ENVELOPE_FIELDS:
         yield f"a list must be an object with {sorted(ENVELOPE_FIELDS)}, got {str(body)[:120]}"
         return
     data, total, limit, offset = body["data"], body["total"], body["limit"], body["offset"]
-    if not isinstance(data, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in (total, limit, offset)):
+    if not isinstance(data, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in (total, limit, offset)
+    ):
         yield "data must be an array and total, limit, offset integers"
         return
     wanted_limit = _requested(query.get("limit"), operation.default_limit)
@@ -106,7 +111,7 @@ RESPONSE_CHECKS = {
 def _ensure_rows(scenario: Scenario, listing: Operation, wanted: int) -> int | None:
     """The list's total, after creating rows (with the main key) when it has fewer than ``wanted``."""
     total = _total(scenario.send(listing, params={"limit": 1}))
-    creates = [op for op in scenario.contract.creates if (found := scenario.contract.list_of(op)) and found[0] is listing]
+    creates = scenario.contract.writes_into(listing, creates_only=True)
     while total is not None and total < wanted and creates:
         made = scenario.create(creates[0])
         if made.exchange.status >= 300:
@@ -117,7 +122,9 @@ def _ensure_rows(scenario: Scenario, listing: Operation, wanted: int) -> int | N
 
 def _total(exchange: Any) -> int | None:
     body = exchange.json
-    return body["total"] if exchange.status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int) else None
+    if exchange.status == 200 and isinstance(body, dict) and isinstance(body.get("total"), int):
+        return body["total"]
+    return None
 
 
 @scenario_check(
@@ -132,7 +139,13 @@ def pagination(scenario: Scenario) -> Iterator[CheckResult]:
     for listing in scenario.contract.lists:
         total = _ensure_rows(scenario, listing, 3)
         if not total:
-            yield skipped(listing.label, pagination.name, FAMILY, "the list is empty and nothing can create rows", api=scenario.api)
+            yield skipped(
+                listing.label,
+                pagination.name,
+                FAMILY,
+                "the list is empty and nothing can create rows",
+                api=scenario.api,
+            )
             continue
         yield verdict(listing.label, pagination.name, FAMILY, _walk(scenario, listing, total), api=scenario.api)
 
@@ -148,24 +161,31 @@ def _walk(scenario: Scenario, listing: Operation, total: int) -> list[Problem]:
         query = {"limit": size, "offset": offset}
         exchange = scenario.send(listing, params=query)
         if exchange.status != 200:
-            return [Problem(f"page {query}: expected 200, got {exchange.status}", exchange.curl())]
-        problems.extend(Problem(f"page {query}: {p}", exchange.curl()) for p in list_shape_problems(listing, exchange.json, query))
+            return [problem(f"page {query}: expected 200, got {exchange.status}", exchange)]
+        problems.extend(
+            problem(f"page {query}: {p}", exchange) for p in list_shape_problems(listing, exchange.json, query)
+        )
         ids = page_ids(exchange)
         repeated = sorted(set(ids) & set(seen))
         if repeated:
-            problems.append(Problem(f"page {query} repeats rows of earlier pages: {', '.join(repeated[:5])}", exchange.curl()))
+            problems.append(problem(f"page {query} repeats rows of earlier pages: {', '.join(repeated[:5])}", exchange))
         seen.extend(ids)
         offset += size
     if offset >= total and len(set(seen)) != total:
-        problems.append(Problem(f"the pages hold {len(set(seen))} distinct rows, total says {total}", scenario.send(listing).curl()))
+        message = f"the pages hold {len(set(seen))} distinct rows, total says {total}"
+        problems.append(problem(message, scenario.send(listing)))
     beyond = scenario.send(listing, params={"offset": total})
     body = beyond.json
     if beyond.status != 200 or not isinstance(body, dict) or body.get("data") != [] or body.get("total") != total:
-        problems.append(Problem(f"offset={total} (past the end) should answer an empty page with total {total}", beyond.curl()))
+        problems.append(
+            problem(f"offset={total} (past the end) should answer an empty page with total {total}", beyond)
+        )
     return problems
 
 
-@scenario_check(FAMILY, "out_of_range", "`limit`/`offset` outside their bounds, or not integers, get 400/422 with {\"error\"}.")
+@scenario_check(
+    FAMILY, "out_of_range", '`limit`/`offset` outside their bounds, or not integers, get 400/422 with {"error"}.'
+)
 def out_of_range(scenario: Scenario) -> Iterator[CheckResult]:
     if skip := scenario.needs(out_of_range):
         yield skip
@@ -184,7 +204,7 @@ def out_of_range(scenario: Scenario) -> Iterator[CheckResult]:
         yield verdict(listing.label, out_of_range.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "not_found", "An unknown id, or one with another resource's prefix, gets 404 with {\"error\"}.")
+@scenario_check(FAMILY, "not_found", 'An unknown id, or one with another resource\'s prefix, gets 404 with {"error"}.')
 def not_found(scenario: Scenario) -> Iterator[CheckResult]:
     if skip := scenario.needs(not_found):
         yield skip
@@ -230,14 +250,16 @@ def _details_problems(operation: Operation, exchange: Any) -> list[Problem]:
         return []
     details = exchange.json.get("details")
     if not isinstance(details, list) or not details:
-        return [Problem("422 without a non-empty `details` list", exchange.curl())]
-    if not all(isinstance(d, dict) and isinstance(d.get("field"), str) and isinstance(d.get("message"), str) for d in details):
-        return [Problem("every `details` entry must be {field, message}", exchange.curl())]
+        return [problem("422 without a non-empty `details` list", exchange)]
+    if not all(
+        isinstance(d, dict) and isinstance(d.get("field"), str) and isinstance(d.get("message"), str) for d in details
+    ):
+        return [problem("every `details` entry must be {field, message}", exchange)]
     required = operation.schema_required(operation.request_schema)
     named = " ".join(d["field"] for d in details)
     missing = sorted(field for field in required if field not in named)
     if missing:
-        return [Problem(f"422 `details` does not name the missing fields {missing}", exchange.curl())]
+        return [problem(f"422 `details` does not name the missing fields {missing}", exchange)]
     return []
 
 

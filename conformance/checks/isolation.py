@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.checks.base import OTHER_PROJECT_ROLE, Created, Scenario, page_ids, scenario_check
+from conformance.checks.base import OTHER_PROJECT_ROLE, Created, Scenario, page_ids, problem, scenario_check
 from conformance.contract import Operation
-from conformance.results import CheckResult, Problem, skipped, verdict
+from conformance.results import CheckResult, skipped, verdict
 
 FAMILY = "isolation"
 PAGE_SIZE = 100
@@ -20,7 +20,7 @@ PAGE_SIZE = 100
 
 def _created_in(scenario: Scenario, listing: Operation) -> list[Created]:
     """What A created that belongs in this list, creating one now if nothing has been yet."""
-    owners = [op for op in scenario.contract.creates_with_body() if (found := scenario.contract.list_of(op)) and found[0] is listing]
+    owners = scenario.contract.writes_into(listing)
     made = [c for c in scenario.created if c.operation in owners and c.exchange.status < 300]
     if not made and owners:
         created = scenario.create(owners[0])
@@ -52,14 +52,16 @@ def list_isolation(scenario: Scenario) -> Iterator[CheckResult]:
         owned = {c.id for c in _created_in(scenario, listing) if c.id}
         owned |= set(page_ids(scenario.send(listing, params={"limit": PAGE_SIZE})))
         if not owned:
-            yield skipped(listing.label, list_isolation.name, FAMILY, "project A has nothing in this list", api=scenario.api)
+            yield skipped(
+                listing.label, list_isolation.name, FAMILY, "project A has nothing in this list", api=scenario.api
+            )
             continue
         visible, exchange = _all_ids(scenario, listing, OTHER_PROJECT_ROLE)
         leaked = sorted(owned & visible)
         problems = []
         if leaked and exchange is not None:
             shown = ", ".join(leaked[:5])
-            problems.append(Problem(f"project B's key lists {len(leaked)} of project A's rows: {shown}", exchange.curl()))
+            problems.append(problem(f"project B's key lists {len(leaked)} of project A's rows: {shown}", exchange))
         yield verdict(listing.label, list_isolation.name, FAMILY, problems, api=scenario.api)
 
 
@@ -78,9 +80,11 @@ def get_by_id(scenario: Scenario) -> Iterator[CheckResult]:
         problems = []
         body = exchange.json
         if exchange.status != 404:
-            problems.append(Problem(f"project B's key reading A's {owned}: expected 404, got {exchange.status}", exchange.curl()))
+            problems.append(
+                problem(f"project B's key reading A's {owned}: expected 404, got {exchange.status}", exchange)
+            )
         elif isinstance(body, dict) and set(body) - {"error"}:
-            problems.append(Problem(f"the 404 carries data: {exchange.text[:200]}", exchange.curl()))
+            problems.append(problem(f"the 404 carries data: {exchange.text[:200]}", exchange))
         yield verdict(getter.label, get_by_id.name, FAMILY, problems, api=scenario.api)
 
 
@@ -99,7 +103,7 @@ def filters(scenario: Scenario) -> Iterator[CheckResult]:
             body = exchange.json
             total = body.get("total") if isinstance(body, dict) else None
             if exchange.status == 200 and (page_ids(exchange) or total):
-                problems.append(Problem(f"project B's key matches project A's rows with {params}", exchange.curl()))
+                problems.append(problem(f"project B's key matches project A's rows with {params}", exchange))
         yield verdict(listing.label, filters.name, FAMILY, problems, api=scenario.api)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import schemathesis
 
-from conformance.checks.base import Scenario, error_problems, response_headers, scenario_check
+from conformance.checks.base import Scenario, error_problems, problem, response_headers, scenario_check
 from conformance.client import Exchange
 from conformance.results import RUN_WIDE, CheckResult, Problem, skipped, verdict
 from conformance.retry import TOO_MANY_REQUESTS, retry_after_seconds
@@ -133,16 +133,16 @@ def _burst(scenario: Scenario) -> tuple[Burst, int | None]:
 def _window_problems(burst: Burst, limit: int | None) -> list[Problem]:
     first = burst.first
     if first.status >= 300:
-        return [Problem(f"the rate-limit key's first request answered {first.status}", first.curl())]
+        return [problem(f"the rate-limit key's first request answered {first.status}", first)]
     if limit is None:
-        return [Problem("no integer X-RateLimit-Limit/Remaining on the first answer", first.curl())]
+        return [problem("no integer X-RateLimit-Limit/Remaining on the first answer", first)]
     if limit > MAX_BURST:
         return []
     remaining = int(first.headers["X-RateLimit-Remaining"])
     refused = burst.refused
     last = burst.exchanges[-1]
     if refused is None:
-        return [Problem(f"no 429 after {len(burst.exchanges)} requests with a limit of {limit}", last.curl())]
+        return [problem(f"no 429 after {len(burst.exchanges)} requests with a limit of {limit}", last)]
     admitted = len(burst.admitted)
     if admitted != remaining + 1:
         return [
@@ -153,7 +153,7 @@ def _window_problems(burst: Burst, limit: int | None) -> list[Problem]:
             )
         ]
     if remaining != limit - 1:
-        return [Problem(f"a fresh window should start at {limit - 1} remaining, got {remaining}", first.curl())]
+        return [problem(f"a fresh window should start at {limit - 1} remaining, got {remaining}", first)]
     return []
 
 
@@ -163,15 +163,19 @@ def _header_sequence_problems(burst: Burst) -> list[Problem]:
     limit = burst.first.headers.get("X-RateLimit-Limit")
     for exchange in burst.exchanges:
         lower = _lower(exchange)
-        problems.extend(Problem(p, exchange.curl()) for p in header_problems(lower, exchange.status))
+        problems.extend(problem(p, exchange) for p in header_problems(lower, exchange.status))
         if lower.get("x-ratelimit-limit") != limit:
-            problems.append(Problem(f"X-RateLimit-Limit changed from {limit} to {lower.get('x-ratelimit-limit')}", exchange.curl()))
+            problems.append(
+                problem(f"X-RateLimit-Limit changed from {limit} to {lower.get('x-ratelimit-limit')}", exchange)
+            )
         try:
             remaining = int(lower["x-ratelimit-remaining"])
         except (KeyError, ValueError):
             continue
         if previous is not None and exchange.status != TOO_MANY_REQUESTS and remaining != previous - 1:
-            problems.append(Problem(f"X-RateLimit-Remaining went from {previous} to {remaining}, expected {previous - 1}", exchange.curl()))
+            problems.append(
+                problem(f"X-RateLimit-Remaining went from {previous} to {remaining}, expected {previous - 1}", exchange)
+            )
         previous = remaining
     return problems[:5]
 
@@ -187,7 +191,7 @@ RETRY_AFTER = f"{FAMILY}.retry_after"
     "With a fresh key, exactly the advertised limit of requests succeeds, then 429.",
     also={
         "headers": "X-RateLimit-Remaining falls by one per request, never below zero; RateLimit* agree.",
-        "too_many_requests": "The 429 is JSON {\"error\"} with an integer Retry-After and Remaining 0.",
+        "too_many_requests": 'The 429 is JSON {"error"} with an integer Retry-After and Remaining 0.',
         "retry_after": "(full profile) A request sent Retry-After seconds after a 429 succeeds.",
     },
 )
@@ -211,7 +215,7 @@ def window(scenario: Scenario) -> Iterator[CheckResult]:
         yield skipped(operation, RETRY_AFTER, FAMILY, "no 429 was provoked", api=scenario.api)
         return
     problems = list(error_problems(refused, (TOO_MANY_REQUESTS,), "429"))
-    problems.extend(Problem(p, refused.curl()) for p in header_problems(_lower(refused), refused.status))
+    problems.extend(problem(p, refused) for p in header_problems(_lower(refused), refused.status))
     yield verdict(operation, TOO_MANY, FAMILY, problems, api=scenario.api)
     if not scenario.profile.retry_after:
         yield skipped(operation, RETRY_AFTER, FAMILY, "full profile only", api=scenario.api)
@@ -222,14 +226,14 @@ def window(scenario: Scenario) -> Iterator[CheckResult]:
 def _retry_problems(scenario: Scenario, refused: Exchange) -> list[Problem]:
     seconds = retry_after_seconds(refused.headers)
     if seconds is None:
-        return [Problem("the 429 has no Retry-After to wait for", refused.curl())]
+        return [problem("the 429 has no Retry-After to wait for", refused)]
     if seconds > MAX_WAIT:
-        return [Problem(f"Retry-After {seconds:g} s is longer than a window of {MAX_WAIT:g} s", refused.curl())]
+        return [problem(f"Retry-After {seconds:g} s is longer than a window of {MAX_WAIT:g} s", refused)]
     scenario.client.retry.wait(seconds + 0.5)
     listing = scenario.contract.lists[0]
     again = scenario.send(listing, ROLE, params={"limit": 1}, honour_rate_limit=False)
     if again.status >= 300:
-        return [Problem(f"a retry after Retry-After={seconds:g} s answered {again.status}", again.curl())]
+        return [problem(f"a retry after Retry-After={seconds:g} s answered {again.status}", again)]
     return []
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.checks.base import Created, Scenario, page_ids, scenario_check
+from conformance.checks.base import Created, Scenario, page_ids, problem, scenario_check
 from conformance.client import Exchange
 from conformance.contract import Operation
 from conformance.results import CheckResult, Problem, verdict
@@ -68,9 +68,9 @@ def find_in_list(scenario: Scenario, listing: Operation, item_id: str, **params:
 def _created_problems(operation: Operation, created: Created) -> list[Problem]:
     exchange = created.exchange
     if exchange.status != operation.success_status:
-        return [Problem(f"create: expected {operation.success_status}, got {exchange.status}", exchange.curl())]
+        return [problem(f"create: expected {operation.success_status}, got {exchange.status}", exchange)]
     if created.id is None:
-        return [Problem(f"create answered no string `id`: {exchange.text[:200]}", exchange.curl())]
+        return [problem(f"create answered no string `id`: {exchange.text[:200]}", exchange)]
     return []
 
 
@@ -81,7 +81,9 @@ def create_echo(scenario: Scenario) -> Iterator[CheckResult]:
         problems = _created_problems(operation, created)
         if not problems:
             differences = echo_differences(_echoed_fields(operation, created.body), created.exchange.json)
-            problems = [Problem(f"the created object differs from what was sent: {d}", created.exchange.curl()) for d in differences]
+            problems = [
+                problem(f"the created object differs from what was sent: {d}", created.exchange) for d in differences
+            ]
         yield verdict(operation.label, create_echo.name, FAMILY, problems, api=scenario.api)
 
 
@@ -111,12 +113,12 @@ def _read_back(
 ) -> list[Problem]:
     exchange = scenario.send(getter, ids=ids)
     if exchange.status != 200:
-        return [Problem(f"reading the created object back: expected 200, got {exchange.status}", exchange.curl())]
+        return [problem(f"reading the created object back: expected 200, got {exchange.status}", exchange)]
     body = exchange.json
     if not isinstance(body, dict) or body.get("id") != created.id:
-        return [Problem(f"reading back {created.id} answered another object: {exchange.text[:200]}", exchange.curl())]
+        return [problem(f"reading back {created.id} answered another object: {exchange.text[:200]}", exchange)]
     return [
-        Problem(f"the object read back differs from what was sent: {d}", exchange.curl())
+        problem(f"the object read back differs from what was sent: {d}", exchange)
         for d in echo_differences(_echoed_fields(create, created.body), body)
     ]
 
@@ -133,7 +135,7 @@ def _location_problems(scenario: Scenario, created: Created) -> list[Problem]:
         if _matches(getter, path):
             exchange = scenario.client.send("GET", path, credential=scenario.target.main)
             if exchange.status != 200:
-                return [Problem(f"GET Location {path}: expected 200, got {exchange.status}", exchange.curl())]
+                return [problem(f"GET Location {path}: expected 200, got {exchange.status}", exchange)]
     return []
 
 
@@ -163,7 +165,9 @@ def listed_after_create(scenario: Scenario) -> Iterator[CheckResult]:
             after = scenario.send(listing, params={"limit": 1})
             grown = _created_count(operation, created)
             if before is not None and _total(after) != before + grown:
-                problems.append(Problem(f"list total went from {before} to {_total(after)} after creating {grown}", after.curl()))
+                problems.append(
+                    problem(f"list total went from {before} to {_total(after)} after creating {grown}", after)
+                )
             problems.extend(_findable(scenario, operation, listing, link_query, created))
         yield verdict(operation.label, listed_after_create.name, FAMILY, problems, api=scenario.api)
 
@@ -171,7 +175,7 @@ def listed_after_create(scenario: Scenario) -> Iterator[CheckResult]:
 def _accepted(operation: Operation, created: Created) -> list[Problem]:
     exchange = created.exchange
     if exchange.status != operation.success_status:
-        return [Problem(f"expected {operation.success_status}, got {exchange.status}", exchange.curl())]
+        return [problem(f"expected {operation.success_status}, got {exchange.status}", exchange)]
     return []
 
 
@@ -188,23 +192,25 @@ def _findable(
 ) -> list[Problem]:
     if operation.is_create and created.id:
         if find_in_list(scenario, listing, created.id) is None:
-            return [Problem(f"{created.id} is not in {listing.label}", created.exchange.curl())]
+            return [problem(f"{created.id} is not in {listing.label}", created.exchange)]
         return []
     # An import: every item must have been taken, and the link says how to find the first one.
     rejected = created.exchange.json.get("errors") if isinstance(created.exchange.json, dict) else None
     if rejected:
-        return [Problem(f"a valid item was rejected: {rejected}", created.exchange.curl())]
+        return [problem(f"a valid item was rejected: {rejected}", created.exchange)]
     params = {name: _evaluate(expression, created.body) for name, expression in link_query.items()}
     exchange = scenario.send(listing, params=params)
     body = exchange.json
     data = body.get("data") if isinstance(body, dict) else None
     if exchange.status != 200 or not isinstance(data, list) or len(data) != 1:
-        return [Problem(f"the imported item is not found once with {params}: {exchange.text[:200]}", exchange.curl())]
+        return [problem(f"the imported item is not found once with {params}: {exchange.text[:200]}", exchange)]
     item = _first_item(created.body)
     envelope = listing.schema_properties(listing.response_schema(200))
     properties = listing.schema_properties(envelope.get("data", {}).get("items", {}))
     sent = {name: value for name, value in item.items() if name in properties}
-    return [Problem(f"the imported item differs from what was sent: {d}", exchange.curl()) for d in echo_differences(sent, data[0])]
+    return [
+        problem(f"the imported item differs from what was sent: {d}", exchange) for d in echo_differences(sent, data[0])
+    ]
 
 
 def _first_item(body: Any) -> dict[str, Any]:
@@ -235,9 +241,11 @@ def unique_ids(scenario: Scenario) -> Iterator[CheckResult]:
         problems = _created_problems(operation, first) + _created_problems(operation, second)
         if not problems:
             if first.id == second.id:
-                problems.append(Problem(f"two creates both got id {first.id}", second.exchange.curl()))
+                problems.append(problem(f"two creates both got id {first.id}", second.exchange))
             if existing & {first.id, second.id}:
-                problems.append(Problem(f"a create reused an existing id: {existing & {first.id, second.id}}", first.exchange.curl()))
+                problems.append(
+                    problem(f"a create reused an existing id: {existing & {first.id, second.id}}", first.exchange)
+                )
         yield verdict(operation.label, unique_ids.name, FAMILY, problems, api=scenario.api)
 
 
@@ -256,14 +264,14 @@ def upsert(scenario: Scenario) -> Iterator[CheckResult]:
             problems = _upsert_problems(first.exchange, again)
             after = _total(scenario.send(found[0], params={"limit": 1}))
             if total != after:
-                problems.append(Problem(f"re-importing changed the list total from {total} to {after}", again.curl()))
+                problems.append(problem(f"re-importing changed the list total from {total} to {after}", again))
         yield verdict(operation.label, upsert.name, FAMILY, problems, api=scenario.api)
 
 
 def _upsert_problems(first: Exchange, again: Exchange) -> list[Problem]:
     a, b = first.json, again.json
     if again.status != first.status or not isinstance(a, dict) or not isinstance(b, dict):
-        return [Problem(f"the repeated import answered {again.status}: {again.text[:200]}", again.curl())]
+        return [problem(f"the repeated import answered {again.status}: {again.text[:200]}", again)]
     written = (a.get("created") or 0) + (a.get("updated") or 0)
     if b.get("created") != 0 or b.get("updated") != written:
         return [
@@ -279,10 +287,10 @@ def _upsert_problems(first: Exchange, again: Exchange) -> list[Problem]:
 @scenario_check(FAMILY, "delete", "A deleted object is gone: 404 by id, absent from its list, a second delete 404.")
 def delete(scenario: Scenario) -> Iterator[CheckResult]:
     for operation in scenario.contract.deletes:
-        create = next((c for c in scenario.contract.creates if (f := scenario.contract.delete_of(c)) and f[0] is operation), None)
-        if create is None:
+        found = scenario.contract.create_for(operation)
+        if found is None:
             continue
-        _, parameter = scenario.contract.delete_of(create) or (operation, "")
+        create, parameter = found
         created = scenario.create(create)
         problems = _created_problems(create, created)
         if not problems and created.id:
@@ -293,19 +301,19 @@ def delete(scenario: Scenario) -> Iterator[CheckResult]:
 def _delete_problems(scenario: Scenario, operation: Operation, ids: dict[str, str], item_id: str) -> list[Problem]:
     removed = scenario.send(operation, ids=ids)
     if removed.status != operation.success_status:
-        return [Problem(f"delete: expected {operation.success_status}, got {removed.status}", removed.curl())]
+        return [problem(f"delete: expected {operation.success_status}, got {removed.status}", removed)]
     problems = []
     getter = next((op for op in scenario.contract.getters if op.path == operation.path), None)
     if getter is not None:
         after = scenario.send(getter, ids=ids)
         if after.status != 404:
-            problems.append(Problem(f"reading a deleted object: expected 404, got {after.status}", after.curl()))
+            problems.append(problem(f"reading a deleted object: expected 404, got {after.status}", after))
     again = scenario.send(operation, ids=ids)
     if again.status != 404:
-        problems.append(Problem(f"deleting twice: expected 404, got {again.status}", again.curl()))
+        problems.append(problem(f"deleting twice: expected 404, got {again.status}", again))
     listing = scenario.contract.collection_of(operation)
     if listing is not None and find_in_list(scenario, listing, item_id) is not None:
-        problems.append(Problem(f"the deleted {item_id} is still in {listing.label}", removed.curl()))
+        problems.append(problem(f"the deleted {item_id} is still in {listing.label}", removed))
     return problems
 
 

@@ -78,7 +78,7 @@ def _cell(results: list[CheckResult]) -> str:
     if passed:
         extra = f" [dim](+{skipped} skipped)[/]" if skipped else ""
         return f"[green]✓ {passed}[/]{extra}"
-    return f"[yellow]– {skipped} skipped[/]"
+    return f"[yellow]- {skipped} skipped[/]"
 
 
 def summary_table(report: RunReport) -> Table:
@@ -115,7 +115,7 @@ def print_report(report: RunReport, console: Console) -> None:
             reasons[result.reason].append(result.check)
         for reason, checks in reasons.items():
             names = ", ".join(sorted(set(checks)))
-            console.print(f"  – {escape(reason)}: {escape(names)}", soft_wrap=True)
+            console.print(f"  - {escape(reason)}: {escape(names)}", soft_wrap=True)
     colour = "green" if report.failed == 0 and report.passed else "red"
     console.print(
         f"\n[bold {colour}]Conformance score: {report.score:.1%}[/] "

@@ -22,7 +22,9 @@ def as_xml(report: RunReport) -> ElementTree.ElementTree:
     )
     for result in report.results:
         case = ElementTree.SubElement(
-            suite, "testcase", classname=f"{result.api}.{result.family}" if result.api else result.family,
+            suite,
+            "testcase",
+            classname=f"{result.api}.{result.family}" if result.api else result.family,
             name=f"{result.check} [{result.operation}]",
         )
         if result.status is Status.FAILED:

@@ -43,7 +43,9 @@ def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Call
 
 def test_full_profile_retries_after_retry_after(mock_app: Callable[..., Any]) -> None:
     app = mock_app(rate_limits={"free": "5/5seconds"})
-    options = engine.RunOptions(apis=("v1",), profile=PROFILES["full"], seed=SEED, checks=["ratelimit.window", "ratelimit.retry_after"])
+    options = engine.RunOptions(
+        apis=("v1",), profile=PROFILES["full"], seed=SEED, checks=["ratelimit.window", "ratelimit.retry_after"]
+    )
     report = engine.execute(_in_process(app), options)
     verdicts = {r.check: r.status for r in report.results}
     assert verdicts == {"ratelimit.window": Status.PASSED, "ratelimit.retry_after": Status.PASSED}
@@ -52,10 +54,22 @@ def test_full_profile_retries_after_retry_after(mock_app: Callable[..., Any]) ->
 def test_checks_without_their_key_are_skipped_never_passed(mock_app: Callable[..., Any]) -> None:
     full = _in_process(mock_app())
     only_main = Target(base_url="", api_key=full.api_key, project_id=full.project_id, app=full.app)
-    report = engine.execute(only_main, engine.RunOptions(profile=PROFILES["quick"], checks=["auth", "isolation", "ratelimit.window"]))
+    report = engine.execute(
+        only_main, engine.RunOptions(profile=PROFILES["quick"], checks=["auth", "isolation", "ratelimit.window"])
+    )
     skipped = {r.check for r in report.results if r.status is Status.SKIPPED}
-    assert {"auth.revoked_key", "auth.read_only_write", "auth.other_project", "isolation.list", "ratelimit.window"} <= skipped
-    assert all(r.operation == RUN_WIDE and r.reason.startswith("needs --") for r in report.results if r.status is Status.SKIPPED)
+    assert {
+        "auth.revoked_key",
+        "auth.read_only_write",
+        "auth.other_project",
+        "isolation.list",
+        "ratelimit.window",
+    } <= skipped
+    assert all(
+        r.operation == RUN_WIDE and r.reason.startswith("needs --")
+        for r in report.results
+        if r.status is Status.SKIPPED
+    )
     passed = {r.check for r in report.results if r.status is Status.PASSED}
     assert not passed & skipped
     assert {"auth.missing_key", "auth.unknown_key", "auth.malformed_key"} <= passed
@@ -64,7 +78,10 @@ def test_checks_without_their_key_are_skipped_never_passed(mock_app: Callable[..
 def test_the_suite_waits_out_a_429_instead_of_failing(mock_app: Callable[..., Any]) -> None:
     """A target that throttles the main key slows the run down; only the rate-limit check may see a 429."""
     app = mock_app(rate_limits={"enterprise": "15/2seconds"})
-    report = engine.execute(_in_process(app), engine.RunOptions(apis=("v1",), profile=PROFILES["quick"], checks=["state", "envelope.pagination"]))
+    report = engine.execute(
+        _in_process(app),
+        engine.RunOptions(apis=("v1",), profile=PROFILES["quick"], checks=["state", "envelope.pagination"]),
+    )
     assert report.failed == 0, [(r.check, r.message) for r in report.results if r.status is Status.FAILED]
     assert report.passed >= 8
 
@@ -101,7 +118,9 @@ def _mutant(name: str) -> Any:
 
 def test_cli_exits_1_and_prints_curl_for_each_failure(serve: Any, capsys: pytest.CaptureFixture[str]) -> None:
     with serve(_mutant("AcceptsMissingKey")) as url:
-        code = run_cli(["run", "--base-url", url, "--mock-keys", "--api", "v1", "--checks", "auth.missing_key", "--no-progress"])
+        code = run_cli(
+            ["run", "--base-url", url, "--mock-keys", "--api", "v1", "--checks", "auth.missing_key", "--no-progress"]
+        )
     out = capsys.readouterr().out
     assert code == 1
     assert "auth.missing_key" in out and f"curl -i -X GET {url}/v1/sessions\n" in out
@@ -125,13 +144,17 @@ def test_cli_unreachable_server_is_one_line_and_exit_2(capsys: pytest.CaptureFix
         (["run", "--base-url", "http://x", "--checks", "auth.nope"], "unknown check 'auth.nope'"),
     ],
 )
-def test_cli_bad_arguments_are_one_line_and_exit_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_bad_arguments_are_one_line_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_cli(args) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
 
 
-def test_cli_refused_key_or_not_a_mock_is_exit_2(mock_app: Callable[..., Any], serve: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refused_key_or_not_a_mock_is_exit_2(
+    mock_app: Callable[..., Any], serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     with serve(mock_app()) as url:
         refused = run_cli(["run", "--base-url", url, "--api-key", "hss_unknown0000", "--api", "v1"])
         no_project = run_cli(["run", "--base-url", url, "--api-key", "hss_unknown0000"])

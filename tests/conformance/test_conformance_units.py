@@ -158,7 +158,9 @@ def test_select_by_family_and_by_name() -> None:
 
 
 def test_exchange_reads_json_and_content_type() -> None:
-    exchange = Exchange("GET", "http://h/x", {}, None, 404, {"Content-Type": "application/json; charset=utf-8"}, b'{"error": "No."}')
+    exchange = Exchange(
+        "GET", "http://h/x", {}, None, 404, {"Content-Type": "application/json; charset=utf-8"}, b'{"error": "No."}'
+    )
     assert exchange.json == {"error": "No."}
     assert exchange.content_type == "application/json"
     broken = Exchange("GET", "http://h/x", {}, None, 500, {"Content-Type": "text/html"}, b"<html>")

@@ -29,7 +29,14 @@ def test_contract(hissuno_check):
 def test_report(hissuno_report):
     assert hissuno_report.passed > 0
 """
-ARGS = ["-p", "conformance.pytest_plugin", "--hissuno-api", "v1", "--hissuno-checks", "auth.missing_key,auth.revoked_key"]
+ARGS = [
+    "-p",
+    "conformance.pytest_plugin",
+    "--hissuno-api",
+    "v1",
+    "--hissuno-checks",
+    "auth.missing_key,auth.revoked_key",
+]
 
 
 def test_one_test_per_check_passes_against_the_mock(pytester: pytest.Pytester) -> None:
@@ -37,17 +44,21 @@ def test_one_test_per_check_passes_against_the_mock(pytester: pytest.Pytester) -
     pytester.makepyfile(TESTS)
     result = pytester.runpytest_subprocess(*ARGS, "-v")
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*test_contract?auth.missing_key? PASSED*", "*test_contract?auth.revoked_key? PASSED*"])
+    result.stdout.fnmatch_lines(
+        ["*test_contract?auth.missing_key? PASSED*", "*test_contract?auth.revoked_key? PASSED*"]
+    )
 
 
 def test_a_broken_backend_fails_with_the_curl(pytester: pytest.Pytester) -> None:
     mutants = Path(__file__).parent.parent / "mutants"
-    wrap = f"import sys; sys.path.insert(0, {str(mutants)!r}); from mutants import AcceptsMissingKey; app = AcceptsMissingKey()"
+    wrap = f"import sys; sys.path.insert(0, {str(mutants)!r}); import mutants; app = mutants.AcceptsMissingKey()"
     pytester.makeconftest(CONFTEST.replace("WRAP", wrap))
     pytester.makepyfile(TESTS)
     result = pytester.runpytest_subprocess(*ARGS)
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*auth.missing_key failed on 13 operation(s)*", "*curl -i -X GET http://testserver/v1/sessions*"])
+    result.stdout.fnmatch_lines(
+        ["*auth.missing_key failed on 13 operation(s)*", "*curl -i -X GET http://testserver/v1/sessions*"]
+    )
 
 
 def test_without_a_target_the_fixture_says_what_to_give(pytester: pytest.Pytester) -> None:
@@ -58,6 +69,7 @@ def test_without_a_target_the_fixture_says_what_to_give(pytester: pytest.Pyteste
 
 
 def test_importing_the_plugin_is_cheap_and_inert() -> None:
-    code = "import sys, conformance.pytest_plugin; print(sorted(m for m in sys.modules if m.split('.')[0] in ('schemathesis', 'requests', 'rich')))"
+    heavy = "('schemathesis', 'requests', 'rich')"
+    code = f"import sys, conformance.pytest_plugin; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

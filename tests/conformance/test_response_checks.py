@@ -68,7 +68,11 @@ def test_list_shape_accepts_a_consistent_page() -> None:
         ([{"id": "sess_a"}], {}, "must be an object"),
         ({"data": [], "total": 0, "limit": 10, "offset": 0}, {}, "does not echo the requested 50"),
         ({"data": [], "total": 5, "limit": 2, "offset": 0}, {"limit": "2"}, "0 rows for limit=2"),
-        ({"data": [{}, {}], "total": 5, "limit": 2, "offset": 0}, {"limit": "2", "offset": "3"}, "offset 0 does not echo"),
+        (
+            {"data": [{}, {}], "total": 5, "limit": 2, "offset": 0},
+            {"limit": "2", "offset": "3"},
+            "offset 0 does not echo",
+        ),
         ({"data": [{}] * 3, "total": 3, "limit": 2, "offset": 0}, {"limit": "2"}, "3 rows for limit=2"),
     ],
     ids=["unwrapped", "default-limit", "short-page", "offset-ignored", "over-limit"],

@@ -63,7 +63,9 @@ class Mutant:
         self.keys = self.mock.fixture.keys
 
     def key(self, project: str, permission: str = "full") -> str:
-        return next(k.key for k in self.keys if k.project_id == project and k.permission == permission and k.status == "active")
+        return next(
+            k.key for k in self.keys if k.project_id == project and k.permission == permission and k.status == "active"
+        )
 
     def identity(self, scope: Scope) -> Any:
         """The key fixture behind the request's Bearer token, if any."""
@@ -143,7 +145,9 @@ class AcceptsMissingKey(Mutant):
 
     def request(self, scope: Scope) -> Scope:
         if _header(scope, "authorization") is None:
-            fallback = next(k for k in self.keys if k.plan == "enterprise" and k.permission == "full" and k.status == "active")
+            fallback = next(
+                k for k in self.keys if k.plan == "enterprise" and k.permission == "full" and k.status == "active"
+            )
             return _with_header(scope, "authorization", f"Bearer {fallback.key}")
         return scope
 
@@ -352,8 +356,13 @@ class DropsRetryAfter(Mutant):
 class NoRateLimiting(Mutant):
     """The plan's limit is advertised in the headers but never enforced."""
 
-    settings_overrides = {"rate_limits": {"free": f"{HIGH_LIMIT}/minute", "pro": f"{HIGH_LIMIT}/minute",
-                                          "enterprise": f"{HIGH_LIMIT}/minute"}}
+    settings_overrides = {
+        "rate_limits": {
+            "free": f"{HIGH_LIMIT}/minute",
+            "pro": f"{HIGH_LIMIT}/minute",
+            "enterprise": f"{HIGH_LIMIT}/minute",
+        }
+    }
 
     async def answer(self, scope: Scope, answer: Answer) -> Answer:
         key = self.identity(scope)

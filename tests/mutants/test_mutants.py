@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import mutants as m
 import pytest
 
-import mutants as m
 from conformance import engine
 from conformance.profiles import Profile
 from conformance.results import RunReport, Status
