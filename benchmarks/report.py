@@ -5,6 +5,7 @@ Both outputs come from the same :class:`Table` values, so the console and the RE
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -115,11 +116,16 @@ def scale_table(run: Run) -> Table | None:
     scale = run.scale
     if scale is None:
         return None
-    title = (f"Fixture scale: {scale.sessions:,} sessions in one project — start-up {_num(scale.startup_s, 1)} s, "
-             f"RSS {_num(scale.rss / MIB if scale.rss else None, 0)} MiB")  # fmt: skip
+    title = (f"Fixture scale: {scale.sessions:,} sessions ({_num(scale.per_project)} in the listed project) — "
+             f"start-up {_num(scale.startup_s, 1)} s, RSS {_num(scale.rss / MIB if scale.rss else None, 0)} MiB")
     rows = [[f"{offset:,}", _num(r.rps, 1), f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}"]
             for offset, r in scale.by_offset.items()]  # fmt: skip
-    return Table(title, ["offset (limit 20)", "req/s @1", "p50 ms", "p99 ms"], rows, scale.error or "")
+    after = sorted(scale.list_after_write_ms)
+    if after:
+        rows.append([f"0, right after a create (x{len(after)})", _num(1000 / statistics.median(after), 1),
+                     f"{statistics.median(after):.1f}", f"{after[-1]:.1f} (max)"])  # fmt: skip
+    caption = "; ".join(text for text in (scale.note, scale.error or "") if text)
+    return Table(title, ["offset (limit 20)", "req/s @1", "p50 ms", "p99 ms"], rows, caption)
 
 
 def conformance_table(run: Run) -> Table | None:
@@ -155,15 +161,17 @@ def machine_table(run: Run) -> Table:
 
 
 def all_tables(run: Run) -> list[Table]:
-    optional = [scale_table(run), limiter_table(run), conformance_table(run)]
-    return [
+    tables: list[Table | None] = [
         machine_table(run),
         *load_tables(run),
         ratio_table(run),
         process_table(run),
-        *[t for t in optional if t is not None],
+        scale_table(run),
+        limiter_table(run),
+        conformance_table(run),
         goal_table(judge(run)),
     ]
+    return [t for t in tables if t is not None and t.rows]
 
 
 def print_run(run: Run, console: Console | None = None) -> None:

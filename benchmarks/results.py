@@ -48,9 +48,12 @@ class ScaleResult:
     """The mock with a large generated fixture: start-up, and list latency by offset (1 connection)."""
 
     sessions: int
+    per_project: int | None = None
+    note: str = ""
     startup_s: float | None = None
     rss: int | None = None
     by_offset: dict[int, LoadResult] = field(default_factory=dict)
+    list_after_write_ms: list[float] = field(default_factory=list)
     error: str | None = None
 
 
@@ -128,10 +131,13 @@ class Run:
             if self.scale is None
             else {
                 "sessions": self.scale.sessions,
+                "per_project": self.scale.per_project,
+                "note": self.scale.note,
                 "startup_s": self.scale.startup_s,
                 "rss_mib": _mib(self.scale.rss),
                 "error": self.scale.error,
                 "by_offset": {str(o): load(r) for o, r in self.scale.by_offset.items()},
+                "list_after_write_ms": [round(ms, 3) for ms in self.scale.list_after_write_ms],
             },
             "conformance": [
                 {"name": c.name, "argv": c.argv, "seconds": c.seconds, "returncode": c.returncode, "error": c.error}

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from benchmarks import machine
 from benchmarks.conformance_timing import time_conformance
@@ -41,6 +42,7 @@ from benchmarks.targets import (
 from mockserver.fixtures import Fixture, load_fixture
 from mockserver.settings import default_fixtures
 
+T = TypeVar("T")
 WORK_DIR = Path(__file__).resolve().parent / ".work"
 ALL_TARGETS = (MOCK, MOCK_WORKERS, PRISM_STATIC, PRISM_DYNAMIC, FLOOR)
 
@@ -152,17 +154,27 @@ def run_benchmarks(config: BenchConfig, progress: Callable[[str], None] = print)
             run.targets.append(result)
     if config.scale_sessions:
         progress(f"fixture scale: {config.scale_sessions:,} sessions")
-        run.scale = measure_scale(config.work_dir, config.scale_sessions, config.duration_s,
-                                  cpus=server_cpus, wrk_cpus=wrk_cpus)  # fmt: skip
+        run.scale = _section(run, "scale", lambda: measure_scale(
+            config.work_dir, config.scale_sessions or 0, config.duration_s, cpus=server_cpus, wrk_cpus=wrk_cpus))
     if config.limiter_window:
         progress("rate limiter cost")
-        run.limiter = measure_limiter(fixture, config.work_dir, full_window=config.limiter_window,
-                                      connections=16, duration_s=max(config.duration_s, 3.0) * 2,
-                                      cpus=server_cpus, wrk_cpus=wrk_cpus)  # fmt: skip
+        run.limiter = _section(run, "limiter", lambda: measure_limiter(
+            fixture, config.work_dir, full_window=config.limiter_window or 0, connections=16,
+            duration_s=max(config.duration_s, 3.0) * 2, cpus=server_cpus, wrk_cpus=wrk_cpus))
     if config.conformance_profiles:
         progress(f"conformance suite: {', '.join(config.conformance_profiles)}")
-        run.conformance = time_conformance(fixture, config.conformance_profiles, log_dir)
+        run.conformance = _section(run, "conformance", lambda: time_conformance(
+            fixture, config.conformance_profiles, log_dir)) or []
     return run
+
+
+def _section(run: Run, name: str, measure: Callable[[], T]) -> T | None:
+    """Run one optional part; a failure becomes a note instead of losing the whole run's results."""
+    try:
+        return measure()
+    except Exception as error:  # a benchmark section may fail in any way; the rest of the run still counts
+        run.notes.append(f"the {name} section failed: {type(error).__name__}: {error}")
+        return None
 
 
 def select(config: BenchConfig, only: Sequence[str]) -> BenchConfig:

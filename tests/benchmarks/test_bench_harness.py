@@ -157,6 +157,7 @@ def test_quick_run_against_the_mock_has_the_expected_shape(tmp_path: Path) -> No
     assert mock.rss_after_reads and mock.rss_after_writes
     assert run.scale is not None and run.scale.error is None
     assert list(run.scale.by_offset) == offsets_for(300 - _archived_in_first_project(tmp_path))
+    assert len(run.scale.list_after_write_ms) == 20 and all(ms > 0 for ms in run.scale.list_after_write_ms)
     assert "#### Goals (issue 8)" in markdown(run)
 
 
