@@ -21,10 +21,11 @@ from typing import Any
 
 import yaml
 from connexion.exceptions import ProblemException, ResolverError
-from connexion.middleware import MiddlewarePosition
-from connexion.middleware.context import ContextMiddleware
-from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
@@ -47,10 +48,10 @@ from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.seed import build_dataset
 from mockserver.settings import Settings, SettingsError
 from mockserver.store import MemoryStore
-from mockserver.validation import ValidatorCache, validator_map
+from mockserver.validation import RequestValidationMiddleware, ValidatorCache, validator_map
 from mockserver.views import Views
 
-RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
+EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
                       "RateLimit", "Retry-After", "Location")
 
 
@@ -141,18 +142,31 @@ class DocsMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def stack(renderer: ErrorRenderer, bases: list[str], validate_responses: bool) -> list[Any]:
-    """Connexion's default middleware, minus what the mock does not use on its hot path.
+def stack(renderer: ErrorRenderer, bases: list[str], limiter: RateLimiter, project_param: str,
+          validate_responses: bool) -> list[Any]:
+    """The middleware, outermost first: the request's path through the mock.
 
-    The context middleware only feeds ``connexion.context`` (the handlers get a :class:`Call`), and the
-    response validation middleware is a pass-through unless ``--validate-responses`` is on.
+    Connexion's default stack with the mock's pieces in place: JSON errors even for crashes, CORS around
+    everything, Swagger UI only for documentation paths, the access step (403/429) between security and
+    validation, request validation prepared per operation. Connexion's context middleware is left out (it
+    only feeds ``connexion.context``; handlers get a :class:`Call`), and so is response validation unless
+    ``--validate-responses``.
     """
-    replacements = {
-        ServerErrorMiddleware: functools.partial(ServerErrorMiddleware, handler=renderer),
-        SwaggerUIMiddleware: functools.partial(DocsMiddleware, bases=tuple(bases)),
-    }
-    dropped = {ContextMiddleware} | (set() if validate_responses else {ResponseValidationMiddleware})
-    return [replacements.get(m, m) for m in ConnexionMiddleware.default_middlewares if m not in dropped]
+    layers: list[Any] = [
+        functools.partial(ServerErrorMiddleware, handler=renderer),
+        functools.partial(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True, allow_methods=["*"],
+                          allow_headers=["*"], expose_headers=list(EXPOSED_HEADERS), max_age=600),
+        ExceptionMiddleware,
+        functools.partial(DocsMiddleware, bases=tuple(bases)),
+        RoutingMiddleware,
+        SecurityMiddleware,
+        functools.partial(AccessMiddleware, limiter=limiter, project_param=project_param),
+        RequestValidationMiddleware,
+    ]
+    if validate_responses:
+        layers.append(ResponseValidationMiddleware)
+    layers.append(LifespanMiddleware)
+    return layers
 
 
 def make_resolver(table: Mapping[str, Handler]) -> Resolver:
@@ -179,20 +193,9 @@ def create_app(settings: Settings | None = None) -> MockApp:
     renderer = ErrorRenderer(AllowedMethods([bundled(name) for name in DOCUMENTS]))
     controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()})
 
-    middlewares = stack(renderer, [base for base, _ in mounted.values()], settings.validate_responses)
+    middlewares = stack(renderer, [base for base, _ in mounted.values()], limiter,
+                        _project_param(bundled("internal")), settings.validate_responses)
     app = MockApp(__name__, middlewares=middlewares)
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origin_regex=".*",
-        allow_credentials=True,
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=list(RATE_LIMIT_HEADERS),
-        max_age=600,
-    )
-    app.add_middleware(AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, limiter=limiter,
-                       project_param=_project_param(bundled("internal")))
     resolver = make_resolver(operation_table(store, views))
     cache = ValidatorCache()
     for name, (base, document) in mounted.items():

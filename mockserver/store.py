@@ -62,6 +62,7 @@ class Query:
 class Page:
     items: list[Doc]
     total: int
+    token: object | None = None  # the same object for the same result set: lets callers cache renderings
 
 
 class Store(Protocol):
@@ -187,7 +188,7 @@ class MemoryStore:
 
     def list(self, project_id: str, kind: str, query: Query) -> Page:
         rows = self._matching(project_id, kind, query.sort, query.filters)
-        return Page(rows[query.offset: query.offset + query.limit], len(rows))
+        return Page(rows[query.offset: query.offset + query.limit], len(rows), rows)
 
     def _matching(self, project_id: str, kind: str, sort: str, filters: tuple[Filter, ...]) -> list[Doc]:
         """Matching documents, newest first by ``sort`` (ties by id).
@@ -219,7 +220,7 @@ class MemoryStore:
         with self._lock:
             table = self._projects.setdefault(project_id, _Project()).table(kind)
             while True:
-                candidate = prefix + "".join(self._random.choice(_ID_ALPHABET) for _ in range(length))
+                candidate = prefix + "".join(self._random.choices(_ID_ALPHABET, k=length))
                 if candidate not in table:
                     return candidate
 

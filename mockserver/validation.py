@@ -18,14 +18,25 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
+from connexion import utils as connexion_utils
 from connexion.datastructures import MediaTypeDict
+from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
+from connexion.middleware.request_validation import (
+    RequestValidationMiddleware as ConnexionRequestValidationMiddleware,
+)
+from connexion.operations import AbstractOperation
 from connexion.validators import AbstractRequestBodyValidator
 from connexion.validators import ParameterValidator as ConnexionParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from starlette.datastructures import Headers
-from starlette.types import Receive, Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.errors import ApiError, bad_request, validation_failed
+
+try:
+    import jsonschema_rs as _jsonschema_rs
+except ImportError:  # pragma: no cover - installed with Schemathesis
+    _jsonschema_rs = None
 
 SCOPE_KEY = "hissuno"
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -112,18 +123,70 @@ def format_checker() -> FormatChecker:
     return checker
 
 
+class SchemaCheck:
+    """One schema, compiled twice: a fast validity test (jsonschema-rs, when installed) and jsonschema's
+    error reporting, consulted only when the fast test fails (to name every failing field).
+
+    jsonschema-rs comes with Schemathesis; the formats it checks are the same as :func:`format_checker`'s
+    (``tests/mockserver/test_formats.py`` holds them to it). Without it, jsonschema does both jobs.
+    """
+
+    def __init__(self, schema: Mapping[str, Any], checker: FormatChecker) -> None:
+        self.python = Draft4Validator(schema, format_checker=checker)
+        self.fast = None
+        plain = _without_components(schema)
+        if _jsonschema_rs is not None and plain is not None:
+            try:
+                self.fast = _jsonschema_rs.Draft4Validator(plain, validate_formats=True)
+            except Exception:  # a schema the Rust validator cannot compile: jsonschema alone
+                self.fast = None
+
+    def errors(self, instance: Any) -> list[ValidationError]:
+        if self.fast is not None:
+            try:
+                if self.fast.is_valid(instance):
+                    return []
+            except (ValueError, TypeError, OverflowError):  # e.g. integers beyond 64 bits
+                pass
+        return list(self.python.iter_errors(instance))
+
+
+def _without_components(schema: Any, _seen: tuple[int, ...] = ()) -> Any:
+    """A copy of a resolved schema without the ``components`` Connexion attaches to body schemas.
+
+    Connexion inlines every ``$ref`` and then hangs the (resolved, so self-referencing) components on
+    the body schema; the Rust validator would walk that cycle. ``None`` if a real cycle remains.
+    """
+    if isinstance(schema, dict):
+        if id(schema) in _seen:
+            return None
+        seen = (*_seen, id(schema))
+        copied = {}
+        for key, value in schema.items():
+            if key == "components":
+                continue
+            copied[key] = _without_components(value, seen)
+            if copied[key] is None and value is not None:
+                return None
+        return copied
+    if isinstance(schema, list):
+        items = [_without_components(item, _seen) for item in schema]
+        return None if any(i is None and o is not None for i, o in zip(items, schema, strict=True)) else items
+    return schema
+
+
 class ValidatorCache:
     """Compiled validators per schema object, for the life of one app (schemas live as long as it does)."""
 
     def __init__(self) -> None:
-        self._validators: dict[int, tuple[Any, Draft4Validator]] = {}
+        self._checks: dict[int, tuple[Any, SchemaCheck]] = {}
         self.format_checker = format_checker()
 
-    def validator(self, schema: Mapping[str, Any]) -> Draft4Validator:
-        entry = self._validators.get(id(schema))
+    def check(self, schema: Mapping[str, Any]) -> SchemaCheck:
+        entry = self._checks.get(id(schema))
         if entry is None or entry[0] is not schema:
-            entry = (schema, Draft4Validator(schema, format_checker=self.format_checker))
-            self._validators[id(schema)] = entry
+            entry = (schema, SchemaCheck(schema, self.format_checker))
+            self._checks[id(schema)] = entry
         return entry[1]
 
 
@@ -261,10 +324,9 @@ class ParameterValidator(ConnexionParameterValidator):
                     problems.append({"field": name, "message": f"Missing {where} parameter '{name}'",
                                      "in": where})
                 continue
-            validator = self.cache.validator(schema)
-            if not validator.is_valid(value):
-                error = next(iter(validator.iter_errors(value)))
-                problems.append({"field": name, "message": _message(error), "in": where})
+            errors = self.cache.check(schema).errors(value)
+            if errors:
+                problems.append({"field": name, "message": _message(errors[0]), "in": where})
             else:
                 values[name] = value
         if problems:
@@ -346,11 +408,74 @@ class JSONBodyValidator(AbstractRequestBodyValidator):
             body = None
         else:
             body = parse_json(raw)
-            errors = list(self.cache.validator(self._schema).iter_errors(body))
+            errors = self.cache.check(self._schema).errors(body)
             if errors:
                 raise validation_failed(describe(errors))
         request_state(scope)["body"] = body
         return self._insert_messages(receive, messages=messages), scope
+
+
+# --- the middleware ---------------------------------------------------------------------------------------
+
+
+class PreparedRequestValidation(RequestValidationOperation):
+    """Connexion's request validation for one operation, with what does not change prepared once.
+
+    Connexion builds a URI parser, a parameter validator and a body validator (and looks the body schema
+    up) on every request; the validators here keep no per-request state, so they are built once.
+    """
+
+    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, strict_validation: bool = False,
+                 validator_map: dict[str, Any] | None = None) -> None:
+        super().__init__(next_app, operation=operation, strict_validation=strict_validation,
+                         validator_map=validator_map)
+        uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        self._parameters = self._validator_map["parameter"](
+            operation.parameters, uri_parser=uri_parser, strict_validation=strict_validation,
+            security_query_params=self.security_query_params)
+        self._bodies: dict[tuple[str, str], Any] = {}
+
+    def _body_validator(self, mime_type: str, encoding: str) -> Any:
+        key = (mime_type, encoding)
+        if key not in self._bodies:
+            schema = self._operation.body_schema(mime_type)
+            validator = None
+            if schema:
+                try:
+                    body_validator = self._validator_map["body"][mime_type]
+                except KeyError:
+                    body_validator = None
+                if body_validator is not None:
+                    validator = body_validator(
+                        schema=schema,
+                        required=self._operation.request_body.get("required", False),
+                        nullable=connexion_utils.is_nullable(self._operation.body_definition(mime_type)),
+                        encoding=encoding,
+                        strict_validation=self.strict_validation,
+                    )
+            self._bodies[key] = validator
+        return self._bodies[key]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._parameters.validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        self.validate_mime_type(mime_type)
+        validator = self._body_validator(mime_type, encoding)
+        if validator is not None:
+            receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class PreparedRequestValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: AbstractOperation) -> PreparedRequestValidation:
+        return PreparedRequestValidation(self.next_app, operation=operation,
+                                         strict_validation=self.strict_validation, validator_map=self.validator_map)
+
+
+class RequestValidationMiddleware(ConnexionRequestValidationMiddleware):
+    """Connexion's request validation middleware, with :class:`PreparedRequestValidation` operations."""
+
+    api_cls = PreparedRequestValidationAPI
 
 
 def validator_map(cache: ValidatorCache) -> dict[str, Any]:

@@ -59,6 +59,7 @@ class Views:
         }
 
         self._encoded: dict[tuple[str, str], tuple[Mapping[str, Any], bytes]] = {}
+        self._pages: dict[tuple[str, int, int, int], tuple[object, bytes]] = {}
 
     def summary(self, kind: str, doc: Mapping[str, Any]) -> Doc:
         """The list representation of a document of ``kind`` (also the ``data`` of webhook events)."""
@@ -77,3 +78,16 @@ class Views:
 
     def encoder(self, kind: str) -> Callable[[Mapping[str, Any]], bytes]:
         return lambda doc: self.encoded(kind, doc)
+
+    def page(self, kind: str, token: object | None, offset: int, limit: int, build: Callable[[], bytes]) -> bytes:
+        """A list body, cached while the store returns the same result set (``token``) for the query."""
+        if token is None:
+            return build()
+        key = (kind, id(token), offset, limit)
+        entry = self._pages.get(key)
+        if entry is None or entry[0] is not token:
+            if len(self._pages) > 4096:
+                self._pages.clear()
+            entry = (token, build())
+            self._pages[key] = entry
+        return entry[1]

@@ -8,6 +8,7 @@ from typing import Any
 
 from mockserver.dispatch import Call, Reply
 from mockserver.store import Filter, Page, Query
+from mockserver.views import Views
 
 Clock = Callable[[], datetime]
 
@@ -35,11 +36,17 @@ def when(value: Any, make: Callable[[Any], Filter]) -> Filter | None:
     return None if value is None else make(value)
 
 
-def list_reply(page: Page, query: Query, encode: Callable[[Mapping[str, Any]], bytes]) -> Reply:
-    """The list envelope, assembled from each item's cached JSON (lists are the hot path)."""
+def list_reply(views: Views, kind: str, page: Page, query: Query) -> Reply:
+    """The list envelope, from each item's cached JSON, itself cached per result set (lists are the hot path)."""
+    encode = views.encoder(kind)
+    return Reply(200, raw=views.page(kind, page.token, query.offset, query.limit,
+                                     lambda: envelope(page, query, encode)))
+
+
+def envelope(page: Page, query: Query, encode: Callable[[Mapping[str, Any]], bytes]) -> bytes:
     items = b",".join(encode(doc) for doc in page.items)
     tail = f'],"total":{page.total},"limit":{query.limit},"offset":{query.offset}}}'.encode()
-    return Reply(200, raw=b'{"data":[' + items + tail)
+    return b'{"data":[' + items + tail
 
 
 def created_reply(call: Call, body: Mapping[str, Any], resource_id: str) -> Reply:

@@ -39,7 +39,7 @@ class CustomerHandlers:
             Filter("is_champion", "true") if p.get("is_champion") else None,
             when(p.get("stage"), lambda v: Filter("company.stage", "eq", v)),
         ), sort="updated_at")
-        return list_reply(self.store.list(call.project_id, KIND, query), query, self.views.encoder(KIND))
+        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def import_customers(self, call: Call) -> Reply:
         items = call.body["customers"]

@@ -32,7 +32,7 @@ class IssueHandlers:
             when(p.get("status"), lambda v: Filter("status", "eq", v)),
             when(p.get("search"), lambda v: Filter("", "search", v, SEARCHED)),
         ), sort="updated_at")
-        return list_reply(self.store.list(call.project_id, KIND, query), query, self.views.encoder(KIND))
+        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def get(self, call: Call) -> Reply:
         doc = self.store.get(call.project_id, KIND, call.params["issueId"])

@@ -30,7 +30,7 @@ class KnowledgeSourceHandlers:
             when(p.get("type"), lambda v: Filter("type", "eq", v)),
             when(p.get("status"), lambda v: Filter("status", "eq", v)),
         ), sort="created_at")
-        return list_reply(self.store.list(call.project_id, KIND, query), query, self.views.encoder(KIND))
+        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def create(self, call: Call) -> Reply:
         body = call.body

@@ -38,7 +38,7 @@ class SessionHandlers:
             when(p.get("date_from"), lambda v: Filter("created_at", "since", _moment(v))),
             when(p.get("date_to"), lambda v: Filter("created_at", "until", _moment(v))),
         ), sort="last_activity_at")
-        return list_reply(self.store.list(call.project_id, KIND, query), query, self.views.encoder(KIND))
+        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def get(self, call: Call) -> Reply:
         doc = self.store.get(call.project_id, KIND, call.params["sessionId"])

@@ -33,7 +33,7 @@ class WebhookHandlers:
 
     def list(self, call: Call) -> Reply:
         query = list_query(call, (), sort="created_at")
-        return list_reply(self.store.list(call.project_id, KIND, query), query, self.views.encoder(KIND))
+        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def get(self, call: Call) -> Reply:
         return Reply(200, self.summary(self._find(call)))

@@ -10,11 +10,12 @@ from mockserver.errors import ErrorRenderer
 NW = "proj_northwind"
 
 
-def test_response_validation_is_off_by_default_and_on_when_asked() -> None:
+def test_response_validation_is_off_by_default_and_on_when_asked(shared_app) -> None:
     from connexion.middleware.response_validation import ResponseValidationMiddleware
 
-    assert ResponseValidationMiddleware not in stack(ErrorRenderer(), ["/v1"], validate_responses=False)
-    assert ResponseValidationMiddleware in stack(ErrorRenderer(), ["/v1"], validate_responses=True)
+    limiter = shared_app.mock.limiter
+    assert ResponseValidationMiddleware not in stack(ErrorRenderer(), ["/v1"], limiter, "projectId", False)
+    assert ResponseValidationMiddleware in stack(ErrorRenderer(), ["/v1"], limiter, "projectId", True)
 
 
 def test_valid_answers_pass_response_validation(make_client, keys: Keys) -> None:
