@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ from mockserver.validation import RequestValidationMiddleware, ValidatorCache, v
 from mockserver.views import Views
 
 EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
-                      "RateLimit", "Retry-After", "Location")
+                   "RateLimit", "Retry-After", "Location")
 
 
 @dataclass(frozen=True)
@@ -236,17 +236,4 @@ def build_stack(app: MockApp) -> None:
 
 def _project_param(document: Mapping[str, Any]) -> str:
     """The name of the path parameter that carries the project (``projectId``)."""
-    for _, _, operation in operations(document):
-        for parameter in operation.get("parameters", ()):
-            if parameter.get("$ref", "").endswith("/ProjectId"):
-                return document["components"]["parameters"]["ProjectId"]["name"]
-    for item in document.get("paths", {}).values():
-        for parameter in item.get("parameters", ()):
-            if parameter.get("$ref", "").endswith("/ProjectId"):
-                return document["components"]["parameters"]["ProjectId"]["name"]
-    return "projectId"
-
-
-def app_factory() -> Callable[..., Any]:
-    """For ``uvicorn --factory mockserver.app:create_app``: settings from the environment."""
-    return create_app()
+    return document["components"].get("parameters", {}).get("ProjectId", {}).get("name", "projectId")
