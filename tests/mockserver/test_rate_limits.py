@@ -7,9 +7,10 @@ import time
 
 import httpx
 import pytest
+from limits.aio.strategies import MovingWindowRateLimiter
 from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient, served
 
-from mockserver.ratelimit import RateLimitPolicy, build_policies
+from mockserver.ratelimit import RateLimitPolicy, WindowMemoryStorage, build_policies
 from mockserver.settings import Settings, SettingsError
 
 NW = "proj_northwind"
@@ -98,14 +99,52 @@ def test_retry_after_is_accurate(make_client, keys: Keys) -> None:
     assert mock.get("/v1/issues", key=key).status_code == 200
 
 
+def hammer_in_process(mock: MockClient, key: str) -> list[httpx.Response]:
+    """32 clients, each sending three requests in a row, all interleaved on one event loop."""
+
+    async def client_session() -> list[httpx.Response]:
+        return [await mock.http.get("/v1/issues?limit=1", headers={"Authorization": f"Bearer {key}"})
+                for _ in range(3)]
+
+    async def all_clients() -> list[httpx.Response]:
+        sessions = await asyncio.gather(*(client_session() for _ in range(32)))
+        return [response for session in sessions for response in session]
+
+    responses = mock.run(all_clients())
+    for response in responses:
+        mock.inspect(response)
+    return responses
+
+
 def test_limit_exact_under_32_concurrent_clients_in_process(make_client, keys: Keys) -> None:
     mock = make_client(rate_limits={"pro": "50/minute"})
-    key = keys.get(NW, "rate-limit")
-    responses = mock.gather([("GET", "/v1/issues?limit=1", {"headers": {"Authorization": f"Bearer {key}"}})] * 96)
+    responses = hammer_in_process(mock, keys.get(NW, "rate-limit"))
     statuses = [r.status_code for r in responses]
     assert statuses.count(200) == 50 and statuses.count(429) == 46
     remaining = sorted(int(r.headers["X-RateLimit-Remaining"]) for r in responses if r.status_code == 200)
     assert remaining == list(range(50))
+
+
+class RacyStorage(WindowMemoryStorage):
+    """A deliberately broken storage: yields to the event loop between the check and the count."""
+
+    async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        now = time.time()
+        window = self._window(key, expiry, now)
+        if len(window) + amount > limit:
+            return False
+        await asyncio.sleep(0)
+        window.extend([now] * amount)
+        return True
+
+
+def test_the_concurrency_test_catches_a_racy_limiter(make_client, keys: Keys) -> None:
+    mock = make_client(rate_limits={"pro": "50/minute"})
+    limiter = mock.app.mock.limiter
+    limiter.storage = RacyStorage()
+    limiter.strategy = MovingWindowRateLimiter(limiter.storage)
+    statuses = [r.status_code for r in hammer_in_process(mock, keys.get(NW, "rate-limit"))]
+    assert statuses.count(200) > 50
 
 
 def test_limit_exact_under_32_concurrent_clients_over_a_socket(keys: Keys) -> None:
