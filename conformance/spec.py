@@ -33,10 +33,13 @@ def document_path(name: str, directory: Path | None = None) -> Path:
     return (directory or spec_dir()) / f"{name}.yaml"
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 5x faster start-up
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Parse one YAML file into a dict (a YAML error propagates with the file name in it)."""
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = yaml.load(handle, Loader=_YAML_LOADER)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

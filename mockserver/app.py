@@ -16,10 +16,8 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion.exceptions import ProblemException, ResolverError
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
@@ -67,20 +65,9 @@ class MockRuntime:
     controls: MockControls
 
 
-@functools.cache
 def bundled(name: str) -> dict[str, Any]:
-    """:func:`conformance.spec.bundled`, parsed with libyaml when available (5x faster start-up).
-
-    Cached for the process and shared by every app built in it: treat as read-only.
-    """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    def read(path: Path) -> dict[str, Any]:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=loader)
-
-    directory = spec.spec_dir()
-    return spec.bundle(read(spec.document_path(name, directory)), read(directory / spec.SHARED_FILE))
+    """The bundled document, cached for the process and shared by every app built in it: read-only."""
+    return spec.bundled(name)
 
 
 def base_path(paths: Mapping[str, Any]) -> str:
