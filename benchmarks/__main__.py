@@ -43,6 +43,7 @@ def main(
     only: Annotated[str | None, typer.Option(help=f"Comma-separated servers: {', '.join(ALL_TARGETS)}.")] = None,
     duration: Annotated[float | None, typer.Option(help="Seconds of load per data point.")] = None,
     connections: Annotated[str | None, typer.Option(help="Comma-separated connection counts.")] = None,
+    rounds: Annotated[int | None, typer.Option(help="Interleaved rounds per point (the median counts).")] = None,
     scale_sessions: Annotated[int | None, typer.Option(help="Sessions for the scale test (0 skips it).")] = None,
     conformance: Annotated[bool, typer.Option("--conformance/--no-conformance", help="Time the suite.")] = True,
     limiter: Annotated[bool, typer.Option("--limiter/--no-limiter", help="Measure the limiter's cost.")] = True,
@@ -55,6 +56,8 @@ def main(
         config = select(config, [name.strip() for name in only.split(",") if name.strip()])
     if duration is not None:
         config = replace(config, duration_s=duration)
+    if rounds is not None:
+        config = replace(config, rounds=max(1, rounds))
     if connections:
         config = replace(config, connections=tuple(int(c) for c in connections.split(",")))
     if scale_sessions is not None:

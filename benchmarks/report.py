@@ -151,12 +151,14 @@ def limiter_table(run: Run) -> Table | None:
     if peak and cost.hit_us_small_window:
         share = cost.hit_us_small_window / (1e6 / peak)
         rows.append(["limiter share of one list-1 request at the mock's peak", f"{100 * share:.0f}%"])
-    return Table("Rate limiter cost (moving window, memory storage)", ["measure", "value"], rows, cost.note or "")
+    caption = "; ".join(text for text in (cost.note, cost.error or "") if text)
+    return Table("Rate limiter cost (moving window, memory storage)", ["measure", "value"], rows, caption)
 
 
 def machine_table(run: Run) -> Table:
     rows = [[k, v] for k, v in run.machine.items()]
-    rows += [["command", run.command], ["mode", run.mode], ["wrk duration per point", f"{run.duration_s:g} s"]]
+    rows += [["command", run.command], ["mode", run.mode],
+             ["wrk duration per point", f"{run.duration_s:g} s x {run.rounds} interleaved round(s), median"]]
     return Table("Machine and command", ["", ""], rows)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,14 @@ class EndpointResult:
     endpoint: str
     response_bytes: int | None = None
     by_connections: dict[int, LoadResult] = field(default_factory=dict)
+    rounds_rps: dict[int, list[float]] = field(default_factory=dict)
     error: str | None = None
+
+    def spread(self) -> float | None:
+        """The largest (max - min) / median of req/s over the rounds of one point: how noisy the machine was."""
+        rounds = [v for v in self.rounds_rps.values() if len(v) > 1 and min(v) > 0]
+        spreads = [(max(v) - min(v)) / statistics.median(v) for v in rounds]
+        return max(spreads) if spreads else None
 
     def peak_rps(self) -> float | None:
         clean = [r.rps for r in self.by_connections.values() if r.clean]
@@ -41,6 +49,10 @@ class TargetResult:
     def peak_rps(self, endpoint: str) -> float | None:
         found = self.endpoints.get(endpoint)
         return found.peak_rps() if found else None
+
+    def spread(self) -> float | None:
+        spreads = [s for e in self.endpoints.values() if (s := e.spread()) is not None]
+        return max(spreads) if spreads else None
 
 
 @dataclass
@@ -89,6 +101,7 @@ class Run:
     connections: tuple[int, ...]
     duration_s: float
     targets: list[TargetResult] = field(default_factory=list)
+    rounds: int = 1
     scale: ScaleResult | None = None
     conformance: list[CommandTiming] = field(default_factory=list)
     limiter: LimiterCost | None = None
@@ -107,6 +120,7 @@ class Run:
             "mode": self.mode,
             "connections": list(self.connections),
             "duration_s": self.duration_s,
+            "rounds": self.rounds,
             "notes": self.notes,
             "targets": [
                 {
@@ -121,6 +135,7 @@ class Run:
                             "response_bytes": e.response_bytes,
                             "error": e.error,
                             "by_connections": {str(c): load(r) for c, r in e.by_connections.items()},
+                            "rounds_rps": {str(c): v for c, v in e.rounds_rps.items()},
                         }
                         for name, e in t.endpoints.items()
                     },

@@ -15,16 +15,16 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from benchmarks import machine
 from benchmarks.conformance_timing import time_conformance
 from benchmarks.limiter import measure_limiter
-from benchmarks.measure import LoadPlan, measure_target
+from benchmarks.measure import LoadPlan, measure_targets
 from benchmarks.prism import PrismUnavailable, ensure_prism, write_spec
-from benchmarks.results import Run, TargetResult
+from benchmarks.results import Run
 from benchmarks.scale import measure_scale
 from benchmarks.servers import free_port
 from benchmarks.targets import (
@@ -59,13 +59,14 @@ class BenchConfig:
     scale_sessions: int | None
     conformance_profiles: tuple[str, ...]
     limiter_window: int | None
+    rounds: int = 1
     work_dir: Path = WORK_DIR
     command: str = "python -m benchmarks"
     notes: list[str] = field(default_factory=list)
 
     @classmethod
     def full(cls) -> BenchConfig:
-        return cls("full", (1, 16, 32, 64), 5.0, 2.0, ALL_TARGETS, 100_000, ("quick", "full"), 100_000)
+        return cls("full", (1, 16, 32, 64), 3.0, 2.0, ALL_TARGETS, 100_000, ("quick", "full"), 100_000, rounds=3)
 
     @classmethod
     def quick(cls) -> BenchConfig:
@@ -139,19 +140,23 @@ def run_benchmarks(config: BenchConfig, progress: Callable[[str], None] = print)
     fixture = load_fixture(default_fixtures())
     server_cpus, wrk_cpus = cpu_layout()
     run = Run(machine.describe(), config.command, config.mode, config.connections, config.duration_s,
-              notes=list(config.notes))  # fmt: skip
+              rounds=config.rounds, notes=list(config.notes))  # fmt: skip
     run.notes.append(f"pinning: servers on cores {server_cpus}, wrk on cores {wrk_cpus} (two-worker mock unpinned)")
-    plan = LoadPlan(config.connections, config.duration_s, config.warmup_s, wrk_cpus)
+    plan = LoadPlan(config.connections, config.duration_s, config.warmup_s, wrk_cpus, config.rounds)
     authorization = f"Bearer {benchmark_key(fixture).key}"
     log_dir = config.work_dir / "logs"
+    busy = machine.background_cpu_percent()
+    if busy is not None and busy > 10:
+        run.notes.append(f"the machine was {busy}% busy with other work just before the run")
     with redis_server(log_dir) as redis_url:
-        for target in build_targets(config, fixture, redis_url, run.notes):
-            busy = machine.background_cpu_percent()
-            progress(f"measuring {target.name} (machine busy before: {busy}%)")
-            result: TargetResult = measure_target(target, plan, authorization, log_dir)
-            if busy is not None and busy > 10:
-                run.notes.append(f"the machine was {busy}% busy with other work just before {target.name} ran")
-            run.targets.append(result)
+        targets = build_targets(config, fixture, redis_url, run.notes)
+        progress(f"starting {', '.join(t.name for t in targets)}; then {config.rounds} interleaved round(s) per point")
+        run.targets = measure_targets(targets, plan, authorization, log_dir, progress)
+    for target in run.targets:
+        spread = target.spread()
+        if spread is not None and spread > 0.25:
+            run.notes.append(f"{target.name}: req/s varied by up to {100 * spread:.0f}% between rounds of one point "
+                             "(other work on the machine); each point is the median round")
     if config.scale_sessions:
         progress(f"fixture scale: {config.scale_sessions:,} sessions")
         run.scale = _section(run, "scale", lambda: measure_scale(
@@ -181,7 +186,4 @@ def select(config: BenchConfig, only: Sequence[str]) -> BenchConfig:
     unknown = sorted(set(only) - set(ALL_TARGETS))
     if unknown:
         raise ValueError(f"unknown target {unknown[0]!r}; choose from: {', '.join(ALL_TARGETS)}")
-    return BenchConfig(config.mode, config.connections, config.duration_s, config.warmup_s,
-                       tuple(t for t in ALL_TARGETS if t in only), config.scale_sessions,
-                       config.conformance_profiles, config.limiter_window, config.work_dir, config.command,
-                       config.notes)  # fmt: skip
+    return replace(config, targets=tuple(t for t in ALL_TARGETS if t in only))

@@ -144,7 +144,7 @@ def test_floor_serves_the_mocks_data() -> None:
 
 @pytest.mark.slow
 def test_quick_run_against_the_mock_has_the_expected_shape(tmp_path: Path) -> None:
-    config = BenchConfig("test", (1,), 1.0, 0.0, (MOCK,), 300, (), None, work_dir=tmp_path)
+    config = BenchConfig("test", (1,), 1.0, 0.0, (MOCK,), 300, (), None, rounds=2, work_dir=tmp_path)
     run = run_benchmarks(config, progress=lambda _: None)
     (mock,) = run.targets
     assert mock.name == MOCK and mock.error is None
