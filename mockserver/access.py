@@ -4,6 +4,8 @@ The contract's check order is 401 → 403 (project) → 403 (permission) → 429
 security middleware has answered 401 by the time a request gets here; this middleware answers the 403s and
 the 429, then lets Connexion validate. Every answer from here on (2xx, 400, 403, 404, 422, 429) carries the
 key's rate-limit headers: a 403 shows the window without counting the request, a 429 adds ``Retry-After``.
+A ``Prefer: code=403`` or ``code=429`` is answered here too, like the real one and uncounted (see
+:mod:`mockserver.prefer`); a malformed ``Prefer`` is a 400, so it waits until the rate limit has passed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.auth import Identity, identity_of
 from mockserver.errors import ApiError, forbidden, to_api_error
+from mockserver.prefer import ANSWERED_AT_ACCESS, pending_error, rehearsal_of
 from mockserver.ratelimit import RateLimiter
 from mockserver.validation import request_state
 
@@ -56,9 +59,19 @@ class AccessMiddleware:
             error = forbidden()
             error.headers.update(decision.headers())
             raise error
+        rehearsal = rehearsal_of(scope)
+        if rehearsal is not None and rehearsal.status in ANSWERED_AT_ACCESS:
+            decision = await self.limiter.peek(identity)
+            error = rehearsal.error()
+            error.headers.update((decision.exhausted() if rehearsal.status == 429 else decision).headers())
+            raise error
         decision = await self.limiter.hit(identity)
         if not decision.allowed:
             raise ApiError(429, "Rate limit exceeded.", headers=decision.headers())
+        pending = pending_error(scope)
+        if pending is not None:
+            pending.headers.update(decision.headers())
+            raise pending
         request_state(scope)[RATE_LIMIT_HEADERS] = decision.raw_headers()
         try:
             await self.app(scope, receive, send)

@@ -1,6 +1,6 @@
 """Builds the mock: the contract's documents served by a Connexion ``AsyncApp`` with the request path
 
-    CORS → errors → Swagger UI → routing → security (401) → access (403, 429, rate-limit headers)
+    CORS → errors → Swagger UI → routing → Prefer → security (401) → access (403, 429, rate-limit headers)
          → request validation (400, 422) → handler (200/201/204, 404)
 
 The documents come from ``openapi/`` via :func:`conformance.spec.bundled`; routes, parameters and schemas
@@ -42,12 +42,14 @@ from mockserver.dispatch import Handler, MockApp
 from mockserver.errors import ErrorRenderer
 from mockserver.fixtures import Fixture, load_fixture
 from mockserver.handlers import operation_table
+from mockserver.prefer import PreferMiddleware
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.seed import build_dataset
 from mockserver.settings import Settings, SettingsError
-from mockserver.store import MemoryStore
+from mockserver.store import Store, StoreError, open_store
 from mockserver.validation import RequestValidationMiddleware, ValidatorCache, validator_map
 from mockserver.views import Views
+from mockserver.webhooks import WebhookDispatcher, WebhookRelay
 
 EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
                    "RateLimit", "Retry-After", "Location")
@@ -60,9 +62,10 @@ class MockRuntime:
     settings: Settings
     fixture: Fixture
     registry: KeyRegistry
-    store: MemoryStore
+    store: Store
     limiter: RateLimiter
     controls: MockControls
+    webhooks: WebhookDispatcher
 
 
 def bundled(name: str) -> dict[str, Any]:
@@ -130,12 +133,13 @@ class DocsMiddleware(SwaggerUIMiddleware):
 
 
 def stack(renderer: ErrorRenderer, bases: list[str], limiter: RateLimiter, project_param: str,
-          validate_responses: bool) -> list[Any]:
+          validate_responses: bool, *, documents: Mapping[str, Mapping[str, Any]] | None = None) -> list[Any]:
     """The middleware, outermost first: the request's path through the mock.
 
     Connexion's default stack with the mock's pieces in place: JSON errors even for crashes, CORS around
-    everything, Swagger UI only for documentation paths, the access step (403/429) between security and
-    validation, request validation prepared per operation. Connexion's context middleware is left out (it
+    everything, Swagger UI only for documentation paths, ``Prefer`` (by base path, for ``documents``) after
+    routing, the access step (403/429) between security and validation, request validation prepared per
+    operation. Connexion's context middleware is left out (it
     only feeds ``connexion.context``; handlers get a :class:`Call`), and so is response validation unless
     ``--validate-responses``.
     """
@@ -146,6 +150,7 @@ def stack(renderer: ErrorRenderer, bases: list[str], limiter: RateLimiter, proje
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
         RoutingMiddleware,
+        *([functools.partial(PreferMiddleware, documents=documents)] if documents else []),
         SecurityMiddleware,
         functools.partial(AccessMiddleware, limiter=limiter, project_param=project_param),
         RequestValidationMiddleware,
@@ -169,19 +174,25 @@ def make_resolver(table: Mapping[str, Handler]) -> Resolver:
 def create_app(settings: Settings | None = None) -> MockApp:
     """The mock as an ASGI app (a Connexion ``AsyncApp``); ``app.mock`` holds its :class:`MockRuntime`."""
     settings = settings or Settings.from_env()
-    if settings.state not in ("memory://", "memory"):
-        raise SettingsError(f"state {settings.state!r} is not supported yet (only memory://)")
     fixture = load_fixture(settings.fixtures_path)
     views = Views(bundled("v1"))
-    store = MemoryStore(build_dataset(fixture, settings.seed), seed=settings.seed, present=views.summary)
-    registry = KeyRegistry(fixture.keys)
     limiter = RateLimiter(build_policies(fixture.plans, settings.rate_limits), settings.rate_limit_storage)
+    try:
+        store = open_store(settings.state, build_dataset(fixture, settings.seed), seed=settings.seed,
+                           present=views.summary)
+    except StoreError as error:
+        raise SettingsError(str(error)) from None
+    webhooks = WebhookDispatcher()
+    store.subscribe(WebhookRelay(store, webhooks))
+    registry = KeyRegistry(fixture.keys)
     mounted = {name: mounted_document(name) for name in DOCUMENTS}
     renderer = ErrorRenderer(AllowedMethods([bundled(name) for name in DOCUMENTS]))
-    controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()})
+    controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()},
+                            webhooks)
 
     middlewares = stack(renderer, [base for base, _ in mounted.values()], limiter,
-                        _project_param(bundled("internal")), settings.validate_responses)
+                        _project_param(bundled("internal")), settings.validate_responses,
+                        documents={base: bundled(name) for name, (base, _) in mounted.items()})
     app = MockApp(__name__, middlewares=middlewares)
     resolver = make_resolver(operation_table(store, views))
     cache = ValidatorCache()
@@ -200,7 +211,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         app.add_error_handler(exception, renderer)
     for path, endpoint_name, endpoint, methods in controls.routes():
         app.add_url_rule(path, endpoint_name, endpoint, methods=methods)
-    app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls)  # type: ignore[attr-defined]
+    app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
     build_stack(app)
     return app
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import socket
 import sys
 import warnings
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -74,9 +75,13 @@ def serve(
     rate_limit: Annotated[list[str] | None, typer.Option(
         "--rate-limit", help="Override a plan's limit, e.g. free=5/10seconds (repeatable).")] = None,
     rate_limit_storage: Annotated[str | None, typer.Option(
-        help="`limits` storage URI for the counters. [default: memory://]")] = None,
-    state: Annotated[str | None, typer.Option(help="Data store URI. [default: memory://]")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (needs a shared store). [default: 1]")] = None,
+        help="`limits` storage for the rate-limit windows: memory:// or redis://HOST:PORT (shared by workers "
+             "and hosts). [default: memory://]")] = None,
+    state: Annotated[str | None, typer.Option(
+        help="Data store: memory://, sqlite:///mock.db (kept across restarts; sqlite:////abs/path.db) or "
+             "redis://HOST:PORT/DB. [default: memory://]")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes; more than one needs a shared --state and --rate-limit-storage. [default: 1]")] = None,
     validate_responses: Annotated[bool | None, typer.Option(
         "--validate-responses/--no-validate-responses", help="Check every response against the spec (slower).")] = None,
     log_level: Annotated[str | None, typer.Option(
@@ -86,9 +91,7 @@ def serve(
     settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures,
                          rate_limits=rate_limit or None, rate_limit_storage=rate_limit_storage, state=state,
                          workers=workers, validate_responses=validate_responses, log_level=log_level)
-    if settings.workers > 1 and settings.state.startswith("memory"):
-        fail(f"--workers {settings.workers} needs a store shared by the workers; the in-memory store "
-             "(--state memory://) works with one worker only")
+    check_workers(settings)
     # Connexion imports Starlette's TestClient, which warns about httpx on every start.
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mockserver.app import create_app
@@ -96,22 +99,43 @@ def serve(
     from mockserver.settings import SettingsError
 
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # with several workers: checks the settings and seeds the shared store once
     except (FixtureError, SettingsError) as error:
         fail(str(error))
     sock = bind(settings.host, settings.port)
     actual_port = sock.getsockname()[1]
 
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     configure_logging(settings.log_level)
-    config = uvicorn.Config(app, log_level=settings.log_level, access_log=settings.log_level in ("info", "debug"),
-                            loop="uvloop", http="httptools", lifespan="off", server_header=False,
-                            log_config=None)
+    options = {"log_level": settings.log_level, "access_log": settings.log_level in ("info", "debug"),
+               "loop": "uvloop", "http": "httptools", "lifespan": "off", "server_header": False, "log_config": None}
     display_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}, "
+    workers = f", {settings.workers} workers" if settings.workers > 1 else ""
+    typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}{workers}, "
                f"{len(app.mock.registry)} keys: hissuno-mock keys; docs: /v1/ui/ and /api/ui/)", err=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    if settings.workers == 1:
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+        return
+    app.mock.store.close()
+    os.environ.update(settings.to_env())  # each worker process rebuilds the same settings from these
+    config = uvicorn.Config("mockserver.app:create_app", factory=True, workers=settings.workers, **options)
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def check_workers(settings: Any) -> None:
+    """Several workers must share the data and the rate-limit windows, or each would be a mock of its own."""
+    if settings.workers == 1:
+        return
+    from mockserver.store import is_shared
+
+    if not is_shared(settings.state):
+        fail(f"--workers {settings.workers} needs a store shared by the workers; the in-memory store "
+             "(--state memory://) works with one worker only: use --state sqlite:///mock.db or redis://HOST:PORT")
+    if settings.rate_limit_storage.removeprefix("async+").startswith("memory"):
+        fail(f"--workers {settings.workers} needs rate-limit windows shared by the workers; use "
+             "--rate-limit-storage redis://HOST:PORT (memory:// counts per worker)")
 
 
 @cli.command()

@@ -1,11 +1,15 @@
-"""Routes outside the contract, under ``/__mock/``: reset to the seeded state and list the fixture keys.
+"""Routes outside the contract, under ``/__mock/``: reset, the fixture keys, the webhook deliveries.
 
 They need no key (a developer or a test harness calls them), are never rate-limited, and answer JSON.
+With several workers, ``reset`` resets the shared store and rate-limit storage for all of them, while
+``deliveries`` lists those made by the worker that answers (each worker delivers the events of the
+requests it handled); ``GET /`` names that worker's process id.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,7 +19,8 @@ from starlette.responses import Response
 
 from mockserver.auth import KeyRegistry
 from mockserver.ratelimit import RateLimiter
-from mockserver.store import MemoryStore
+from mockserver.store import Store
+from mockserver.webhooks import WebhookDispatcher
 
 ResetHook = Callable[[], Awaitable[None] | None]
 
@@ -27,12 +32,13 @@ def json_response(body: Any, status: int = 200) -> Response:
 class MockControls:
     """The ``/__mock/`` endpoints, plus ``GET /`` pointing at the documents and their Swagger UIs."""
 
-    def __init__(self, store: MemoryStore, registry: KeyRegistry, limiter: RateLimiter,
-                 documents: dict[str, str]) -> None:
+    def __init__(self, store: Store, registry: KeyRegistry, limiter: RateLimiter,
+                 documents: dict[str, str], webhooks: WebhookDispatcher | None = None) -> None:
         self.store = store
         self.registry = registry
         self.limiter = limiter
         self.documents = documents
+        self.webhooks = webhooks or WebhookDispatcher()
         self.reset_hooks: list[ResetHook] = []
 
     def routes(self) -> list[tuple[str, str, Callable[[Request], Awaitable[Response]], list[str]]]:
@@ -41,12 +47,14 @@ class MockControls:
             ("/", "mock_index", self.index, ["GET"]),
             ("/__mock/reset", "mock_reset", self.reset, ["POST"]),
             ("/__mock/keys", "mock_keys", self.keys, ["GET"]),
+            ("/__mock/deliveries", "mock_deliveries", self.deliveries, ["GET"]),
         ]
 
     async def reset(self, request: Request) -> Response:
-        """Seeded data back, created data gone, every rate-limit window emptied."""
+        """Seeded data back, created data gone, every rate-limit window emptied, deliveries forgotten."""
         self.store.reset()
         await self.limiter.reset()
+        self.webhooks.clear()
         for hook in self.reset_hooks:
             result = hook()
             if inspect.isawaitable(result):
@@ -56,6 +64,10 @@ class MockControls:
     async def keys(self, request: Request) -> Response:
         return json_response(self.registry.listing())
 
+    async def deliveries(self, request: Request) -> Response:
+        """Webhook deliveries, newest first (``?project_id=`` for one project), with their outcome."""
+        return json_response(self.webhooks.deliveries(request.query_params.get("project_id")))
+
     async def index(self, request: Request) -> Response:
         return json_response({
             "name": "Hissuno mock server",
@@ -63,5 +75,7 @@ class MockControls:
                 name: {"base_path": base, "openapi": f"{base}/openapi.json", "swagger_ui": f"{base}/ui/"}
                 for name, base in self.documents.items()
             },
-            "controls": {"reset": "POST /__mock/reset", "keys": "GET /__mock/keys"},
+            "controls": {"reset": "POST /__mock/reset", "keys": "GET /__mock/keys",
+                         "deliveries": "GET /__mock/deliveries"},
+            "worker": os.getpid(),
         })

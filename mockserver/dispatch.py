@@ -3,7 +3,8 @@
 Connexion's ``AsyncApp`` wraps every handler in a decorator built anew on each request (parameter
 inspection, response serialisation); that costs more than the mock's handlers themselves. Here the
 validators have already parsed the parameters and the body into the scope, so a handler is a plain
-function ``(Call) -> Reply`` and its reply is serialised once with orjson. Routing, security and validation
+function ``(Call) -> Reply`` and its reply is serialised once with orjson. A ``Prefer`` rehearsal
+(:mod:`mockserver.prefer`) answers here in the handler's place, after validation. Routing, security and validation
 stay Connexion's: this only replaces the last hop.
 """
 
@@ -22,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 from mockserver.access import RATE_LIMIT_HEADERS
 from mockserver.auth import Identity, identity_of
 from mockserver.errors import unauthorized
+from mockserver.prefer import REHEARSAL, Rehearsal
 from mockserver.validation import request_state
 
 _JSON = (b"content-type", b"application/json")
@@ -66,7 +68,11 @@ class HandlerOperation:
         identity = identity_of(scope)
         if identity is None:  # every operation is secured; this only guards a misconfigured spec
             raise unauthorized()
-        reply = self.handler(Call(identity, state.get("params", {}), state.get("body"), scope["path"]))
+        rehearsal = state.get(REHEARSAL)
+        if rehearsal is not None and rehearsal.replaces_handler:
+            reply = rehearsed_reply(rehearsal, scope["path"])
+        else:
+            reply = self.handler(Call(identity, state.get("params", {}), state.get("body"), scope["path"]))
         body = reply.raw if reply.raw is not None else b"" if reply.body is None else orjson.dumps(reply.body)
         headers = [_JSON] if body else []
         headers.append((b"content-length", str(len(body)).encode()))
@@ -75,6 +81,14 @@ class HandlerOperation:
             headers.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items())
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def rehearsed_reply(rehearsal: Rehearsal, path: str) -> Reply:
+    """The answer ``Prefer`` asked for, in place of the handler's; errors go to the one error renderer."""
+    if rehearsal.status is not None and rehearsal.status >= 400:
+        raise rehearsal.error()
+    status, body, headers = rehearsal.reply_parts(path)
+    return Reply(status, body, headers)
 
 
 class HandlerApi(AsyncApi):

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import limits
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
@@ -25,6 +25,7 @@ from mockserver.fixtures import check_limit
 from mockserver.settings import SettingsError
 
 NAMESPACE = "hissuno-mock"
+REDIS_KEY_PREFIX = "hissuno-mock:limits"
 Header = tuple[bytes, bytes]
 
 
@@ -57,6 +58,10 @@ class RateLimitDecision:
     def retry_after(self) -> int:
         """Whole seconds after which a retry fits in the window (at least 1)."""
         return max(1, self.reset_seconds)
+
+    def exhausted(self) -> RateLimitDecision:
+        """This window as a rejection would show it (``Prefer: code=429``): nothing left, a retry time."""
+        return RateLimitDecision(self.policy, False, 0, max(1, self.reset_seconds))
 
     def headers(self) -> dict[str, str]:
         policy = self.policy
@@ -126,6 +131,36 @@ def storage_uri(uri: str) -> str:
     return uri if uri.startswith("async+") else f"async+{uri}"
 
 
+def open_storage(uri: str) -> Storage:
+    """The `limits` async storage named by ``uri``: this process's memory, or a server the workers share.
+
+    Redis storages use redis-py (installed with the mock; `limits` would pick coredis) and keep their
+    keys under the mock's own prefix, so ``/__mock/reset`` clears only the mock's windows. The server is
+    pinged here, so an unreachable one stops the mock at start with one line instead of 500s later.
+    """
+    scheme = storage_uri(uri).split("://", 1)[0]
+    if scheme == "async+memory":
+        return WindowMemoryStorage()
+    options: dict[str, str] = {}
+    if "redis" in scheme:
+        options = {"implementation": "redispy", "key_prefix": REDIS_KEY_PREFIX}
+        ping_redis(uri)
+    return storage_from_string(storage_uri(uri), **options)
+
+
+def ping_redis(uri: str) -> None:
+    import redis
+
+    plain = uri.removeprefix("async+")
+    if not plain.startswith(("redis://", "rediss://")):
+        return  # sentinel and cluster URIs: reached on first use
+    client = redis.Redis.from_url(plain, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
 def build_policies(plans: Mapping[str, str], overrides: Mapping[str, str]) -> dict[str, RateLimitPolicy]:
     """The fixture's plans with ``--rate-limit PLAN=LIMIT`` overrides applied (unknown plans are an error)."""
     unknown = sorted(set(overrides) - set(plans))
@@ -149,10 +184,7 @@ class RateLimiter:
     def __init__(self, policies: Mapping[str, RateLimitPolicy], storage: str = "memory://") -> None:
         self.policies = dict(policies)
         try:
-            if storage_uri(storage).split("://", 1)[0] == "async+memory":
-                self.storage = WindowMemoryStorage()
-            else:
-                self.storage = storage_from_string(storage_uri(storage))
+            self.storage = open_storage(storage)
         except Exception as error:  # limits raises ConfigurationError/ValueError/ImportError by backend
             raise SettingsError(f"rate limit storage {storage!r}: {error}") from None
         self.strategy = MovingWindowRateLimiter(self.storage)

@@ -92,6 +92,20 @@ class Settings:
         """The fixture file actually used (the packaged default when none was given)."""
         return self.fixtures or default_fixtures()
 
+    def to_env(self) -> dict[str, str]:
+        """The ``HISSUNO_MOCK_*`` variables that rebuild these settings (worker processes read them)."""
+        env: dict[str, str] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "fixtures":
+                value = self.fixtures_path
+            elif item.name == "rate_limits":
+                value = ",".join(f"{plan}={limit}" for plan, limit in value.items())
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            env[ENV_PREFIX + item.name.upper()] = str(value)
+        return env
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``HISSUNO_MOCK_<FIELD>`` variables, then ``overrides`` (``None`` means unset)."""

@@ -1,24 +1,33 @@
 """The mock's data: JSON documents per project and resource kind, with filters, sorting and paging.
 
-The interface is small on purpose (get, list, create, put, delete, reset, subscribe) so that a persistent
-store (SQLite, Redis) can implement the same methods for several workers. Documents are never mutated in
-place: a change replaces the document, which makes reset cheap (the seeded documents are shared, never
-copied) and lets readers hold a document without locks.
+This module is the interface; the backends live one per file in :mod:`mockserver.stores` and are chosen
+by a URI, like `limits` storages: ``memory://`` (this process only, the default and the fastest),
+``sqlite:///mock.db`` (a file shared by the workers of one host, kept across restarts) and
+``redis://host:port/0`` (shared by workers on several hosts). :func:`open_store` picks one.
+
+The interface is small on purpose (get, list, all, create, put, delete, reset, subscribe, atomic).
+Documents are never mutated in place: a change replaces the document, which makes reset cheap and lets
+readers hold a document without locks. Every backend answers a list from a snapshot of the kind, sorted and
+filtered once and cached until the next write to that kind (a version number each backend keeps), so the
+hot path costs the same whichever backend holds the data.
 
 Every create or update is announced to the subscribers as ``(project_id, event_type, data)`` with the
-event names of the contract (``session.created``, ``customer.updated``, ...), so webhook deliveries can be
-wired in without touching the handlers.
+event names of the contract (``session.created``, ``customer.updated``, ...): webhook deliveries hang
+off it without touching the handlers.
 """
 
 from __future__ import annotations
 
-import random
-import string
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+import orjson
 
 Doc = dict[str, Any]
 Dataset = Mapping[str, Mapping[str, Iterable[Doc]]]
@@ -31,7 +40,8 @@ EVENT_NAMES = {
     "customers": "customer",
     "knowledge_sources": "knowledge_source",
 }
-_ID_ALPHABET = string.ascii_lowercase + string.digits
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+ID_LENGTH = 10
 _QUERY_CACHE_SIZE = 1024
 
 
@@ -76,6 +86,11 @@ class Store(Protocol):
     def delete(self, project_id: str, kind: str, doc_id: str) -> bool: ...
     def reset(self) -> None: ...
     def subscribe(self, hook: EventHook) -> None: ...
+    def atomic(self, project_id: str) -> AbstractContextManager[Any]: ...
+    def close(self) -> None: ...
+
+    @property
+    def project_ids(self) -> list[str]: ...
 
 
 def lookup(doc: Mapping[str, Any], dotted: str) -> Any:
@@ -130,61 +145,64 @@ def matches(doc: Mapping[str, Any], condition: Filter) -> bool:
     return predicate(condition)(doc)
 
 
-@dataclass
-class _Project:
-    kinds: dict[str, dict[str, Doc]] = field(default_factory=dict)
-
-    def table(self, kind: str) -> dict[str, Doc]:
-        return self.kinds.setdefault(kind, {})
+_STDLIB_JSON = b"\x00"
 
 
-class MemoryStore:
-    """A :class:`Store` in this process's memory; safe for the event loop and for threads (one lock)."""
+def encode_doc(doc: Mapping[str, Any]) -> bytes:
+    """A document as bytes for a shared store: orjson, or the standard library for integers beyond 64 bits."""
+    try:
+        return orjson.dumps(doc)
+    except orjson.JSONEncodeError:
+        return _STDLIB_JSON + json.dumps(doc, separators=(",", ":")).encode()
 
-    def __init__(self, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None) -> None:
+
+def decode_doc(raw: bytes) -> Doc:
+    """The inverse of :func:`encode_doc` (orjson would read a big integer back as a float)."""
+    if raw[:1] == _STDLIB_JSON:
+        return json.loads(raw[1:])
+    return orjson.loads(raw)
+
+
+class StoreError(RuntimeError):
+    """A data store cannot be opened or used; the message names the store."""
+
+
+class BaseStore:
+    """What every backend shares: list queries, cached per kind until it changes, and event announcements.
+
+    A backend supplies :meth:`version` (a number that changes on every write to a project's kind, in every
+    process that shares the store) and :meth:`all` (the kind's documents); lists are sorted and filtered
+    here, once per version.
+    """
+
+    def __init__(self, dataset: Dataset, *, present: Presenter | None = None) -> None:
         self._dataset = {project: {kind: list(docs) for kind, docs in kinds.items()}
                          for project, kinds in dataset.items()}
-        self._seed = seed
         self._present = present or (lambda kind, doc: doc)
         self._lock = threading.RLock()
         self._hooks: list[EventHook] = []
-        self._projects: dict[str, _Project] = {}
-        self._random = random.Random(seed)
-        self._versions: dict[tuple[str, str], int] = {}
-        self._ordered: dict[tuple[Any, ...], tuple[int, list[Doc]]] = {}
-        self.reset()
+        self._ordered: dict[tuple[Any, ...], tuple[object, list[Doc]]] = {}
 
-    # -- lifecycle ------------------------------------------------------------------------------------
+    def version(self, project_id: str, kind: str) -> object:
+        raise NotImplementedError
 
-    def reset(self) -> None:
-        """Back to the seeded documents (created ones are forgotten, deleted ones come back)."""
-        with self._lock:
-            self._projects = {
-                project: _Project({kind: {doc["id"]: doc for doc in docs} for kind, docs in kinds.items()})
-                for project, kinds in self._dataset.items()
-            }
-            self._random = random.Random(f"ids-{self._seed}")
-            self._versions = {}
-            self._ordered = {}
+    def all(self, project_id: str, kind: str) -> list[Doc]:
+        raise NotImplementedError
+
+    @property
+    def project_ids(self) -> list[str]:
+        return list(self._dataset)
 
     def subscribe(self, hook: EventHook) -> None:
         """Call ``hook(project_id, event_type, data)`` after every announced create or update."""
         self._hooks.append(hook)
 
-    @property
-    def project_ids(self) -> list[str]:
-        return list(self._projects)
+    def atomic(self, project_id: str) -> AbstractContextManager[Any]:
+        """Hold other writers of the project off while a handler reads and then writes (an upsert)."""
+        return self._lock
 
-    # -- reads ----------------------------------------------------------------------------------------
-
-    def get(self, project_id: str, kind: str, doc_id: str) -> Doc | None:
-        project = self._projects.get(project_id)
-        return project.table(kind).get(doc_id) if project else None
-
-    def all(self, project_id: str, kind: str) -> list[Doc]:
-        project = self._projects.get(project_id)
-        with self._lock:
-            return list(project.table(kind).values()) if project else []
+    def close(self) -> None:
+        """Release connections (nothing to do for a store in memory)."""
 
     def list(self, project_id: str, kind: str, query: Query) -> Page:
         rows = self._matching(project_id, kind, query.sort, query.filters)
@@ -198,7 +216,7 @@ class MemoryStore:
         """
         key = (project_id, kind, sort, filters)
         with self._lock:
-            version = self._versions.get((project_id, kind), 0)
+            version = self.version(project_id, kind)
             cached = self._ordered.get(key)
             if cached is not None and cached[0] == version:
                 return cached[1]
@@ -211,47 +229,6 @@ class MemoryStore:
             self._ordered[key] = (version, rows)
             return rows
 
-    def _touch(self, project_id: str, kind: str) -> None:
-        self._versions[(project_id, kind)] = self._versions.get((project_id, kind), 0) + 1
-
-    # -- writes ---------------------------------------------------------------------------------------
-
-    def new_id(self, project_id: str, kind: str, prefix: str, length: int = 10) -> str:
-        with self._lock:
-            table = self._projects.setdefault(project_id, _Project()).table(kind)
-            while True:
-                candidate = prefix + "".join(self._random.choices(_ID_ALPHABET, k=length))
-                if candidate not in table:
-                    return candidate
-
-    def create(self, project_id: str, kind: str, fields: Mapping[str, Any], id_prefix: str) -> Doc:
-        """Store a new document under a fresh ``<prefix><random>`` id and announce it."""
-        with self._lock:
-            doc = {"id": self.new_id(project_id, kind, id_prefix), **fields}
-            self._projects[project_id].table(kind)[doc["id"]] = doc
-            self._touch(project_id, kind)
-        self._announce(project_id, kind, "created", doc)
-        return doc
-
-    def put(self, project_id: str, kind: str, doc: Doc, *, announce: bool = True) -> bool:
-        """Insert or replace ``doc`` by its id; return True if it was new."""
-        with self._lock:
-            table = self._projects.setdefault(project_id, _Project()).table(kind)
-            created = doc["id"] not in table
-            table[doc["id"]] = doc
-            self._touch(project_id, kind)
-        if announce:
-            self._announce(project_id, kind, "created" if created else "updated", doc)
-        return created
-
-    def delete(self, project_id: str, kind: str, doc_id: str) -> bool:
-        with self._lock:
-            project = self._projects.get(project_id)
-            deleted = bool(project) and project.table(kind).pop(doc_id, None) is not None
-            if deleted:
-                self._touch(project_id, kind)
-            return deleted
-
     def _announce(self, project_id: str, kind: str, action: str, doc: Doc) -> None:
         name = EVENT_NAMES.get(kind)
         if name is None or not self._hooks:
@@ -259,3 +236,42 @@ class MemoryStore:
         data = self._present(kind, doc)
         for hook in list(self._hooks):
             hook(project_id, f"{name}.{action}", data)
+
+    def fingerprint(self) -> str:
+        """A digest of the seeded documents: a shared store remembers which fixture and seed it holds."""
+        return hashlib.sha256(orjson.dumps(self._dataset, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+
+
+def scheme_of(uri: str) -> str:
+    return uri.split("://", 1)[0].lower() if "://" in uri else uri.lower()
+
+
+STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss")
+
+
+def open_store(uri: str, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None) -> Store:
+    """The backend named by ``uri`` (``memory://``, ``sqlite:///path.db``, ``redis://host:port/db``).
+
+    A shared backend is seeded on first use and keeps what was created since; it refuses a file or
+    database seeded from another fixture or seed rather than mixing the two.
+    """
+    scheme = scheme_of(uri)
+    if scheme == "memory":
+        from mockserver.stores.memory import MemoryStore
+
+        return MemoryStore(dataset, seed=seed, present=present)
+    if scheme == "sqlite":
+        from mockserver.stores.sqlite import SQLiteStore
+
+        return SQLiteStore(uri, dataset, present=present)
+    if scheme in ("redis", "rediss"):
+        from mockserver.stores.redis import RedisStore
+
+        return RedisStore(uri, dataset, present=present)
+    raise StoreError(f"state {uri!r}: unknown store (use memory://, sqlite:///path/mock.db or "
+                     "redis://host:port/0)")
+
+
+def is_shared(uri: str) -> bool:
+    """Whether several worker processes see the same data through this store."""
+    return scheme_of(uri) != "memory"

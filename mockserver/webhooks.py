@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 import string
 import time
@@ -22,12 +23,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import orjson
+
+from mockserver.store import Store, encode_doc
 
 SIGNATURE_HEADER = "Hissuno-Signature"
 EVENT_ID_HEADER = "Hissuno-Event-Id"
 EVENT_TYPE_HEADER = "Hissuno-Event-Type"
 SIGNATURE_TOLERANCE_SECONDS = 300
+logger = logging.getLogger("mockserver.webhooks")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
@@ -101,12 +104,13 @@ class WebhookDispatcher:
         self.policy = policy or DeliveryPolicy()
         self._client_factory = client_factory or (lambda: httpx.AsyncClient(timeout=self.policy.timeout_seconds))
         self._client: httpx.AsyncClient | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._deliveries: deque[Delivery] = deque(maxlen=self.policy.history)
 
     def dispatch(self, project_id: str, event: Mapping[str, Any], subscriptions: Iterable[Mapping[str, Any]]) -> int:
         """Schedule the event for every enabled subscription listening to its type; return how many."""
-        body = orjson.dumps(event)
+        body = encode_doc(event)
         scheduled = 0
         for subscription in subscriptions:
             if not subscription.get("enabled", True) or event["type"] not in subscription.get("events", ()):
@@ -134,17 +138,22 @@ class WebhookDispatcher:
         self._deliveries.clear()
 
     async def drain(self) -> None:
-        """Wait for every delivery in flight (tests and graceful shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for every delivery in flight on this event loop (tests and graceful shutdown)."""
+        while tasks := self._tasks_here():
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def aclose(self) -> None:
-        for task in list(self._tasks):
+        tasks = self._tasks_here()
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        if self._client is not None:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._client is not None and self._client_loop is asyncio.get_running_loop():
             await self._client.aclose()
             self._client = None
+
+    def _tasks_here(self) -> list[asyncio.Task[None]]:
+        loop = asyncio.get_running_loop()
+        return [task for task in self._tasks if task.get_loop() is loop]
 
     async def _deliver(self, delivery: Delivery, secret: str, body: bytes) -> None:
         for attempt in range(1, self.policy.max_attempts + 1):
@@ -174,6 +183,39 @@ class WebhookDispatcher:
         return response.is_success
 
     def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
+        """One client per event loop: an app driven by several loops in turn (tests) gets a fresh one each."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
             self._client = self._client_factory()
+            self._client_loop = loop
         return self._client
+
+
+class WebhookRelay:
+    """Subscribed to the store: hands each announced event to the project's matching subscriptions.
+
+    It runs inside the handler that caused the event, so it only schedules (the deliveries happen in the
+    background on the same event loop) and swallows its own failures: a webhook never fails an API request.
+    Subscriptions are read from the store, so with several workers every worker knows every subscription,
+    and the worker that handled the request makes the deliveries.
+    """
+
+    def __init__(self, store: Store, dispatcher: WebhookDispatcher, kind: str = "webhooks") -> None:
+        self.store = store
+        self.dispatcher = dispatcher
+        self.kind = kind
+
+    def __call__(self, project_id: str, event_type: str, data: Mapping[str, Any]) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the store used outside a request (a script): nobody to deliver with
+            return
+        try:
+            subscriptions = [
+                sub for sub in self.store.all(project_id, self.kind)
+                if sub.get("enabled", True) and event_type in sub.get("events", ())
+            ]
+            if subscriptions:
+                self.dispatcher.dispatch(project_id, new_event(event_type, data), subscriptions)
+        except Exception:
+            logger.exception("webhook dispatch for %s of %s failed", event_type, project_id)

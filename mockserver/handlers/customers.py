@@ -46,14 +46,15 @@ class CustomerHandlers:
         create_companies = call.body.get("create_missing_companies", True)
         created = updated = 0
         errors: list[dict[str, Any]] = []
-        for index, item in enumerate(items):
-            try:
-                was_created = self._upsert(call.project_id, item, create_companies)
-            except ItemError as error:
-                errors.append({"index": index, "message": str(error)})
-                continue
-            created += was_created
-            updated += not was_created
+        with self.store.atomic(call.project_id):  # upserts by email: no other worker writes in between
+            for index, item in enumerate(items):
+                try:
+                    was_created = self._upsert(call.project_id, item, create_companies)
+                except ItemError as error:
+                    errors.append({"index": index, "message": str(error)})
+                    continue
+                created += was_created
+                updated += not was_created
         return Reply(200, {"created": created, "updated": updated, "errors": errors, "total": len(items)})
 
     def summary(self, doc: dict[str, Any]) -> dict[str, Any]:

@@ -34,19 +34,20 @@ class KnowledgeSourceHandlers:
 
     def create(self, call: Call) -> Reply:
         body = call.body
-        if body["type"] == "codebase" and any(
-            doc["type"] == "codebase" for doc in self.store.all(call.project_id, KIND)
-        ):
-            raise validation_failed(
-                [{"field": "type", "message": "The project already has a codebase source (at most one)."}],
-                "A project can have only one codebase source.",
-            )
         now = stamp(self.clock())
         fields: dict[str, Any] = {"type": body["type"]}
         fields.update({name: body.get(name) for name in INPUT_FIELDS})
         fields.update({"status": "pending", "error_message": None, "enabled": body.get("enabled", True),
                        "analyzed_at": None, "created_at": now, "updated_at": now})
-        doc = self.store.create(call.project_id, KIND, fields, "ks_")
+        with self.store.atomic(call.project_id):  # one codebase per project, whichever worker asks
+            if body["type"] == "codebase" and any(
+                doc["type"] == "codebase" for doc in self.store.all(call.project_id, KIND)
+            ):
+                raise validation_failed(
+                    [{"field": "type", "message": "The project already has a codebase source (at most one)."}],
+                    "A project can have only one codebase source.",
+                )
+            doc = self.store.create(call.project_id, KIND, fields, "ks_")
         return created_reply(call, self.summary(doc), doc["id"])
 
     def summary(self, doc: dict[str, Any]) -> dict[str, Any]:

@@ -51,7 +51,8 @@ def test_keys_from_another_fixture_file(tmp_path: Path) -> None:
     (["serve", "--rate-limit", "gold=1/minute"], "unknown plan 'gold'"),
     (["serve", "--rate-limit", "free"], "PLAN=LIMIT"),
     (["serve", "--workers", "2"], "in-memory store"),
-    (["serve", "--state", "redis://localhost:6379"], "not supported"),
+    (["serve", "--state", "mongodb://localhost:27017"], "unknown store"),
+    (["serve", "--state", "sqlite:///no/such/dir/mock.db"], "does not exist"),
 ])
 def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     result = subprocess.run([*MOCK, *args], capture_output=True, text=True, timeout=60)

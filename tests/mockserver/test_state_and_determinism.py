@@ -7,7 +7,8 @@ import threading
 import pytest
 from mock_support import Keys, MockClient
 
-from mockserver.store import Filter, MemoryStore, Query
+from mockserver.store import Filter, Query
+from mockserver.stores.memory import MemoryStore
 
 NW = "proj_northwind"
 

@@ -1,0 +1,283 @@
+"""``Prefer``: ask the mock for a given answer, as with Prism (``code=``, ``example=``, ``dynamic=``), plus ``delay=``.
+
+    Prefer: code=404                     the operation's 404 response, with its (first) example
+    Prefer: code=404, example=not_found  that named example of the 404 response
+    Prefer: example=invalid_key          the response that declares that example (2xx first)
+    Prefer: dynamic=true                 the success response made up from its schema
+    Prefer: delay=1500                   the normal answer, 1.5 s late (at most 10 s)
+
+Everything comes from the spec: the declared status codes, the named examples and the schemas. An
+undeclared code or an unknown example name is a 400 that lists what is declared; preferences the mock
+does not know (``return=minimal``, ``respond-async``) are ignored, as RFC 7240 asks.
+
+A rehearsed status is answered where the real one would be, so the check order stays the contract's:
+
+* ``code=401`` before authentication: a frontend rehearses an expired key with its usual key;
+* every other code needs a valid key (a bad one gets the real 401, as in Prism, whose security check comes
+  first); the real 403s of the key still apply;
+* ``code=403`` and ``code=429`` at the access step, not counted against the key's window, with the window's
+  headers (a 429 with ``Retry-After``);
+* everything else in place of the handler, after the rate limit (counted) and request validation (a
+  malformed request still gets its real 400/422, as in Prism): the body comes from the spec, not from the
+  seeded data, and nothing is stored. ``dynamic`` applies to success bodies; errors keep the contract's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from conformance.spec import operations, resolve
+from mockserver.errors import ApiError, bad_request
+from mockserver.fake import SchemaFaker
+from mockserver.validation import request_state
+
+HEADER = b"prefer"
+MAX_DELAY_MS = 10_000
+REHEARSAL = "prefer"
+PENDING_ERROR = "prefer_error"
+ANSWERED_BEFORE_AUTH = frozenset({401})
+ANSWERED_AT_ACCESS = frozenset({403, 429})
+_TOKEN = re.compile(r'^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^\s"]*)\s*)?$')
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """What the client asked for (already checked for form, not yet against the operation)."""
+
+    code: int | None = None
+    example: str | None = None
+    dynamic: bool = False
+    delay_ms: int = 0
+
+
+def parse_prefer(values: list[str]) -> Preference:
+    """Every ``Prefer`` header value, comma- or semicolon-separated ``name=value`` tokens; first wins."""
+    found: dict[str, str] = {}
+    for value in values:
+        for token in re.split(r"[,;]", value):
+            if not token.strip():
+                continue
+            match = _TOKEN.match(token)
+            if match is None:
+                raise bad_request(f"Prefer header is malformed near {_quoted(token.strip())}: use name=value pairs "
+                                  "such as code=404, example=not_found, dynamic=true or delay=500.")
+            name, raw = match.group(1).lower(), match.group(2) or ""
+            found.setdefault(name, raw[1:-1] if raw.startswith('"') else raw)
+    return Preference(
+        code=_code(found["code"]) if "code" in found else None,
+        example=_example(found["example"]) if "example" in found else None,
+        dynamic=_flag(found["dynamic"]) if "dynamic" in found else False,
+        delay_ms=_delay(found["delay"]) if "delay" in found else 0,
+    )
+
+
+def _quoted(text: str) -> str:
+    return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
+
+def _code(raw: str) -> int:
+    if not re.fullmatch(r"[1-5][0-9][0-9]", raw):
+        raise bad_request(f"Prefer code must be an HTTP status code such as 404, not {_quoted(raw)}.")
+    return int(raw)
+
+
+def _example(raw: str) -> str:
+    if not raw or len(raw) > 100:
+        raise bad_request("Prefer example must name one of the operation's examples.")
+    return raw
+
+
+def _flag(raw: str) -> bool:
+    if raw.lower() not in ("true", "false"):
+        raise bad_request(f"Prefer dynamic must be true or false, not {_quoted(raw)}.")
+    return raw.lower() == "true"
+
+
+def _delay(raw: str) -> int:
+    if not raw.isdigit() or int(raw) > MAX_DELAY_MS:
+        raise bad_request(f"Prefer delay must be a number of milliseconds from 0 to {MAX_DELAY_MS}, "
+                          f"not {_quoted(raw)}.")
+    return int(raw)
+
+
+# --- what each operation declares ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclaredResponse:
+    """One response of an operation as the spec declares it."""
+
+    status: int
+    schema: Any
+    examples: dict[str, Any]
+    headers: frozenset[str]
+
+    def default_example(self) -> tuple[bool, Any]:
+        """``(True, value)`` of the first named example, or ``(False, None)`` when there is none."""
+        for value in self.examples.values():
+            return True, value
+        return False, None
+
+
+@dataclass(frozen=True)
+class DeclaredOperation:
+    operation_id: str
+    responses: dict[int, DeclaredResponse]
+    faker: SchemaFaker = field(repr=False, compare=False)
+
+    @property
+    def success(self) -> int:
+        return min(code for code in self.responses if 200 <= code < 300)
+
+    def codes(self) -> str:
+        return ", ".join(str(code) for code in sorted(self.responses))
+
+
+def declared_operations(document: Mapping[str, Any], faker: SchemaFaker) -> dict[str, DeclaredOperation]:
+    """Every operation of a bundled document by operationId, with its responses, examples and schemas."""
+    declared: dict[str, DeclaredOperation] = {}
+    for _, _, operation in operations(document):
+        responses: dict[int, DeclaredResponse] = {}
+        for code, response in operation.get("responses", {}).items():
+            if not str(code).isdigit():
+                continue
+            response = resolve(document, response)
+            media = (response.get("content") or {}).get("application/json") or {}
+            examples = {name: resolve(document, example).get("value")
+                        for name, example in (media.get("examples") or {}).items()}
+            if not examples and "example" in media:
+                examples["example"] = media["example"]
+            responses[int(code)] = DeclaredResponse(int(code), media.get("schema"), examples,
+                                                    frozenset(h.lower() for h in response.get("headers") or {}))
+        declared[operation["operationId"]] = DeclaredOperation(operation["operationId"], responses, faker)
+    return declared
+
+
+# --- choosing and rendering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rehearsal:
+    """The answer a valid ``Prefer`` chose: a declared status, maybe an example, maybe made-up data."""
+
+    operation: DeclaredOperation
+    status: int | None
+    example: str | None
+    dynamic: bool
+    delay_ms: int
+
+    @property
+    def replaces_handler(self) -> bool:
+        return self.status is not None
+
+    def body(self) -> Any:
+        response = self.operation.responses[self.status]
+        if self.example is not None:
+            return response.examples[self.example]
+        has_example, value = response.default_example()
+        if response.schema is not None and ((self.dynamic and self.status < 400) or not has_example):
+            return coherent_page(self.operation.faker(response.schema))
+        return value
+
+    def error(self) -> ApiError:
+        """A rehearsed error as the one place that renders errors wants it."""
+        body = self.body()
+        if not isinstance(body, Mapping) or not isinstance(body.get("error"), str):
+            body = {"error": "Rehearsed error."}
+        return ApiError(self.status, body["error"], details=body.get("details"))
+
+    def reply_parts(self, path: str) -> tuple[int, Any, dict[str, str]]:
+        """Status, body and the headers the response declares besides the rate-limit ones (``Location``)."""
+        body = self.body()
+        headers: dict[str, str] = {}
+        if "location" in self.operation.responses[self.status].headers:
+            resource = body.get("id") if isinstance(body, Mapping) else None
+            headers["Location"] = f"{path.rstrip('/')}/{resource}" if resource else path
+        if self.status == 204:
+            body = None
+        return self.status, body, headers
+
+
+def coherent_page(value: Any) -> Any:
+    """A made-up list envelope whose ``total``, ``limit`` and ``offset`` agree with its ``data``."""
+    if isinstance(value, dict) and {"data", "total", "limit", "offset"} <= value.keys():
+        value.update(offset=0, limit=50, total=len(value["data"]) + random.randint(0, 3) * 50)
+    return value
+
+
+def choose(preference: Preference, operation: DeclaredOperation) -> Rehearsal:
+    """Check a preference against what the operation declares; a 400 names what is available."""
+    status = preference.code
+    example = preference.example
+    responses = operation.responses
+    if status is not None and status not in responses:
+        raise bad_request(f"Prefer code={status} is not declared for {operation.operation_id}; "
+                          f"declared: {operation.codes()}.")
+    if example is not None:
+        if status is not None and example not in responses[status].examples:
+            names = ", ".join(responses[status].examples) or "none"
+            raise bad_request(f"Prefer example={_quoted(example)} is not declared for the {status} response of "
+                              f"{operation.operation_id}; its examples: {names}.")
+        if status is None:
+            order = sorted(responses, key=lambda code: (not 200 <= code < 300, code))
+            status = next((code for code in order if example in responses[code].examples), None)
+            if status is None:
+                listing = ", ".join(f"{name} ({code})" for code in order for name in responses[code].examples)
+                raise bad_request(f"Prefer example={_quoted(example)} is not declared for "
+                                  f"{operation.operation_id}; declared examples: {listing or 'none'}.")
+    if status is None and preference.dynamic:
+        status = operation.success
+    return Rehearsal(operation, status, example, preference.dynamic, preference.delay_ms)
+
+
+def rehearsal_of(scope: Scope) -> Rehearsal | None:
+    return request_state(scope).get(REHEARSAL) if "extensions" in scope else None
+
+
+def pending_error(scope: Scope) -> ApiError | None:
+    """A malformed ``Prefer``: held back until the checks that come before a 400 have passed."""
+    return request_state(scope).get(PENDING_ERROR) if "extensions" in scope else None
+
+
+class PreferMiddleware:
+    """Between routing and security: reads ``Prefer``, waits ``delay``, answers ``code=401``.
+
+    Requests without the header pass straight through (one scan of the header list).
+    """
+
+    def __init__(self, app: ASGIApp, *, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        self.app = app
+        self.operations: dict[str, dict[str, DeclaredOperation]] = {}
+        for base, document in documents.items():
+            self.operations[base] = declared_operations(document, SchemaFaker(document))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        values = [value.decode("latin-1") for name, value in scope["headers"] if name == HEADER]
+        routing = scope.get("extensions", {}).get("connexion_routing") or {}
+        operation = self.operations.get(routing.get("api_base_path", ""), {}).get(routing.get("operation_id", ""))
+        if not values or operation is None:
+            await self.app(scope, receive, send)
+            return
+        state = request_state(scope)
+        try:
+            rehearsal = choose(parse_prefer(values), operation)
+        except ApiError as error:
+            state[PENDING_ERROR] = error
+            await self.app(scope, receive, send)
+            return
+        if rehearsal.delay_ms:
+            await asyncio.sleep(rehearsal.delay_ms / 1000)
+        if rehearsal.status in ANSWERED_BEFORE_AUTH:
+            raise rehearsal.error()
+        state[REHEARSAL] = rehearsal
+        await self.app(scope, receive, send)
