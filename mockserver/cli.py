@@ -92,8 +92,7 @@ def serve(
                          rate_limits=rate_limit or None, rate_limit_storage=rate_limit_storage, state=state,
                          workers=workers, validate_responses=validate_responses, log_level=log_level)
     check_workers(settings)
-    # Connexion imports Starlette's TestClient, which warns about httpx on every start.
-    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+    quiet_imports()
     from mockserver.app import create_app
     from mockserver.fixtures import FixtureError
     from mockserver.settings import SettingsError
@@ -120,8 +119,21 @@ def serve(
         return
     app.mock.store.close()
     os.environ.update(settings.to_env())  # each worker process rebuilds the same settings from these
-    config = uvicorn.Config("mockserver.app:create_app", factory=True, workers=settings.workers, **options)
+    config = uvicorn.Config("mockserver.cli:worker_app", factory=True, workers=settings.workers, **options)
     Multiprocess(config, sockets=[sock]).run()
+
+
+def worker_app() -> Any:
+    """The app of one worker process (uvicorn imports and calls this in each one it starts)."""
+    quiet_imports()
+    from mockserver.app import create_app
+
+    return create_app()
+
+
+def quiet_imports() -> None:
+    # Connexion imports Starlette's TestClient, which warns about httpx on every start.
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
 
 
 def check_workers(settings: Any) -> None:

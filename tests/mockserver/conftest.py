@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from mock_support import ContractChecker, Keys, MockClient
+from redis_support import redis_server, redis_url  # noqa: F401  (fixtures for the shared-state tests)
 
 from mockserver.app import create_app
 from mockserver.settings import Settings

@@ -156,9 +156,9 @@ class Keys:
 
 
 @contextlib.contextmanager
-def served(settings: Settings | None = None, port: int = 0) -> Iterator[str]:
-    """The mock under a real uvicorn server on 127.0.0.1 (a thread of this process); yields its base URL."""
-    app = create_app(settings)
+def served(settings: Settings | None = None, port: int = 0, app: Any = None) -> Iterator[str]:
+    """The mock (or ``app``) under a real uvicorn server on 127.0.0.1 (a thread of this process); yields its URL."""
+    app = app if app is not None else create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False,
                             lifespan="off", loop="asyncio")
     server = uvicorn.Server(config)

@@ -1,0 +1,152 @@
+"""Every data store backend behaves the same, and the shared ones (SQLite, a real Redis) are shared.
+
+Two store objects on one SQLite file or one Redis database stand for two worker processes: what one
+writes, the other lists at once (its cached list snapshot is invalidated by the version bump).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockserver.store import Query, StoreError, open_store
+from mockserver.stores.sqlite import SQLiteStore, sqlite_path
+
+DATASET = {
+    "p": {
+        "sessions": [{"id": "sess_seed1", "created_at": "2026-01-01T00:00:00Z", "name": "first"},
+                     {"id": "sess_seed2", "created_at": "2026-01-02T00:00:00Z", "name": "second"}],
+        "customers": [{"id": "cus_seed", "email": "a@b.io", "created_at": "2026-01-01T00:00:00Z"}],
+    },
+    "q": {"sessions": []},
+}
+BACKENDS = ("memory", "sqlite", "redis")
+
+
+@pytest.fixture(params=BACKENDS)
+def uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mock.db'}"
+    return request.getfixturevalue("redis_url") + "/0"
+
+
+def ids(store, project: str = "p", kind: str = "sessions") -> list[str]:
+    return [doc["id"] for doc in store.list(project, kind, Query(limit=1000)).items]
+
+
+def test_seeded_documents_are_listed_newest_first(uri: str) -> None:
+    store = open_store(uri, DATASET)
+    assert ids(store) == ["sess_seed2", "sess_seed1"]
+    assert store.get("p", "sessions", "sess_seed1")["name"] == "first"
+    assert store.get("p", "sessions", "nope") is None and store.get("zz", "sessions", "sess_seed1") is None
+    assert store.project_ids == ["p", "q"]
+    store.close()
+
+
+def test_create_put_delete_and_reset(uri: str) -> None:
+    store = open_store(uri, DATASET)
+    events: list[tuple[str, str, str]] = []
+    store.subscribe(lambda project, event, data: events.append((project, event, data["id"])))
+    doc = store.create("p", "sessions", {"created_at": "2026-02-01T00:00:00Z", "big": 2**70}, "sess_")
+    assert doc["id"].startswith("sess_") and ids(store)[0] == doc["id"]
+    assert store.get("p", "sessions", doc["id"]) == doc  # integers beyond 64 bits survive
+    assert store.put("p", "customers", {"id": "cus_seed", "email": "a@b.io", "title": "CTO"}) is False
+    assert store.put("p", "customers", {"id": "cus_new", "email": "c@d.io"}) is True
+    assert store.get("p", "customers", "cus_seed")["title"] == "CTO"
+    assert store.delete("p", "sessions", "sess_seed1") is True and store.delete("p", "sessions", "sess_seed1") is False
+    assert events == [("p", "session.created", doc["id"]), ("p", "customer.updated", "cus_seed"),
+                      ("p", "customer.created", "cus_new")]
+    with store.atomic("p"):
+        store.create("p", "sessions", {"created_at": "2026-03-01T00:00:00Z"}, "sess_")
+    store.reset()
+    assert ids(store) == ["sess_seed2", "sess_seed1"]
+    assert store.get("p", "customers", "cus_seed").get("title") is None
+    assert store.get("p", "customers", "cus_new") is None
+    store.close()
+
+
+def test_an_error_inside_atomic_leaves_the_store_usable(uri: str) -> None:
+    store = open_store(uri, DATASET)
+    with pytest.raises(ValueError), store.atomic("p"):
+        raise ValueError("boom")
+    assert store.create("p", "sessions", {"created_at": "x"}, "sess_")["id"] in ids(store)
+    store.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_two_processes_share_one_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    uri = f"sqlite:///{tmp_path / 'shared.db'}" if backend == "sqlite" else request.getfixturevalue("redis_url")
+    first, second = open_store(uri, DATASET), open_store(uri, DATASET)
+    assert ids(second) == ["sess_seed2", "sess_seed1"]  # cached in the second "worker"
+    created = first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
+    assert ids(second)[0] == created["id"]
+    assert second.get("p", "sessions", created["id"]) == created
+    assert second.delete("p", "sessions", created["id"])
+    assert created["id"] not in ids(first)
+    first.create("p", "sessions", {"created_at": "2026-06-01T00:00:00Z"}, "sess_")
+    second.reset()
+    assert ids(first) == ["sess_seed2", "sess_seed1"]
+    first.close()
+    second.close()
+
+
+def test_ids_never_collide_between_workers(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'ids.db'}"
+    first, second = open_store(uri, DATASET), open_store(uri, DATASET)
+    made = {first.create("q", "sessions", {"created_at": "t"}, "sess_")["id"] for _ in range(100)}
+    made |= {second.create("q", "sessions", {"created_at": "t"}, "sess_")["id"] for _ in range(100)}
+    assert len(made) == 200 and set(ids(first, "q")) == made
+
+
+def test_sqlite_keeps_created_data_across_restarts(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'kept.db'}"
+    store = open_store(uri, DATASET)
+    created = store.create("p", "sessions", {"created_at": "2026-07-01T00:00:00Z"}, "sess_")
+    store.close()
+    reopened = open_store(uri, DATASET)
+    assert ids(reopened) == [created["id"], "sess_seed2", "sess_seed1"]  # seeded once, not twice
+    mode = reopened._db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    reopened.close()
+
+
+def test_a_store_seeded_from_other_data_is_refused(tmp_path: Path, redis_url: str) -> None:
+    other = {"p": {"sessions": [{"id": "sess_other", "created_at": "2026-01-01T00:00:00Z"}]}}
+    for uri in (f"sqlite:///{tmp_path / 'seeded.db'}", redis_url):
+        open_store(uri, DATASET).close()
+        with pytest.raises(StoreError, match="seeded from another fixture or seed"):
+            open_store(uri, other)
+
+
+@pytest.mark.parametrize(("uri", "message"), [
+    ("mongodb://localhost", "unknown store"),
+    ("sqlite://", "expected sqlite:///"),
+    ("sqlite:///no/such/directory/x.db", "does not exist"),
+    ("redis://127.0.0.1:1/0", "cannot reach Redis"),
+])
+def test_unusable_stores_are_one_clear_error(uri: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        open_store(uri, DATASET)
+
+
+def test_sqlite_uri_follows_sqlalchemy() -> None:
+    assert str(sqlite_path("sqlite:///mock.db")) == "mock.db"
+    assert str(sqlite_path("sqlite:////tmp/mock.db")) == "/tmp/mock.db"
+
+
+class StaleSQLiteStore(SQLiteStore):
+    """A deliberately broken backend: writes do not bump the version, so other workers keep stale lists."""
+
+    def _bump(self, db, project_id: str, kind: str) -> None:
+        pass
+
+
+def test_the_sharing_test_catches_a_store_that_forgets_to_invalidate(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'stale.db'}"
+    first, second = StaleSQLiteStore(uri, DATASET), StaleSQLiteStore(uri, DATASET)
+    assert ids(second) == ["sess_seed2", "sess_seed1"]
+    created = first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
+    assert created["id"] not in ids(second)  # what test_two_processes_share_one_store would catch
