@@ -1,0 +1,155 @@
+"""``hissuno-mock serve --workers 2`` against a real redis-server: one rate limit and one data set for both.
+
+Each test starts the real CLI in a subprocess on a free port and pins one HTTP connection to each worker
+(``GET /`` names the worker's process id), so every claim is checked across two processes: the limit
+holds over both, a create on one is visible from the other, a reset on one resets both. The SQLite store
+also keeps what was created across a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from redis_support import free_port
+
+MOCK = [sys.executable, "-m", "mockserver.cli", "serve"]
+STANDARD = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}  # proj_northwind, pro plan
+RATE_LIMITED = {"Authorization": "Bearer hss_fyww9fauuwngorm0rfbf318o706t"}
+FULL = {"Authorization": "Bearer hss_ykjos6srspj3s3qsox5m7lutc3c2"}
+SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
+START_TIMEOUT_SECONDS = 60
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """The mock CLI in a subprocess; yields its base URL once it answers, and stops it (and its workers)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HISSUNO_MOCK_")}
+    process = subprocess.Popen([*MOCK, "--port", str(port), *args], env=env, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            try:
+                httpx.get(f"{base}/", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    pytest.fail(f"the mock exited: {process.stderr.read()}")
+                assert time.monotonic() < deadline, "the mock did not start"
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def pinned_clients(base: str, stack: ExitStack, count: int = 2) -> list[httpx.Client]:
+    """One client per worker: each keeps a single connection, hence talks to one process."""
+    clients: dict[int, httpx.Client] = {}
+    for _ in range(100):
+        client = httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1))
+        worker = client.get("/").json()["worker"]
+        if worker in clients:
+            client.close()
+            continue
+        clients[worker] = client
+        stack.callback(client.close)
+        if len(clients) == count:
+            return list(clients.values())
+    pytest.fail(f"connections did not reach {count} workers")
+
+
+def shared_state(kind: str, tmp_path: Path, redis_url: str) -> str:
+    return f"sqlite:///{tmp_path / 'mock.db'}" if kind == "sqlite" else f"{redis_url}/1"
+
+
+@pytest.mark.parametrize("state", ["sqlite", "redis"])
+def test_two_workers_share_one_limit_and_one_data_set(state: str, tmp_path: Path, redis_url: str) -> None:
+    args = ("--workers", "2", "--state", shared_state(state, tmp_path, redis_url),
+            "--rate-limit-storage", redis_url, "--rate-limit", "pro=20/minute")
+    with serving(*args) as base, ExitStack() as stack:
+        first, second = pinned_clients(base, stack)
+        assert first.get("/").json()["worker"] != second.get("/").json()["worker"]
+
+        statuses = [(first, second)[i % 2].get("/v1/issues?limit=1", headers=RATE_LIMITED).status_code
+                    for i in range(30)]
+        assert statuses.count(200) == 20 and statuses.count(429) == 10
+        assert statuses[:20] == [200] * 20  # both workers counted into one window
+
+        before = second.get("/v1/sessions?limit=1", headers=STANDARD).json()["total"]
+        created = first.post("/v1/sessions", headers=STANDARD, json=SESSION).json()
+        assert second.get(f"/v1/sessions/{created['id']}", headers=STANDARD).json()["id"] == created["id"]
+        listed = second.get("/v1/sessions?limit=100", headers=STANDARD).json()
+        assert listed["total"] == before + 1 and created["id"] in {s["id"] for s in listed["data"]}
+        webhook = second.post("/v1/webhooks", headers=STANDARD,
+                              json={"url": "https://hooks.example.com/x", "events": ["session.created"]}).json()
+        assert first.get(f"/v1/webhooks/{webhook['id']}", headers=STANDARD).status_code == 200
+        assert first.delete(f"/v1/webhooks/{webhook['id']}", headers=FULL).status_code == 204
+        assert second.get(f"/v1/webhooks/{webhook['id']}", headers=STANDARD).status_code == 404
+        imported = [c.post("/v1/customers/import", headers=STANDARD,
+                           json={"customers": [{"email": "once@example.com"}]}).json() for c in (first, second)]
+        assert [r["created"] for r in imported] == [1, 0] and [r["updated"] for r in imported] == [0, 1]
+
+        assert first.post("/__mock/reset").status_code == 200
+        assert second.get(f"/v1/sessions/{created['id']}", headers=STANDARD).status_code == 404
+        assert second.get("/v1/sessions?limit=1", headers=STANDARD).json()["total"] == before
+        assert second.get("/v1/issues?limit=1", headers=RATE_LIMITED).status_code == 200  # window emptied
+
+
+def test_every_create_from_both_workers_is_visible_from_both(tmp_path: Path, redis_url: str) -> None:
+    args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url)
+    with serving(*args) as base, ExitStack() as stack:
+        clients = pinned_clients(base, stack)
+        created = {clients[i % 2].post("/v1/sessions", headers=STANDARD,
+                                       json={**SESSION, "message": f"#{i}"}).json()["id"] for i in range(20)}
+        assert len(created) == 20
+        for client in clients:
+            listed = client.get("/v1/sessions?limit=100", headers=STANDARD).json()["data"]
+            assert created <= {s["id"] for s in listed}
+
+
+def test_sqlite_state_survives_a_restart(tmp_path: Path) -> None:
+    state = f"sqlite:///{tmp_path / 'kept.db'}"
+    with serving("--state", state) as base:
+        seeded = httpx.get(f"{base}/v1/sessions?limit=1", headers=STANDARD).json()
+        created = httpx.post(f"{base}/v1/sessions", headers=STANDARD, json=SESSION).json()
+    with serving("--state", state) as base:
+        again = httpx.get(f"{base}/v1/sessions/{created['id']}", headers=STANDARD)
+        assert again.status_code == 200 and again.json()["messages"] == created["messages"]
+        assert httpx.get(f"{base}/v1/sessions?limit=1", headers=STANDARD).json()["total"] == seeded["total"] + 1
+        httpx.post(f"{base}/__mock/reset")
+    with serving("--state", state) as base:
+        assert httpx.get(f"{base}/v1/sessions/{created['id']}", headers=STANDARD).status_code == 404
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--workers", "2"], "in-memory store"),
+    (["--workers", "2", "--state", "sqlite:///{tmp}/m.db"], "rate-limit windows shared by the workers"),
+    (["--state", "redis://127.0.0.1:{dead}/0"], "cannot reach Redis"),
+    (["--rate-limit-storage", "redis://127.0.0.1:{dead}"], "rate limit storage"),
+    (["--seed", "7", "--state", "sqlite:///{tmp}/seeded.db"], "seeded from another fixture or seed"),
+])
+def test_unusable_worker_setups_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    from mockserver.app import create_app
+    from mockserver.settings import Settings
+
+    create_app(Settings(state=f"sqlite:///{tmp_path / 'seeded.db'}")).mock.store.close()  # seeded with seed 42
+    args = [a.format(tmp=tmp_path, dead=free_port()) for a in args]
+    result = subprocess.run([*MOCK, "--port", "0", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("hissuno-mock: error: ") and message in lines[0], result.stderr
