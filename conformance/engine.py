@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from conformance import fuzzing
 from conformance.checks import ONCE_PER_RUN, SCHEMATHESIS, Selection, select
-from conformance.checks.base import Scenario, ScenarioCheck
+from conformance.checks.base import Deferred, Scenario, ScenarioCheck
 from conformance.contract import Contract
 from conformance.profiles import PROFILES, Profile
 from conformance.results import (
@@ -48,22 +48,39 @@ class RunOptions:
 
 
 def run(target: Target, options: RunOptions) -> Iterator[Event]:
-    """Run the selected checks against the target, yielding events; the last one carries the report."""
+    """Run the selected checks against the target, yielding events; the last one carries the report.
+
+    Run-once families (the rate-limit burst) go first, so that the wait some of their verdicts need
+    (``Retry-After``) passes while the other checks work; those verdicts come last.
+    """
     started = time.monotonic()
     selection = select(options.checks)
     report = RunReport(
         target=target.base_url or target.url, profile=options.profile.name, seed=options.seed, apis=tuple(options.apis)
     )
     client = target.client()
-    spent: set[str] = set()
-    for api in options.apis:
-        contract = Contract.load(api)
-        for event in _run_api(
-            target, contract, options, selection, Scenario(target, contract, client, options.profile), spent
-        ):
+    scenarios = [Scenario(target, Contract.load(api), client, options.profile) for api in options.apis]
+    usable = [s for s in scenarios if not (s.contract.is_project_scoped and not target.project_id)]
+    deferred: list[Deferred] = []
+    once = [c for c in selection.scenario if c.family in ONCE_PER_RUN]
+    every = [c for c in selection.scenario if c.family not in ONCE_PER_RUN]
+
+    def record(events: Iterator[Event]) -> Iterator[Event]:
+        for event in events:
             if isinstance(event, ResultRecorded):
                 report.results.append(event.result)
             yield event
+
+    for scenario in scenarios:
+        if scenario not in usable:
+            yield from record(_unusable(scenario, selection))
+    if usable:
+        yield from record(_families(usable[0], once, selection, deferred))
+    for scenario in usable:
+        if selection.runs_schemathesis:
+            yield from record(_schemathesis(target, scenario.contract, options, selection))
+        yield from record(_families(scenario, every, selection, deferred))
+    yield from record(_finish(deferred, selection))
     report.duration = time.monotonic() - started
     yield RunFinished(report)
 
@@ -76,39 +93,53 @@ def execute(target: Target, options: RunOptions) -> RunReport:
     raise RuntimeError("the run ended without a report")
 
 
-def _run_api(
-    target: Target,
-    contract: Contract,
-    options: RunOptions,
-    selection: Selection,
-    scenario: Scenario,
-    spent: set[str],
+def _unusable(scenario: Scenario, selection: Selection) -> Iterator[Event]:
+    for name in sorted(selection.wanted):
+        reason = "the internal API needs --project-id"
+        yield ResultRecorded(skipped(RUN_WIDE, name, "", reason, api=scenario.api))
+
+
+def _schemathesis(target: Target, contract: Contract, options: RunOptions, selection: Selection) -> Iterator[Event]:
+    stage = f"{contract.name}: Schemathesis"
+    yield StageStarted(stage, total=len(contract.operations))
+    for item in fuzzing.run(target, contract, options.profile, options.seed, selection):
+        yield ResultRecorded(item) if isinstance(item, CheckResult) else StageAdvanced(stage, item)
+    yield StageFinished(stage)
+
+
+def _families(
+    scenario: Scenario, checks: list[ScenarioCheck], selection: Selection, deferred: list[Deferred]
 ) -> Iterator[Event]:
-    if contract.is_project_scoped and not target.project_id:
-        for name in sorted(selection.wanted):
-            yield ResultRecorded(skipped(RUN_WIDE, name, "", "the internal API needs --project-id", api=contract.name))
-        return
-    if selection.runs_schemathesis:
-        stage = f"{contract.name}: Schemathesis"
-        yield StageStarted(stage, total=len(contract.operations))
-        for item in fuzzing.run(target, contract, options.profile, options.seed, selection):
-            yield ResultRecorded(item) if isinstance(item, CheckResult) else StageAdvanced(stage, item)
-        yield StageFinished(stage)
-    checks = [c for c in selection.scenario if c.family not in spent]
     for family in dict.fromkeys(check.family for check in checks):
-        stage = f"{contract.name}: {family}"
+        stage = f"{scenario.api}: {family}"
         members = [check for check in checks if check.family == family]
         yield StageStarted(stage, total=len(members))
         for check in members:
-            for result in _guarded(check, scenario):
-                if result.check in selection.wanted:
-                    yield ResultRecorded(result)
+            for item in _guarded(check, scenario):
+                if isinstance(item, Deferred):
+                    deferred.append(item)
+                elif item.check in selection.wanted:
+                    yield ResultRecorded(item)
             yield StageAdvanced(stage, check.name)
         yield StageFinished(stage)
-    spent.update(family for family in ONCE_PER_RUN if any(c.family == family for c in checks))
 
 
-def _guarded(check: ScenarioCheck, scenario: Scenario) -> Iterator[CheckResult]:
+def _finish(deferred: list[Deferred], selection: Selection) -> Iterator[Event]:
+    """Verdicts that had to wait: sleep only what is left of their wait, then judge."""
+    if not deferred:
+        return
+    stage = "waiting for deferred checks"
+    yield StageStarted(stage, total=len(deferred))
+    for item in sorted(deferred, key=lambda d: d.ready_at):
+        time.sleep(max(0.0, item.ready_at - time.monotonic()))
+        for result in item.finish():
+            if result.check in selection.wanted:
+                yield ResultRecorded(result)
+        yield StageAdvanced(stage, item.name)
+    yield StageFinished(stage)
+
+
+def _guarded(check: ScenarioCheck, scenario: Scenario) -> Iterator[CheckResult | Deferred]:
     """The check's results; if it crashes on an answer it did not expect, that is reported as a failure."""
     try:
         yield from list(check.run(scenario))
@@ -136,7 +167,7 @@ def preflight(target: Target, apis: Sequence[str]) -> None:
 
 def exit_code(report: RunReport) -> int:
     """0 conformant, 1 any failure, 2 nothing could be checked."""
-    if report.failed or report.errors:
+    if report.failed:
         return EXIT_FAILED
     if not report.passed:
         return EXIT_UNUSABLE

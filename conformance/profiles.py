@@ -29,7 +29,7 @@ PROFILES = {
     ),
     "full": Profile(
         "full",
-        max_examples=60,
+        max_examples=30,
         phases=("examples", "coverage", "fuzzing", "stateful"),
         stateful_steps=20,
         page_cap=60,

@@ -172,15 +172,23 @@ def standard_delete(scenario: Scenario) -> Iterator[CheckResult]:
 
 def _refused_write(scenario: Scenario, operation: Operation, role: str, check: str) -> CheckResult:
     ids = _fresh_ids(scenario, operation)
+    listing = scenario.contract.list_of(operation) if operation.method == "POST" else None
+    before = _total(scenario, listing[0]) if listing else None
     exchange = scenario.send(operation, role, ids=ids, **_body(scenario, operation))
     problems = list(error_problems(exchange, FORBIDDEN, f"{role.replace('_', ' ')} on a write"))
-    if operation.method == "DELETE" and ids:
-        getter = next((op for op in scenario.contract.getters if op.path == operation.path), None)
-        if getter is not None:
-            after = scenario.send(getter, "api_key", ids=ids)
-            if after.status != 200:
-                problems.append(problem(f"the refused delete still removed the resource ({after.describe()})", after))
+    if listing and before is not None and _total(scenario, listing[0]) != before:
+        problems.append(problem(f"the refused write still changed {listing[0].label}", exchange))
+    getter = next((op for op in scenario.contract.getters if op.path == operation.path), None)
+    if operation.method == "DELETE" and ids and getter is not None:
+        after = scenario.send(getter, "api_key", ids=ids)
+        if after.status != 200:
+            problems.append(problem(f"the refused delete still removed the resource ({after.describe()})", after))
     return verdict(operation.label, check, FAMILY, problems, api=scenario.api)
+
+
+def _total(scenario: Scenario, listing: Operation) -> int | None:
+    body = scenario.send(listing, params={"limit": 1}).json
+    return body.get("total") if isinstance(body, dict) else None
 
 
 def _fresh_ids(scenario: Scenario, operation: Operation) -> dict[str, str]:

@@ -33,7 +33,7 @@ class ScenarioCheck:
     name: str
     family: str
     proves: str
-    run: Callable[[Scenario], Iterable[CheckResult]]
+    run: Callable[[Scenario], Iterable[CheckResult | Deferred]]
     # Further verdicts the same requests yield (name -> what it proves), e.g. one burst, four verdicts.
     also: tuple[tuple[str, str], ...] = ()
 
@@ -51,6 +51,16 @@ def scenario_check(
         return ScenarioCheck(f"{family}.{name}", family, proves, function, extra)
 
     return decorate
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Verdicts a check can only give after a wait (e.g. ``Retry-After``): the engine runs ``finish`` once
+    ``ready_at`` (``time.monotonic()``) has passed, after the other checks, so the wait costs nothing."""
+
+    name: str
+    ready_at: float
+    finish: Callable[[], Iterable[CheckResult]]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 
@@ -42,12 +43,20 @@ def served(app: Any) -> Iterator[str]:
         sock.close()
 
 
+def hermetic(app: Any) -> Any:
+    """The mock with its webhook deliveries answered in-process: the suite registers webhooks (Schemathesis
+    with random https URLs), and tests must not send anything beyond 127.0.0.1."""
+    answer = httpx.MockTransport(lambda request: httpx.Response(204))
+    app.mock.webhooks._client_factory = lambda: httpx.AsyncClient(transport=answer)
+    return app
+
+
 @pytest.fixture
 def mock_app() -> Callable[..., Any]:
     """A fresh mock (its own store and rate-limit windows); keyword arguments override settings."""
 
     def build(**overrides: Any) -> Any:
-        return create_app(Settings.from_env({}, **overrides))
+        return hermetic(create_app(Settings.from_env({}, **overrides)))
 
     return build
 

@@ -19,6 +19,9 @@ from conformance.target import Target, from_mock
 @pytest.fixture(scope="session")
 def hissuno_target():
     app = create_app(Settings.from_env({}))
+    import httpx
+    answer = httpx.MockTransport(lambda request: httpx.Response(204))
+    app.mock.webhooks._client_factory = lambda: httpx.AsyncClient(transport=answer)
     WRAP
     return from_mock(Target(base_url="", api_key="", app=app))
 """

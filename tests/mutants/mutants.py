@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import httpx
+
 from mockserver.app import create_app
 from mockserver.settings import Settings
 
@@ -60,6 +62,9 @@ class Mutant:
     def __init__(self) -> None:
         self.app = create_app(Settings.from_env({}, **self.settings_overrides))
         self.mock = self.app.mock
+        # Webhook deliveries are answered in-process: tests send nothing beyond 127.0.0.1.
+        answer = httpx.MockTransport(lambda request: httpx.Response(204))
+        self.mock.webhooks._client_factory = lambda: httpx.AsyncClient(transport=answer)
         self.keys = self.mock.fixture.keys
 
     def key(self, project: str, permission: str = "full") -> str:
