@@ -78,3 +78,12 @@ def test_console_prints_table_failures_with_curl_skips_and_score() -> None:
     assert "envelope.pagination" in text and "curl -i -X GET" in text
     assert "needs --revoked-key: auth.revoked_key" in text
     assert "Conformance score: 50.0%" in text
+
+
+def test_readme_lists_every_check_with_what_it_proves() -> None:
+    from conformance.checks import catalogue
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Conformance suite", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name, (family, _) in catalogue().items() if f"| `{name}` | {family} |" not in section]
+    assert missing == []
