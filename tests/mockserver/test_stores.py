@@ -150,3 +150,28 @@ def test_the_sharing_test_catches_a_store_that_forgets_to_invalidate(tmp_path: P
     assert ids(second) == ["sess_seed2", "sess_seed1"]
     created = first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
     assert created["id"] not in ids(second)  # what test_two_processes_share_one_store would catch
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_the_api_behaves_the_same_on_a_shared_store(backend: str, tmp_path: Path, make_client, keys,
+                                                    request: pytest.FixtureRequest) -> None:
+    state = f"sqlite:///{tmp_path / 'api.db'}" if backend == "sqlite" else request.getfixturevalue("redis_url")
+    mock = make_client(state=state)
+    standard, full = keys.get("proj_northwind", "standard"), keys.get("proj_northwind", "full")
+    total = mock.get("/v1/sessions?limit=1", key=standard).json()["total"]
+    session = mock.post("/v1/sessions", key=standard, json={"customer_email": "a@b.io", "message": "hi"}).json()
+    assert mock.get(f"/v1/sessions/{session['id']}", key=standard).json() == session
+    assert mock.get("/v1/sessions?limit=1", key=standard).json()["total"] == total + 1
+    body = {"customers": [{"email": "dup@x.io"}, {"email": "DUP@x.io", "title": "CTO"}]}
+    assert mock.post("/v1/customers/import", key=standard, json=body).json()["created"] == 1
+    assert mock.get("/v1/customers?search=dup@x.io", key=standard).json()["data"][0]["title"] == "CTO"
+    codebase = {"type": "codebase", "repository_url": "https://github.com/x/y"}
+    codebases = [mock.post("/v1/knowledge-sources", key=standard, json=codebase).status_code for _ in range(2)]
+    assert codebases.count(422) >= 1  # the seeded data may already hold the project's one codebase
+    webhook = mock.post("/v1/webhooks", key=standard, json={"url": "https://x.io/h", "events": ["issue.created"]})
+    assert webhook.json()["secret"].startswith("whsec_")
+    assert "secret" not in mock.get(f"/v1/webhooks/{webhook.json()['id']}", key=standard).json()
+    assert mock.delete(f"/v1/webhooks/{webhook.json()['id']}", key=full).status_code == 204
+    assert mock.post("/__mock/reset").status_code == 200
+    assert mock.get(f"/v1/sessions/{session['id']}", key=standard).status_code == 404
+    assert mock.get("/v1/sessions?limit=1", key=standard).json()["total"] == total
