@@ -16,6 +16,7 @@ import logging
 import secrets
 import string
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -93,6 +94,10 @@ class DeliveryPolicy:
     timeout_seconds: float = 5.0
     max_attempts: int = 3
     backoff_seconds: float = 0.5
+    # Deliveries share the event loop with the API: a project with hundreds of subscriptions to dead URLs
+    # would otherwise fan every write out into hundreds of connection attempts and starve the requests.
+    max_in_flight: int = 8
+    max_backlog: int = 200
     history: int = 1000
 
 
@@ -107,6 +112,8 @@ class WebhookDispatcher:
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._deliveries: deque[Delivery] = deque(maxlen=self.policy.history)
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary())
 
     def dispatch(self, project_id: str, event: Mapping[str, Any], subscriptions: Iterable[Mapping[str, Any]]) -> int:
         """Schedule the event for every enabled subscription listening to its type; return how many."""
@@ -124,6 +131,9 @@ class WebhookDispatcher:
                 url=subscription["url"],
             )
             self._deliveries.append(delivery)
+            if len(self._tasks) >= self.policy.max_backlog:
+                delivery.state, delivery.error = "failed", "Not attempted: too many deliveries waiting."
+                continue
             task = asyncio.get_running_loop().create_task(self._deliver(delivery, subscription["secret"], body))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -174,13 +184,22 @@ class WebhookDispatcher:
             EVENT_TYPE_HEADER: delivery.event_type,
         }
         try:
-            response = await self._http().post(delivery.url, content=body, headers=headers)
+            async with self._slot():
+                response = await self._http().post(delivery.url, content=body, headers=headers)
         except httpx.HTTPError as error:
             delivery.status_code, delivery.error = None, f"{type(error).__name__}: {error}".rstrip(": ")
             return False
         delivery.status_code = response.status_code
         delivery.error = None if response.is_success else f"receiver answered {response.status_code}"
         return response.is_success
+
+    def _slot(self) -> asyncio.Semaphore:
+        """At most ``max_in_flight`` attempts at once on this event loop."""
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots[loop] = asyncio.Semaphore(self.policy.max_in_flight)
+        return slots
 
     def _http(self) -> httpx.AsyncClient:
         """One client per event loop: an app driven by several loops in turn (tests) gets a fresh one each."""
