@@ -6,6 +6,10 @@ import socket
 
 import pytest
 
+# pytester drives the conformance pytest plugin in a child session (tests/conformance); pytest only accepts
+# pytest_plugins in the top-level conftest.
+pytest_plugins = ["pytester"]
+
 
 def pick_free_port(host: str = "127.0.0.1") -> int:
     """A port that was free a moment ago (tests run in parallel with others: never hard-code one)."""

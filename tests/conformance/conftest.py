@@ -20,8 +20,6 @@ with warnings.catch_warnings():
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
-pytest_plugins = ["pytester"]
-
 
 @contextmanager
 def served(app: Any) -> Iterator[str]:
