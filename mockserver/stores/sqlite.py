@@ -98,6 +98,8 @@ class SQLiteStore(BaseStore):
             except BaseException:
                 self._depth = 0
                 self._db.execute("ROLLBACK")
+                self._tables.clear()  # snapshots read inside the transaction may hold rolled-back rows
+                self._ordered = {}
                 raise
             self._depth = 0
             self._db.execute("COMMIT")

@@ -175,3 +175,14 @@ def test_the_api_behaves_the_same_on_a_shared_store(backend: str, tmp_path: Path
     assert mock.post("/__mock/reset").status_code == 200
     assert mock.get(f"/v1/sessions/{session['id']}", key=standard).status_code == 404
     assert mock.get("/v1/sessions?limit=1", key=standard).json()["total"] == total
+
+
+def test_a_rolled_back_write_leaves_no_stale_snapshot(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'rollback.db'}"
+    first, second = open_store(uri, DATASET), open_store(uri, DATASET)
+    with pytest.raises(ValueError), first.atomic("p"):
+        doomed = first.create("p", "sessions", {"created_at": "2026-08-01T00:00:00Z"}, "sess_")
+        assert doomed["id"] in ids(first)  # read (and cached) inside the transaction
+        raise ValueError("the handler failed")
+    other = second.create("p", "sessions", {"created_at": "2026-09-01T00:00:00Z"}, "sess_")  # same version number
+    assert ids(first) == [other["id"], "sess_seed2", "sess_seed1"]
