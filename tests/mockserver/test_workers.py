@@ -8,6 +8,7 @@ also keeps what was created across a restart.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -120,6 +121,40 @@ def test_every_create_from_both_workers_is_visible_from_both(tmp_path: Path, red
         for client in clients:
             listed = client.get("/v1/sessions?limit=100", headers=STANDARD).json()["data"]
             assert created <= {s["id"] for s in listed}
+
+
+def test_limit_exact_under_32_concurrent_clients_across_two_workers(redis_url: str, tmp_path: Path) -> None:
+    """32 clients, 16 on each worker (each client one connection), five requests each, all at once."""
+    args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url,
+            "--rate-limit", "pro=50/minute")
+
+    async def pinned(base: str) -> list[httpx.AsyncClient]:
+        per_worker: dict[int, list[httpx.AsyncClient]] = {}
+        for _ in range(400):
+            client = httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1))
+            worker = (await client.get("/")).json()["worker"]
+            if len(per_worker.setdefault(worker, [])) < 16:
+                per_worker[worker].append(client)
+            else:
+                await client.aclose()
+            if len(per_worker) == 2 and all(len(c) == 16 for c in per_worker.values()):
+                return [c for clients in per_worker.values() for c in clients]
+        pytest.fail("could not open 16 connections to each of the two workers")
+
+    async def hammer(base: str) -> list[int]:
+        clients = await pinned(base)
+
+        async def session(client: httpx.AsyncClient) -> list[int]:
+            return [(await client.get("/v1/issues?limit=1", headers=RATE_LIMITED)).status_code for _ in range(5)]
+
+        try:
+            return [status for statuses in await asyncio.gather(*map(session, clients)) for status in statuses]
+        finally:
+            await asyncio.gather(*(client.aclose() for client in clients))
+
+    with serving(*args) as base:
+        statuses = asyncio.run(hammer(base))
+    assert statuses.count(200) == 50 and statuses.count(429) == 110
 
 
 def test_sqlite_state_survives_a_restart(tmp_path: Path) -> None:
