@@ -103,7 +103,6 @@ class SchemaFaker:
         self.faker = Faker("en_US")
         self.faker.seed_instance(self.rng.random())
         self.patterns = PatternStrings(self.rng)
-        self.now = datetime.now(UTC).replace(microsecond=0)
 
     def __call__(self, schema: Any, name: str = "") -> Any:
         schema = self._flatten(resolve(self.document, schema))
@@ -188,11 +187,12 @@ class SchemaFaker:
 
     def _formatted(self, fmt: str | None, name: str) -> str | None:
         faker = self.faker
+        now = datetime.now(UTC)
         if fmt == "date-time":
-            moment = self.now - timedelta(seconds=self.rng.randint(0, 90 * 86400))
+            moment = now - timedelta(seconds=self.rng.randint(0, 90 * 86400))
             return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         if fmt == "date":
-            return (self.now + timedelta(days=self.rng.randint(-365, 365))).date().isoformat()
+            return (now + timedelta(days=self.rng.randint(-365, 365))).date().isoformat()
         if fmt == "email":
             return f"{faker.user_name()}@{faker.domain_name()}"
         if fmt == "uri":
