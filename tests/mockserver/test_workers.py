@@ -188,3 +188,12 @@ def test_unusable_worker_setups_are_one_line(args: list[str], message: str, tmp_
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("hissuno-mock: error: ") and message in lines[0], result.stderr
+
+
+def test_settings_reach_the_workers_through_the_environment(tmp_path: Path) -> None:
+    from mockserver.settings import Settings
+
+    settings = Settings.from_env({}, port=0, seed=7, rate_limits={"free": "5/10seconds", "pro": "9/minute"},
+                                 rate_limit_storage="redis://127.0.0.1:6379", state=f"sqlite:///{tmp_path}/x.db",
+                                 workers=3, validate_responses=True, log_level="info")
+    assert Settings.from_env(settings.to_env()) == Settings(**{**settings.__dict__, "fixtures": settings.fixtures_path})
