@@ -1,7 +1,7 @@
 """Builds the mock: the contract's documents served by a Connexion ``AsyncApp`` with the request path
 
     CORS → errors → Swagger UI → routing → Prefer → security (401) → access (403, 429, rate-limit headers)
-         → request validation (400, 422) → handler (200/201/204, 404)
+         → body size (413) → request validation (400, 422) → handler (200/201/204, 404)
 
 The documents come from ``openapi/`` via :func:`conformance.spec.bundled`; routes, parameters and schemas
 are never declared here. Both documents use the same operationIds, and Connexion looks operations up by
@@ -22,7 +22,6 @@ from connexion.exceptions import ProblemException, ResolverError
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -30,13 +29,13 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conformance import spec
 from conformance.spec import DOCUMENTS, HTTP_METHODS, operations
 from mockserver.access import AccessMiddleware
 from mockserver.auth import BearerKeyHandler, KeyRegistry
+from mockserver.bodylimit import BodySizeLimitMiddleware
 from mockserver.control import MockControls
 from mockserver.dispatch import Handler, MockApp
 from mockserver.errors import ErrorRenderer
@@ -44,6 +43,7 @@ from mockserver.fixtures import Fixture, load_fixture
 from mockserver.handlers import operation_table
 from mockserver.prefer import PreferMiddleware
 from mockserver.ratelimit import RateLimiter, build_policies
+from mockserver.routing import RawPathRoutingMiddleware, anchor_routes
 from mockserver.seed import build_dataset
 from mockserver.settings import Settings, SettingsError
 from mockserver.store import Store, StoreError, open_store
@@ -149,10 +149,11 @@ def stack(renderer: ErrorRenderer, bases: list[str], limiter: RateLimiter, proje
                           allow_headers=["*"], expose_headers=list(EXPOSED_HEADERS), max_age=600),
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
-        RoutingMiddleware,
+        RawPathRoutingMiddleware,
         *([functools.partial(PreferMiddleware, documents=documents)] if documents else []),
         SecurityMiddleware,
         functools.partial(AccessMiddleware, limiter=limiter, project_param=project_param),
+        BodySizeLimitMiddleware,
         RequestValidationMiddleware,
     ]
     if validate_responses:
@@ -217,19 +218,16 @@ def create_app(settings: Settings | None = None) -> MockApp:
 
 
 def build_stack(app: MockApp) -> None:
-    """Build Connexion's middleware stack now rather than on the first request, and fix its mounts.
+    """Build Connexion's middleware stack now rather than on the first request, and anchor its routes.
 
     Starlette compiles a mount as ``<base>/{path:path}`` whose ``.*`` stops at a newline, so a path
-    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route and get an
-    unauthenticated 404. Recompiled with DOTALL, it reaches the operation like any other id.
+    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route, and its ``$`` lets
+    ``/v1/sessions%0A`` pass for ``/v1/sessions``: :func:`~mockserver.routing.anchor_routes` fixes both.
     """
     middleware = app.middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
     for layer in middleware.middleware_stack:
-        router = getattr(layer, "router", None)
-        for route in getattr(router, "routes", ()):
-            if isinstance(route, Mount):
-                route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
+        anchor_routes(getattr(getattr(layer, "router", None), "routes", ()))
 
 
 def _project_param(document: Mapping[str, Any]) -> str:
