@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from connexion.apps.abstract import AbstractApp
 from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncASGIApp
 from connexion.operations import AbstractOperation
@@ -22,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.access import RATE_LIMIT_HEADERS
 from mockserver.auth import Identity, identity_of
+from mockserver.encoding import json_bytes
 from mockserver.errors import unauthorized
 from mockserver.prefer import REHEARSAL, Rehearsal
 from mockserver.validation import request_state
@@ -73,7 +73,7 @@ class HandlerOperation:
             reply = rehearsed_reply(rehearsal, scope["path"])
         else:
             reply = self.handler(Call(identity, state.get("params", {}), state.get("body"), scope["path"]))
-        body = reply.raw if reply.raw is not None else b"" if reply.body is None else orjson.dumps(reply.body)
+        body = reply.raw if reply.raw is not None else b"" if reply.body is None else json_bytes(reply.body)
         headers = [_JSON] if body else []
         headers.append((b"content-length", str(len(body)).encode()))
         headers.extend(state.get(RATE_LIMIT_HEADERS, ()))

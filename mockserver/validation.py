@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,7 +40,7 @@ except ImportError:  # pragma: no cover - installed with Schemathesis
     _jsonschema_rs = None
 
 SCOPE_KEY = "hissuno"
-MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_JSON_DEPTH = 64
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL = re.compile(rf'{_ATEXT}+(?:\.{_ATEXT}+)*|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"')
 _ADDRESS_LITERAL = re.compile(r"\[[\x21-\x5a\x5e-\x7e]+\]")
@@ -339,7 +340,11 @@ def _query_lists(raw: bytes) -> dict[str, list[str]]:
     if not raw:
         return {}
     grouped: dict[str, list[str]] = {}
-    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+    try:
+        pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise bad_request("Query string is not valid UTF-8.") from None
+    for name, value in pairs:
         grouped.setdefault(name, []).append(value)
     return grouped
 
@@ -363,16 +368,65 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+class _OutOfRange(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _OutOfRange(text)
+    return value
+
+
+def _not_unicode(text: str) -> bool:
+    """A string holding an unpaired surrogate (only a ``\\ud800``-style escape can produce one)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def tree_problem(value: Any, max_depth: int, check_strings: bool = True) -> str | None:
+    """What makes a parsed body unusable although it is JSON: nesting deeper than ``max_depth``, or a
+    string (or key) with an unpaired surrogate, which no UTF-8 answer could show. Iterative: no recursion
+    to exhaust."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > max_depth:
+                return f"Request body is nested deeper than {max_depth} levels."
+            if isinstance(item, dict):
+                if check_strings and any(_not_unicode(key) for key in item):
+                    return "Request body holds an unpaired UTF-16 surrogate."
+                item = item.values()
+            pending.extend((child, depth + 1) for child in item
+                           if check_strings or isinstance(child, (dict, list)))
+        elif check_strings and isinstance(item, str) and _not_unicode(item):
+            return "Request body holds an unpaired UTF-16 surrogate."
+    return None
+
+
 def parse_json(raw: bytes) -> Any:
-    """Strict JSON from bytes: UTF-8 only, no NaN/Infinity, integers of any size.
+    """Strict JSON from bytes: UTF-8 only, no NaN/Infinity, integers of any size, numbers a double can hold,
+    at most :data:`MAX_JSON_DEPTH` levels of nesting, no unpaired surrogates.
 
     The standard library, not orjson: orjson reads integers beyond 64 bits as floats, which would turn a
-    valid ``employee_count`` into a 422.
+    valid ``employee_count`` into a 422. ``1e400`` would become infinity (and ``null`` on the way out), and a
+    stored value nested hundreds deep would break every later answer that shows it.
     """
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float)
+    except _OutOfRange:
+        raise bad_request("Request body holds a number too large to represent.") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise bad_request("Request body is not valid JSON.") from None
+    problem = tree_problem(value, MAX_JSON_DEPTH, check_strings=b"\\u" in raw)
+    if problem:
+        raise bad_request(problem)
+    return value
 
 
 class JSONBodyValidator(AbstractRequestBodyValidator):
@@ -388,18 +442,13 @@ class JSONBodyValidator(AbstractRequestBodyValidator):
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         messages: list[Any] = []
         chunks: list[bytes] = []
-        size = 0
         more_body = True
-        while more_body:
+        while more_body:  # the body size limit (413) is enforced by mockserver.bodylimit, before this
             message = await receive()
             messages.append(message)
             if message["type"] != "http.request":
                 break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise ApiError(413, "Request body is too large.")
-            chunks.append(chunk)
+            chunks.append(message.get("body", b""))
             more_body = message.get("more_body", False)
         raw = b"".join(chunks)
         if not raw.strip():

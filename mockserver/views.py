@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
-
 from conformance.spec import resolve
+from mockserver.encoding import json_bytes
 
 Doc = dict[str, Any]
 
@@ -72,7 +71,7 @@ class Views:
         if entry is None or entry[0] is not doc:
             if len(self._encoded) > 100_000:
                 self._encoded.clear()
-            entry = (doc, orjson.dumps(self.summary(kind, doc)))
+            entry = (doc, json_bytes(self.summary(kind, doc)))
             self._encoded[key] = entry
         return entry[1]
 
