@@ -107,9 +107,12 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from mockserver.protocol import MockHttpProtocol
+
     configure_logging(settings.log_level)
     options = {"log_level": settings.log_level, "access_log": settings.log_level in ("info", "debug"),
-               "loop": "uvloop", "http": "httptools", "lifespan": "off", "server_header": False, "log_config": None}
+               "loop": "uvloop", "http": MockHttpProtocol, "lifespan": "off", "server_header": False,
+               "log_config": None}
     display_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}{workers}, "
