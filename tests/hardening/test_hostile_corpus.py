@@ -11,13 +11,18 @@ and must be answered like any valid request, and the data they leave behind must
 from __future__ import annotations
 
 import json
+import select
+import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 
+from mockserver.protocol import HEAD_TIMEOUT_S
+
 from .contract import Contract, error_envelope_problems
-from .rawhttp import RawResponse, exchange, request_bytes
+from .rawhttp import RawResponse, address, exchange, read_response, request_bytes
 from .servers import LiveMock, live_mock
 
 pytestmark = pytest.mark.slow
@@ -146,6 +151,10 @@ HOSTILE: dict[str, Hostile] = {
         "/v1/sessions", b'{"customer_email": "a@b.co", "message": "a\x01b"}'), BAD),
     "raw NUL in a string": Hostile("POST", "/v1/sessions", post(
         "/v1/sessions", b'{"customer_email": "a@b.co", "message": "a\x00b"}'), BAD),
+    "unpaired surrogate escape": Hostile("POST", "/v1/sessions", post(
+        "/v1/sessions", b'{"customer_email": "a@b.co", "message": "x\\ud800y"}'), BAD),
+    "unpaired surrogate in a key": Hostile("POST", "/v1/customers/import", post(
+        "/v1/customers/import", b'{"customers": [{"email": "s@u.io", "custom_fields": {"\\udc00": 1}}]}'), BAD),
     "non-UTF-8 body": Hostile("POST", "/v1/sessions", post(
         "/v1/sessions", b'{"customer_email": "a@b.co", "message": "\xff\xfe"}'), BAD),
     "UTF-16 body": Hostile("POST", "/v1/sessions", post(
@@ -250,6 +259,8 @@ VALID_BUT_EXTREME: dict[str, Hostile] = {
         {**SESSION, "message": "a\x00\x01\x1f\x7fb", "name": "\u202e\ufeff"}).encode()), frozenset({201})),
     "no content type (read as JSON)": Hostile("POST", "/v1/sessions", post(
         "/v1/sessions", json.dumps(SESSION).encode(), content_type=None), frozenset({201})),
+    "escaped surrogate pair": Hostile("POST", "/v1/sessions", post(
+        "/v1/sessions", b'{"customer_email": "a@b.co", "message": "\\ud83d\\ude00"}'), frozenset({201})),
     "charset=utf-8 parameter": Hostile("POST", "/v1/sessions", post(
         "/v1/sessions", json.dumps(SESSION).encode(), content_type=("Content-Type", "application/json; charset=utf-8")),
         frozenset({201})),
@@ -328,3 +339,81 @@ def test_hostile_answers_on_contract_paths_carry_rate_limit_headers(target: Targ
     assert {"x-ratelimit-limit", "x-ratelimit-remaining", "ratelimit"} <= set(answer.headers)
     unauthenticated = exchange(target.mock.base_url, get("/v1/sessions/a%2Fb", authorised=False)(target))
     assert unauthenticated.status == 401
+
+
+# --- slow clients ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SlowClient:
+    """A connection that never finishes its request head (or sends nothing at all)."""
+
+    kind: str
+    sock: socket.socket
+    opened: float
+    trickles: bool = True
+    answer: bytes = b""
+    dropped_after: float | None = None
+
+
+def open_slow_client(t: Target, kind: str) -> SlowClient:
+    sock = socket.create_connection(address(t.mock.base_url), timeout=5)
+    client = SlowClient(kind, sock, time.monotonic(), trickles=kind != "idle")
+    if kind == "after a request":  # a keep-alive connection whose second request never finishes
+        sock.sendall(request_bytes("GET", "/v1/sessions?limit=1", [t.auth]))
+        assert read_response(sock).status == 200
+    if client.trickles:
+        sock.sendall(b"GET /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    sock.setblocking(False)
+    return client
+
+
+def watch(clients: list[SlowClient], t: Target, deadline_s: float) -> list[int]:
+    """Trickle a byte per client every half second, note when each is dropped, and meanwhile keep sending
+    normal requests on fresh connections; returns their statuses."""
+    statuses: list[int] = []
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline and any(c.dropped_after is None for c in clients):
+        alive = [c for c in clients if c.dropped_after is None]
+        for client in alive:
+            if client.trickles:
+                try:
+                    client.sock.send(b"a")
+                except OSError:
+                    client.dropped_after = time.monotonic() - client.opened
+        readable, _, _ = select.select([c.sock for c in alive if c.dropped_after is None], [], [], 0.5)
+        for client in alive:
+            if client.sock in readable:
+                try:
+                    chunk = client.sock.recv(65536)
+                except OSError:
+                    chunk = b""
+                client.answer += chunk
+                if not chunk:
+                    client.dropped_after = time.monotonic() - client.opened
+        statuses.append(exchange(t.mock.base_url, request_bytes("GET", "/v1/sessions?limit=1", [t.auth])).status)
+    for client in clients:
+        client.sock.close()
+    return statuses
+
+
+def test_slow_loris_is_dropped_while_others_are_served(target: Target) -> None:
+    """Clients that trickle their headers (30 of them, one after a completed request on the same
+    connection) and one that sends nothing are all dropped after the head timeout, those that sent
+    something with a 408 JSON error; meanwhile every normal request is answered."""
+    kinds = ["trickle"] * 30 + ["after a request", "idle"]
+    clients = [open_slow_client(target, kind) for kind in kinds]
+    statuses = watch(clients, target, deadline_s=3 * HEAD_TIMEOUT_S)
+    dropped = sorted(c.dropped_after for c in clients if c.dropped_after is not None)
+    print(f"slow clients: {len(dropped)}/{len(clients)} dropped after {dropped[0]:.1f}-{dropped[-1]:.1f} s "
+          f"(head timeout {HEAD_TIMEOUT_S:.0f} s); {len(statuses)} normal requests meanwhile")
+    assert all(c.dropped_after is not None for c in clients), [(c.kind, c.answer[:80]) for c in clients]
+    assert statuses and set(statuses) == {200}
+    for client in clients:
+        if client.trickles:
+            head, _, body = client.answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 408 "), client.answer[:200]
+            assert json.loads(body) == {"error": "Request headers were not received in time."}
+        else:
+            assert client.answer == b""
+    assert_healthy(target)
