@@ -14,9 +14,10 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import limits
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
@@ -126,6 +127,59 @@ class WindowMemoryStorage(MemoryStorage):
         return await super().reset()
 
 
+# One moving-window hit and the window it leaves, atomically: the same list of timestamps (newest first,
+# trimmed to the limit) and the same rules as `limits`' acquire_moving_window.lua and moving_window.lua.
+ACQUIRE_WITH_WINDOW_LUA = """
+local now = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local expiry = tonumber(ARGV[3])
+local allowed = 0
+local entry = redis.call('lindex', KEYS[1], limit - 1)
+if not (entry and tonumber(entry) >= now - expiry) then
+    redis.call('lpush', KEYS[1], ARGV[1])
+    redis.call('ltrim', KEYS[1], 0, limit - 1)
+    redis.call('expire', KEYS[1], expiry)
+    allowed = 1
+end
+local target = now - expiry
+local low, high, oldest = 0, math.min(redis.call('llen', KEYS[1]), limit) - 1, nil
+while low <= high do
+    local mid = math.floor((low + high) / 2)
+    local value = tonumber(redis.call('lindex', KEYS[1], mid))
+    if value and value >= target then
+        oldest = mid
+        low = mid + 1
+    else
+        high = mid - 1
+    end
+end
+if oldest then
+    return {allowed, redis.call('lindex', KEYS[1], oldest), oldest + 1}
+end
+return {allowed, ARGV[1], 0}
+"""
+
+
+class WindowRedisStorage(RedisStorage):
+    """`limits`' async Redis storage (redis-py) that counts a hit and reads its window in one round trip.
+
+    The stock strategy makes two script calls per request (acquire, then the window for the headers);
+    in Python each costs more than the rest of the request, so the one script here halves the limiter's
+    cost with several workers. Everything else (keys, ``reset``, ``peek``) is the stock storage's.
+    """
+
+    def __init__(self, uri: str, **options: Any) -> None:
+        super().__init__(uri, implementation="redispy", key_prefix=REDIS_KEY_PREFIX, **options)
+        self._acquire_with_window = self.bridge.get_connection().register_script(ACQUIRE_WITH_WINDOW_LUA)
+
+    async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
+        """Count one hit if the window has room; return (counted, oldest entry in the window, entries)."""
+        now = time.time()
+        allowed, oldest, count = await self._acquire_with_window([self.bridge.prefixed_key(key)],
+                                                                 [repr(now), limit, expiry])
+        return bool(allowed), float(oldest), int(count)
+
+
 def storage_uri(uri: str) -> str:
     """``memory://`` and ``redis://...`` name `limits`' async storages as ``async+memory://`` etc."""
     return uri if uri.startswith("async+") else f"async+{uri}"
@@ -143,8 +197,10 @@ def open_storage(uri: str) -> Storage:
         return WindowMemoryStorage()
     options: dict[str, str] = {}
     if "redis" in scheme:
-        options = {"implementation": "redispy", "key_prefix": REDIS_KEY_PREFIX}
         ping_redis(uri)
+        if scheme in ("async+redis", "async+rediss"):
+            return WindowRedisStorage(storage_uri(uri))
+        options = {"implementation": "redispy", "key_prefix": REDIS_KEY_PREFIX}
     return storage_from_string(storage_uri(uri), **options)
 
 
@@ -195,6 +251,11 @@ class RateLimiter:
     async def hit(self, identity: Identity) -> RateLimitDecision:
         """Count this request if the window has room; rejected requests are not counted."""
         policy = self.policy_for(identity)
+        combined = getattr(self.storage, "acquire_with_window", None)
+        if combined is not None:
+            allowed, oldest, count = await combined(policy.item.key_for(NAMESPACE, identity.key), policy.amount,
+                                                    policy.window)
+            return self._from_window(policy, allowed, oldest + policy.window, policy.amount - count)
         allowed = await self.strategy.hit(policy.item, NAMESPACE, identity.key)
         return await self._decision(policy, identity, allowed)
 
@@ -204,9 +265,12 @@ class RateLimiter:
 
     async def _decision(self, policy: RateLimitPolicy, identity: Identity, allowed: bool) -> RateLimitDecision:
         stats = await self.strategy.get_window_stats(policy.item, NAMESPACE, identity.key)
-        remaining = max(0, min(policy.amount, stats.remaining))
-        reset = max(0, math.ceil(stats.reset_time - time.time()))
-        return RateLimitDecision(policy, allowed, remaining, reset)
+        return self._from_window(policy, allowed, stats.reset_time, stats.remaining)
+
+    @staticmethod
+    def _from_window(policy: RateLimitPolicy, allowed: bool, reset_time: float, remaining: int) -> RateLimitDecision:
+        reset = max(0, math.ceil(reset_time - time.time()))
+        return RateLimitDecision(policy, allowed, max(0, min(policy.amount, remaining)), reset)
 
     async def reset(self) -> None:
         """Forget every count (``POST /__mock/reset``)."""
