@@ -1,13 +1,18 @@
-"""A deliberately broken mock, served like the real one, that the self-fuzz must catch.
+"""Deliberately broken mocks, served like the real one, that the hardening tests must catch.
 
-Two faults: the sessions list (``GET /v1/sessions``) loses its ``total`` (a schema violation) and the
-issues list (``GET /v1/issues``) answers 500. Run as a script (``python mutant_mock.py --port N``); it takes
-the flags of ``hissuno-mock serve`` that the hardening tests pass and writes the same access log.
+``--fault contract`` (the default): the sessions list (``GET /v1/sessions``) loses its ``total`` (a schema
+violation) and the issues list (``GET /v1/issues``) answers 500; the self-fuzz must report both.
+``--fault racy-limiter``: the rate limiter reads the window, waits 50 ms (a slow round trip), then counts,
+so concurrent requests near the limit all get in; the concurrency test must see more than the limit pass.
+
+Run as a script (``python mutant_mock.py --port N``); it takes the flags of ``hissuno-mock serve`` that the
+hardening tests pass and writes the same access log.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import warnings
@@ -64,20 +69,43 @@ def _without_total(send: Send) -> Send:
     return wrapped
 
 
+def racy_limiter(app: Any) -> None:
+    """Swap the app's limiter storage for one that lets concurrent hits past the limit."""
+    from limits.aio.strategies import MovingWindowRateLimiter
+
+    from mockserver.ratelimit import WindowMemoryStorage
+
+    class RacyStorage(WindowMemoryStorage):
+        async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+            fits = await super().get_moving_window(key, limit, expiry)
+            await asyncio.sleep(0.05)  # a slow round trip between reading the count and writing it
+            if fits[1] + amount > limit:
+                return False
+            return await super().acquire_entry(key, 1 << 62, expiry, amount)  # counts without checking again
+
+    limiter = app.mock.limiter
+    limiter.storage = RacyStorage()
+    limiter.strategy = MovingWindowRateLimiter(limiter.storage)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log-level", default="warning")
     parser.add_argument("--rate-limit", action="append", default=[])
+    parser.add_argument("--fault", choices=("contract", "racy-limiter"), default="contract")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
     app = create_app(Settings.from_env(rate_limits=args.rate_limit or None))
+    if args.fault == "racy-limiter":
+        racy_limiter(app)
+    served = Broken(app) if args.fault == "contract" else app
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
-    uvicorn.run(Broken(app), host=args.host, port=args.port, log_config=None, log_level=args.log_level,
+    uvicorn.run(served, host=args.host, port=args.port, log_config=None, log_level=args.log_level,
                 access_log=True, lifespan="off")
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,12 +68,12 @@ class LiveMock:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def keys(self) -> list[dict[str, str]]:
+    def key_listing(self) -> list[dict[str, str]]:
         return httpx.get(f"{self.base_url}/__mock/keys", timeout=10).json()
 
     def key(self, plan: str, label: str) -> tuple[str, str]:
         """``(project_id, key)`` of the first project on ``plan`` with a key labelled ``label``."""
-        for item in self.keys():
+        for item in self.key_listing():
             if item["plan"] == plan and item["label"] == label:
                 return item["project_id"], item["key"]
         raise LookupError((plan, label))
@@ -81,14 +83,14 @@ class LiveMock:
 
 
 def _stop(process: subprocess.Popen[Any], timeout_s: float = 10.0) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=timeout_s)
+    """SIGTERM (uvicorn's supervisor stops its workers), then SIGKILL the process group it leads."""
+    if process.poll() is None:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout_s)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # our own session: the server and its workers, nothing else
+    process.wait(timeout=timeout_s)
 
 
 def _answers(url: str) -> bool:
@@ -122,7 +124,8 @@ def live_mock(*args: str, log_level: str = "warning", attempts: int = 3,
             argv = [*(command or [*mock_command(), "serve"]), "--host", "127.0.0.1", "--port", str(port),
                     "--log-level", log_level, *args]
             with log_path.open("wb") as log:
-                process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                           start_new_session=True)
             base_url = f"http://127.0.0.1:{port}"
             try:
                 _wait_until_ready(process, functools.partial(_answers, f"{base_url}/__mock/keys"), log_path)
@@ -173,9 +176,10 @@ def live_redis(extra: Sequence[str] = ()) -> Iterator[LiveRedis]:
         argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", tmp, *extra]
         with log_path.open("wb") as log:
-            process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
         try:
-            _wait_until_ready(process, lambda: _redis_pings(port), log_path)
+            _wait_until_ready(process, functools.partial(_redis_pings, port), log_path)
             yield LiveRedis(port, process)
         finally:
             _stop(process)

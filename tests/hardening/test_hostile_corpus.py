@@ -275,7 +275,7 @@ VALID_BUT_EXTREME: dict[str, Hostile] = {
 def target() -> Iterator[Target]:
     with live_mock() as mock:
         project_id, key = mock.key("enterprise", "full")
-        listing = mock.keys()
+        listing = mock.key_listing()
         other = next(item["project_id"] for item in listing if item["project_id"] != project_id)
         yield Target(mock, key, project_id, other)
 
