@@ -23,6 +23,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mockserver.webhooks import DeliveryPolicy
+
 from .servers import RAISED_LIMIT, LiveMock, live_mock, live_redis, redis_binary
 
 pytestmark = pytest.mark.slow
@@ -255,3 +257,24 @@ def test_the_exactness_check_catches_a_racy_limiter() -> None:
     with live_mock(*mock_flags(), command=[sys.executable, str(MUTANT), "--fault", "racy-limiter"]) as mock:
         load = run_load(mock, seconds=min(SECONDS, 4), limited_every=1)
     assert len(load.created(limited=True)) > LIMIT
+
+
+def test_webhook_fan_out_stays_bounded_under_load() -> None:
+    """A hundred subscriptions to receivers that do not exist, then the same load: every request is still
+    answered, at most the dispatcher's backlog of deliveries waits, and the ones past it are recorded as not
+    attempted instead of piling up (they once stalled the API for seconds)."""
+    backlog = DeliveryPolicy().max_backlog
+    with live_mock(*mock_flags()) as mock:
+        project_id, key = mock.key("enterprise", "full")
+        for number in range(100):
+            created = httpx.post(f"{mock.base_url}/v1/webhooks", headers=auth(key), timeout=10, json={
+                "url": f"https://receiver-{number}.invalid/hook", "events": ["session.created"]})
+            assert created.status_code == 201
+        load = run_load(mock, seconds=min(SECONDS, 4))
+        deliveries = httpx.get(f"{mock.base_url}/__mock/deliveries", params={"project_id": project_id},
+                               timeout=10).json()
+    assert [o.error for o in load.outcomes if o.error] == []
+    assert {o.status for o in load.outcomes if not o.caller.limited} == {201}
+    states = Counter(d["state"] for d in deliveries)
+    assert states["pending"] <= backlog, states
+    assert any((d["error"] or "").startswith("Not attempted") for d in deliveries), states
