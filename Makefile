@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 4010
 PYTEST_ARGS ?=
 
-.PHONY: venv mock test lint pytest bench smoke clean
+.PHONY: venv mock test lint pytest bench fuzz smoke clean
 
 venv: $(STAMP)
 
@@ -31,6 +31,10 @@ test: lint pytest
 
 bench: venv
 	$(BIN)/python -m benchmarks
+
+# The full self-fuzz (make test runs a bounded one): Schemathesis against a real mock, >= 10,000 requests.
+fuzz: venv
+	$(BIN)/python -m tests.hardening.fuzz --requests 10000
 
 # Typed client smoke: openapi-typescript types + openapi-fetch, and httpx, against a mock on a free port.
 smoke: venv
