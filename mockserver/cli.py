@@ -111,7 +111,7 @@ def serve(
 
     configure_logging(settings.log_level)
     options = {"log_level": settings.log_level, "access_log": settings.log_level in ("info", "debug"),
-               "loop": "uvloop", "http": MockHttpProtocol, "lifespan": "off", "server_header": False,
+               "loop": "uvloop", "http": MockHttpProtocol, "ws": "none", "lifespan": "off", "server_header": False,
                "log_config": None}
     display_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""

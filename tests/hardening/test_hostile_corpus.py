@@ -223,6 +223,9 @@ HOSTILE: dict[str, Hostile] = {
     "100 KiB URL": Hostile("GET", "/v1/sessions/" + "a" * 100_000, get("/v1/sessions/" + "a" * 100_000),
                            frozenset({414}), by_http_layer=True),
     # --- methods and framing ---
+    "WebSocket upgrade to an unknown path": Hostile("GET", "/v1/stream", get(
+        "/v1/stream", ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13")), NOT_FOUND),
     "PATCH is not in the spec": Hostile("PATCH", "/v1/sessions", get("/v1/sessions", method="PATCH"),
                                         frozenset({405})),
     "PUT on an item": Hostile("PUT", "/v1/sessions/sess_x", get("/v1/sessions/sess_x", method="PUT"),
@@ -264,6 +267,9 @@ VALID_BUT_EXTREME: dict[str, Hostile] = {
     "charset=utf-8 parameter": Hostile("POST", "/v1/sessions", post(
         "/v1/sessions", json.dumps(SESSION).encode(), content_type=("Content-Type", "application/json; charset=utf-8")),
         frozenset({201})),
+    "WebSocket upgrade (no WebSockets here: plain HTTP)": Hostile("GET", "/v1/sessions", get(
+        "/v1/sessions", ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13")), frozenset({200})),
     "5000 unknown parameters": Hostile("GET", "/v1/sessions", get(
         "/v1/sessions?" + "&".join(f"p{i}=1" for i in range(5000))), frozenset({200})),
     "control characters in a search": Hostile("GET", "/v1/sessions", get("/v1/sessions?search=%00%01%7F"),
