@@ -105,9 +105,8 @@ def run(
     except (TargetError, UsageProblem, ValueError) as exc:
         _fail(str(exc))
     seed = seed if seed is not None else random.randrange(2**31)
-    console.print(
-        f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {profile} · seed {seed}"
-    )
+    header = f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {profile} · seed {seed}"
+    console.print(header, soft_wrap=True)
     options = engine.RunOptions(apis=apis, profile=PROFILES[profile.value], seed=seed, checks=selected or None)
     result = console_report.consume(engine.run(target, options), console, live=progress)
     if junit:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from conformance import fuzzing
-from conformance.checks import ONCE_PER_RUN, SCHEMATHESIS, Selection, select
+from conformance import cleanup, fuzzing
+from conformance.checks import FAMILIES, ONCE_PER_RUN, SCHEMATHESIS, Selection, select
 from conformance.checks.base import Deferred, Scenario, ScenarioCheck
 from conformance.contract import Contract
 from conformance.profiles import PROFILES, Profile
@@ -74,6 +74,7 @@ def run(target: Target, options: RunOptions) -> Iterator[Event]:
     for scenario in scenarios:
         if scenario not in usable:
             yield from record(_unusable(scenario, selection))
+    found_before = {scenario.api: cleanup.snapshot(scenario) for scenario in usable}
     if usable:
         yield from record(_families(usable[0], once, selection, deferred))
     for scenario in usable:
@@ -81,8 +82,26 @@ def run(target: Target, options: RunOptions) -> Iterator[Event]:
             yield from record(_schemathesis(target, scenario.contract, options, selection))
         yield from record(_families(scenario, every, selection, deferred))
     yield from record(_finish(deferred, selection))
+    yield from _clean(usable, found_before)
+    report.results.sort(key=_reading_order(scenarios))
     report.duration = time.monotonic() - started
     yield RunFinished(report)
+
+
+def _reading_order(scenarios: list[Scenario]) -> Callable[[CheckResult], tuple[int, int, int]]:
+    """Results in the spec's order: API, then operation as the document lists it, then family."""
+    apis = {scenario.api: index for index, scenario in enumerate(scenarios)}
+    operations = {op.label: index for scenario in scenarios for index, op in enumerate(scenario.contract)}
+    families = {family: index for index, family in enumerate(FAMILIES)}
+
+    def key(result: CheckResult) -> tuple[int, int, int]:
+        return (
+            apis.get(result.api, len(apis)),
+            operations.get(result.operation, len(operations)),
+            families.get(result.family, len(families)),
+        )
+
+    return key
 
 
 def execute(target: Target, options: RunOptions) -> RunReport:
@@ -122,6 +141,15 @@ def _families(
                     yield ResultRecorded(item)
             yield StageAdvanced(stage, check.name)
         yield StageFinished(stage)
+
+
+def _clean(scenarios: list[Scenario], found_before: dict[str, dict[str, set[str]]]) -> Iterator[Event]:
+    stage = "cleanup: deleting what the run created"
+    yield StageStarted(stage, total=len(scenarios))
+    for scenario in scenarios:
+        removed = cleanup.remove_new(scenario, found_before[scenario.api])
+        yield StageAdvanced(stage, f"{scenario.api}: {removed} deleted")
+    yield StageFinished(stage)
 
 
 def _finish(deferred: list[Deferred], selection: Selection) -> Iterator[Event]:

@@ -16,7 +16,7 @@ import pytest
 from conformance import engine
 from conformance.cli import run_cli
 from conformance.profiles import PROFILES
-from conformance.results import RUN_WIDE, Status
+from conformance.results import RUN_WIDE, StageAdvanced, Status
 from conformance.target import Target, from_mock
 
 # A fixed seed keeps Schemathesis' generated data the same run to run. Some seeds currently expose two mock
@@ -29,8 +29,19 @@ def _in_process(app: Any, **keys: str) -> Target:
     return from_mock(Target(base_url="", api_key="", app=app, **keys))
 
 
+def _webhook_ids(target: Target) -> set[str]:
+    body = target.client().send("GET", "/v1/webhooks", credential=target.main, params={"limit": 100}).json
+    return {item["id"] for item in body["data"]}
+
+
 def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Callable[..., Any]) -> None:
-    report = engine.execute(_in_process(mock_app()), engine.RunOptions(profile=PROFILES["quick"], seed=SEED))
+    target = _in_process(mock_app())
+    webhooks = _webhook_ids(target)
+    events = list(engine.run(target, engine.RunOptions(profile=PROFILES["quick"], seed=SEED)))
+    report = events[-1].report
+    cleaned = [e.step for e in events if isinstance(e, StageAdvanced) and e.name.startswith("cleanup")]
+    assert cleaned[0].startswith("v1: ") and int(cleaned[0].split()[1]) > 0, cleaned
+    assert _webhook_ids(target) == webhooks, "what the run registered (and can delete) is deleted again"
     failures = [(r.check, r.operation, r.message) for r in report.results if r.status is Status.FAILED]
     assert failures == []
     assert engine.exit_code(report) == engine.EXIT_CONFORMANT
