@@ -8,6 +8,7 @@ any answer failed it, with the failing request as curl.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -67,7 +68,9 @@ def configuration(target: Target, contract: Contract, profile: Profile, seed: in
 
 
 def load(target: Target, contract: Contract, config: dict) -> Any:
-    schema = schemathesis.openapi.from_dict(contract.document, config=SchemathesisConfig.from_dict(config))
+    # A copy: the contract's document is the shared, cached bundle, and Schemathesis may annotate what it loads.
+    document = copy.deepcopy(contract.document)
+    schema = schemathesis.openapi.from_dict(document, config=SchemathesisConfig.from_dict(config))
     if target.app is not None:
         schema.app = target.app
     return schema
