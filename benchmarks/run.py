@@ -105,13 +105,12 @@ def redis_server(log_dir: Path) -> Iterator[str | None]:
         process.wait(timeout=10)
 
 
-def workers_args(work_dir: Path, redis_url: str | None) -> list[str]:
+def workers_args(work_dir: Path, redis_url: str) -> list[str]:
     """A shared store and shared counters, as the mock requires for several workers."""
     database = work_dir / "bench-workers.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    args = ["--workers", "2", "--state", f"sqlite:///{database}"]
-    return [*args, "--rate-limit-storage", redis_url] if redis_url else args
+    return ["--workers", "2", "--state", f"sqlite:///{database}", "--rate-limit-storage", redis_url]
 
 
 def build_targets(config: BenchConfig, fixture: Fixture, redis_url: str | None, notes: list[str]) -> list[Target]:
@@ -119,11 +118,14 @@ def build_targets(config: BenchConfig, fixture: Fixture, redis_url: str | None, 
     makers: dict[str, Callable[[], Target]] = {
         MOCK: lambda: mock_target(MOCK, free_port(), fixture, cpus=server_cpus,
                                   note="contract, auth, rate limit and request validation on"),
-        MOCK_WORKERS: lambda: mock_target(MOCK_WORKERS, free_port(), fixture, cpus=None,
-                                          extra=workers_args(config.work_dir, redis_url),
-                                          note="2 workers, SQLite state, Redis counters; shares cores with wrk"),
         FLOOR: lambda: floor_target(free_port(), fixture, cpus=server_cpus),
     }  # fmt: skip
+    if redis_url is None:
+        notes.append("the two-worker mock was not measured: it needs redis-server for its shared counters")
+    else:
+        makers[MOCK_WORKERS] = lambda: mock_target(MOCK_WORKERS, free_port(), fixture, cpus=None,
+                                                   extra=workers_args(config.work_dir, redis_url),
+                                                   note="2 workers, SQLite state, Redis counters, shared cores")
     if PRISM_STATIC in config.targets or PRISM_DYNAMIC in config.targets:
         try:
             binary, spec = ensure_prism(config.work_dir), write_spec(config.work_dir)
