@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 4010
 PYTEST_ARGS ?=
 
-.PHONY: venv mock test lint pytest bench fuzz smoke clean
+.PHONY: venv mock test lint system-deps pytest bench fuzz smoke clean
 
 venv: $(STAMP)
 
@@ -27,7 +27,11 @@ lint: venv
 pytest: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint pytest
+test: lint system-deps pytest
+
+# The Redis-backed tests need a real redis-server; installed through apt when missing.
+system-deps:
+	@bash .ci/ensure-redis-server
 
 bench: venv
 	$(BIN)/python -m benchmarks

@@ -1,7 +1,7 @@
 """A real ``redis-server`` for the tests, on a free port, without persistence, stopped afterwards.
 
-`.ci/run` installs redis-server when it is missing; a machine without it fails these tests with a message
-saying so rather than skipping them.
+`make test` (through .ci/ensure-redis-server) installs redis-server when it is missing; a machine without it
+fails these tests with a message saying so rather than skipping them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class RedisServer:
     def __init__(self, directory: Path) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.fail("redis-server is not installed (apt-get install redis-server; .ci/run installs it)")
+            pytest.fail("redis-server is not installed (apt-get install redis-server; `make test` installs it)")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
