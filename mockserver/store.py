@@ -5,7 +5,7 @@ by a URI, like `limits` storages: ``memory://`` (this process only, the default 
 ``sqlite:///mock.db`` (a file shared by the workers of one host, kept across restarts) and
 ``redis://host:port/0`` (shared by workers on several hosts). :func:`open_store` picks one.
 
-The interface is small on purpose (get, list, all, create, put, delete, reset, subscribe, atomic).
+The interface is small on purpose (get, list, all, find, create, put, delete, reset, subscribe, atomic).
 Documents are never mutated in place: a change replaces the document, which makes reset cheap and lets
 readers hold a document without locks. Every backend answers a list from a snapshot of the kind, sorted and
 filtered once and cached until the next write to that kind (a version number each backend keeps), so the
@@ -73,6 +73,7 @@ class Page:
     items: list[Doc]
     total: int
     token: object | None = None  # the same object for the same result set: lets callers cache renderings
+    source: object | None = None  # the same object for the same query while it is cached: one rendering each
 
 
 class Store(Protocol):
@@ -81,6 +82,7 @@ class Store(Protocol):
     def get(self, project_id: str, kind: str, doc_id: str) -> Doc | None: ...
     def list(self, project_id: str, kind: str, query: Query) -> Page: ...
     def all(self, project_id: str, kind: str) -> list[Doc]: ...
+    def find(self, project_id: str, kind: str, field: str, value: str) -> Doc | None: ...
     def create(self, project_id: str, kind: str, fields: Mapping[str, Any], id_prefix: str) -> Doc: ...
     def put(self, project_id: str, kind: str, doc: Doc, *, announce: bool = True) -> bool: ...
     def delete(self, project_id: str, kind: str, doc_id: str) -> bool: ...
@@ -203,6 +205,15 @@ class BaseStore:
 
     def close(self) -> None:
         """Release connections (nothing to do for a store in memory)."""
+
+    def find(self, project_id: str, kind: str, field: str, value: str) -> Doc | None:
+        """The first document whose ``field`` equals ``value`` ignoring case (a customer by email).
+
+        This scans the kind; a backend that keeps an index answers faster.
+        """
+        wanted = value.casefold()
+        return next((doc for doc in self.all(project_id, kind)
+                     if isinstance(doc.get(field), str) and doc[field].casefold() == wanted), None)
 
     def list(self, project_id: str, kind: str, query: Query) -> Page:
         rows = self._matching(project_id, kind, query.sort, query.filters)
