@@ -23,6 +23,7 @@ from limits.storage import storage_from_string
 
 from mockserver.auth import Identity
 from mockserver.fixtures import check_limit
+from mockserver.pipelined_redis import PipelinedRedis
 from mockserver.settings import SettingsError
 
 NAMESPACE = "hissuno-mock"
@@ -127,56 +128,57 @@ class WindowMemoryStorage(MemoryStorage):
         return await super().reset()
 
 
-# One moving-window hit and the window it leaves, atomically: the same list of timestamps (newest first,
-# trimmed to the limit) and the same rules as `limits`' acquire_moving_window.lua and moving_window.lua.
+# One moving-window hit and the window it leaves, atomically. The list is `limits`' (timestamps, newest first)
+# and a hit is accepted on the same rule (fewer than ``limit`` entries younger than ``expiry``), but entries
+# that have left the window are dropped from the tail here, each once, so the list holds one window and every
+# step is O(1): `limits`' scripts keep up to ``limit`` entries and binary-search them with LINDEX, which under a
+# raised benchmark limit (a million a second) walks a list of tens of thousands on every request.
 ACQUIRE_WITH_WINDOW_LUA = """
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local expiry = tonumber(ARGV[3])
+local target = now - expiry
+local oldest = redis.call('lindex', KEYS[1], -1)
+while oldest and tonumber(oldest) < target do
+    redis.call('rpop', KEYS[1])
+    oldest = redis.call('lindex', KEYS[1], -1)
+end
+local count = redis.call('llen', KEYS[1])
 local allowed = 0
-local entry = redis.call('lindex', KEYS[1], limit - 1)
-if not (entry and tonumber(entry) >= now - expiry) then
+if count < limit then
     redis.call('lpush', KEYS[1], ARGV[1])
-    redis.call('ltrim', KEYS[1], 0, limit - 1)
     redis.call('expire', KEYS[1], expiry)
+    count = count + 1
     allowed = 1
 end
-local target = now - expiry
-local low, high, oldest = 0, math.min(redis.call('llen', KEYS[1]), limit) - 1, nil
-while low <= high do
-    local mid = math.floor((low + high) / 2)
-    local value = tonumber(redis.call('lindex', KEYS[1], mid))
-    if value and value >= target then
-        oldest = mid
-        low = mid + 1
-    else
-        high = mid - 1
-    end
-end
-if oldest then
-    return {allowed, redis.call('lindex', KEYS[1], oldest), oldest + 1}
-end
-return {allowed, ARGV[1], 0}
+return {allowed, oldest or ARGV[1], count}
 """
 
 
 class WindowRedisStorage(RedisStorage):
-    """`limits`' async Redis storage (redis-py) that counts a hit and reads its window in one round trip.
+    """`limits`' async Redis storage that counts a hit and reads its window in one round trip.
 
-    The stock strategy makes two script calls per request (acquire, then the window for the headers);
-    in Python each costs more than the rest of the request, so the one script here halves the limiter's
-    cost with several workers. Everything else (keys, ``reset``, ``peek``) is the stock storage's.
+    The stock strategy makes two script calls per request (acquire, then the window for the headers), each
+    through redis-py's connection pool; here it is one script call on one pipelined connection per worker
+    (:mod:`mockserver.pipelined_redis`), which is most of what the limiter costs with several workers.
+    Everything else (keys, ``reset``, ``peek``) is the stock storage's, on redis-py.
     """
 
     def __init__(self, uri: str, **options: Any) -> None:
         super().__init__(uri, implementation="redispy", key_prefix=REDIS_KEY_PREFIX, **options)
-        self._acquire_with_window = self.bridge.get_connection().register_script(ACQUIRE_WITH_WINDOW_LUA)
+        if self.bridge.uri.startswith("rediss"):  # TLS and its options: left to redis-py
+            self._acquire_with_window = self.bridge.get_connection().register_script(ACQUIRE_WITH_WINDOW_LUA)
+        else:
+            self.pipe = PipelinedRedis(self.bridge.uri)
+            self._acquire_with_window = self.pipe.script(ACQUIRE_WITH_WINDOW_LUA)
+        self._keys: dict[str, str] = {}
 
     async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
         """Count one hit if the window has room; return (counted, oldest entry in the window, entries)."""
-        now = time.time()
-        allowed, oldest, count = await self._acquire_with_window([self.bridge.prefixed_key(key)],
-                                                                 [repr(now), limit, expiry])
+        name = self._keys.get(key)
+        if name is None:
+            name = self._keys[key] = self.bridge.prefixed_key(key)
+        allowed, oldest, count = await self._acquire_with_window((name,), (repr(time.time()), limit, expiry))
         return bool(allowed), float(oldest), int(count)
 
 
@@ -198,7 +200,7 @@ def open_storage(uri: str) -> Storage:
     options: dict[str, str] = {}
     if "redis" in scheme:
         ping_redis(uri)
-        if scheme in ("async+redis", "async+rediss"):
+        if scheme in ("async+redis", "async+rediss", "async+redis+unix"):
             return WindowRedisStorage(storage_uri(uri))
         options = {"implementation": "redispy", "key_prefix": REDIS_KEY_PREFIX}
     return storage_from_string(storage_uri(uri), **options)
@@ -207,8 +209,8 @@ def open_storage(uri: str) -> Storage:
 def ping_redis(uri: str) -> None:
     import redis
 
-    plain = uri.removeprefix("async+")
-    if not plain.startswith(("redis://", "rediss://")):
+    plain = uri.removeprefix("async+").replace("redis+unix://", "unix://", 1)
+    if not plain.startswith(("redis://", "rediss://", "unix://")):
         return  # sentinel and cluster URIs: reached on first use
     client = redis.Redis.from_url(plain, socket_connect_timeout=5, socket_timeout=5)
     try:
@@ -244,6 +246,7 @@ class RateLimiter:
         except Exception as error:  # limits raises ConfigurationError/ValueError/ImportError by backend
             raise SettingsError(f"rate limit storage {storage!r}: {error}") from None
         self.strategy = MovingWindowRateLimiter(self.storage)
+        self._window_keys: dict[tuple[str, str], str] = {}
 
     def policy_for(self, identity: Identity) -> RateLimitPolicy:
         return self.policies[identity.plan]
@@ -253,8 +256,11 @@ class RateLimiter:
         policy = self.policy_for(identity)
         combined = getattr(self.storage, "acquire_with_window", None)
         if combined is not None:
-            allowed, oldest, count = await combined(policy.item.key_for(NAMESPACE, identity.key), policy.amount,
-                                                    policy.window)
+            window_key = self._window_keys.get((policy.plan, identity.key))
+            if window_key is None:
+                window_key = policy.item.key_for(NAMESPACE, identity.key)
+                self._window_keys[(policy.plan, identity.key)] = window_key
+            allowed, oldest, count = await combined(window_key, policy.amount, policy.window)
             return self._from_window(policy, allowed, oldest + policy.window, policy.amount - count)
         allowed = await self.strategy.hit(policy.item, NAMESPACE, identity.key)
         return await self._decision(policy, identity, allowed)

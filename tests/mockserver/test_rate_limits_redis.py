@@ -5,8 +5,11 @@ under concurrency, emptied by a reset; and a deliberately racy variant that the 
 from __future__ import annotations
 
 import asyncio
+import time
 
+import pytest
 import redis.asyncio as aredis
+from redis.exceptions import NoScriptError
 
 from mockserver.auth import Identity
 from mockserver.ratelimit import REDIS_KEY_PREFIX, RateLimiter, WindowRedisStorage, build_policies
@@ -88,3 +91,95 @@ def test_reset_clears_only_the_mocks_keys(redis_url: str) -> None:
         return keys
 
     assert asyncio.run(run()) == [b"someone-else:key"]
+
+
+def test_a_hit_is_one_script_call_on_one_connection(redis_url: str) -> None:
+    """The limiter's cost with several workers is its round trips: one EVALSHA per request, nothing else."""
+    import redis as sync_redis
+
+    watcher = sync_redis.Redis.from_url(redis_url)
+    counter = limiter(redis_url, "1000/minute")
+
+    async def run() -> None:
+        await asyncio.gather(*(counter.hit(KEY) for _ in range(40)))  # connects (and loads the script) once
+        watcher.config_resetstat()
+        await asyncio.gather(*(counter.hit(KEY) for _ in range(50)))
+
+    asyncio.run(run())
+    calls = {name: stats["calls"] for name, stats in watcher.info("commandstats").items()}
+    clients = [c for c in watcher.client_list() if c["cmd"] in ("evalsha", "eval")]
+    watcher.close()
+    assert calls.get("cmdstat_evalsha") == 50 and "cmdstat_eval" not in calls
+    assert calls["cmdstat_lindex"] == 50  # inside the script: one look at the oldest entry, no binary search
+    assert len(clients) == 1  # every concurrent hit shared the one pipelined connection
+
+
+def test_the_window_list_holds_only_the_window(redis_url: str) -> None:
+    """Entries that left the window are dropped, so a raised limit does not grow the list (and each hit's cost)."""
+    import redis as sync_redis
+
+    counter = limiter(redis_url, "1000/minute")
+    direct = sync_redis.Redis.from_url(redis_url)
+    asyncio.run(counter.hit(KEY))
+    (name,) = direct.keys(f"{REDIS_KEY_PREFIX}*")
+    long_ago = time.time() - 3600
+    direct.rpush(name, *[repr(long_ago + i) for i in range(500)])  # older than any window, at the tail
+    decision = asyncio.run(counter.hit(KEY))
+    length = direct.llen(name)
+    direct.close()
+    assert (decision.allowed, decision.remaining, length) == (True, 998, 2)
+
+
+def test_hits_survive_a_lost_connection_and_a_flushed_script_cache(redis_url: str) -> None:
+    import redis as sync_redis
+
+    counter = limiter(redis_url, "5/minute")
+    admin = sync_redis.Redis.from_url(redis_url)
+
+    async def run() -> list[int]:
+        remaining = [(await counter.hit(KEY)).remaining]
+        admin.client_kill_filter(_type="normal", skipme=True)  # drop every other connection, ours included
+        admin.script_flush()
+        for _ in range(10):
+            try:
+                remaining.append((await counter.hit(KEY)).remaining)
+                break
+            except sync_redis.ConnectionError:  # the request in flight when the connection went away
+                continue
+        remaining.append((await counter.hit(KEY)).remaining)
+        return remaining
+
+    assert asyncio.run(run()) == [4, 3, 2]
+    admin.close()
+
+
+def test_the_database_in_the_uri_is_used(redis_url: str) -> None:
+    import redis as sync_redis
+
+    asyncio.run(limiter(f"{redis_url}/3", "5/minute").hit(KEY))
+    database = sync_redis.Redis.from_url(f"{redis_url}/3")
+    default = sync_redis.Redis.from_url(redis_url)
+    assert database.keys(f"{REDIS_KEY_PREFIX}*") and not default.keys(f"{REDIS_KEY_PREFIX}*")
+    database.close()
+    default.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 1000])
+def test_replies_split_anywhere_are_read_whole(chunk: int) -> None:
+    """Redis may deliver a reply in pieces; the reader waits for the rest instead of answering early."""
+    from mockserver.pipelined_redis import _Connection
+
+    stream = (b"*3\r\n:1\r\n$17\r\n1716300000.123456\r\n:42\r\n+OK\r\n$-1\r\n-NOSCRIPT No matching script\r\n"
+              b"$12\r\nsplit\r\nvalue\r\n")
+
+    async def run() -> list[object]:
+        connection = _Connection(asyncio.get_running_loop())
+        futures = [connection.loop.create_future() for _ in range(5)]
+        connection.waiting.extend(futures)
+        for start in range(0, len(stream), chunk):
+            connection.data_received(stream[start:start + chunk])
+        return [f.exception() or f.result() for f in futures]
+
+    answers = asyncio.run(run())
+    assert answers[:3] == [[1, b"1716300000.123456", 42], "OK", None]
+    assert isinstance(answers[3], NoScriptError) and answers[4] == b"split\r\nvalue"
