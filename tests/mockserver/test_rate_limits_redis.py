@@ -67,6 +67,7 @@ class RacyRedisStorage(WindowRedisStorage):
         count = await client.llen(name)
         if count >= limit:
             return False, 0.0, count
+        await asyncio.sleep(0.01)  # other clients check in the meantime (on a busy machine they may not, unasked)
         await client.lpush(name, 0)
         return True, 0.0, count + 1
 
