@@ -1,8 +1,8 @@
 """After authentication, before validation: project scope, permission level and rate limit, in that order.
 
-The contract's check order is 401 → 403 (project) → 403 (permission) → 429 → 400 → 422/404. Connexion's
-security middleware has answered 401 by the time a request gets here; this middleware answers the 403s and
-the 429, then lets Connexion validate. Every answer from here on (2xx, 400, 403, 404, 422, 429) carries the
+The contract's check order is 401 → 403 (project) → 403 (permission) → 429 → 400 → 422/404. Authentication
+(:mod:`mockserver.auth`) has answered 401 by the time a request gets here; this step answers the 403s and
+the 429, then the request is validated. Every answer from here on (2xx, 400, 403, 404, 422, 429) carries the
 key's rate-limit headers: a 403 shows the window without counting the request, a 429 adds ``Retry-After``.
 A ``Prefer: code=403`` or ``code=429`` is answered here too, like the real one and uncounted (see
 :mod:`mockserver.prefer`); a malformed ``Prefer`` is a 400, so it waits until the rate limit has passed.
@@ -13,18 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from mockserver.auth import Identity, identity_of
-from mockserver.errors import ApiError, forbidden, to_api_error
-from mockserver.prefer import ANSWERED_AT_ACCESS, pending_error, rehearsal_of
-from mockserver.ratelimit import RateLimiter
-from mockserver.validation import request_state
+from mockserver.auth import Identity
+from mockserver.errors import ApiError, forbidden
+from mockserver.prefer import ANSWERED_AT_ACCESS, Rehearsal
+from mockserver.ratelimit import RateLimitDecision, RateLimiter
 
 PERMISSION_RANK = {"read-only": 0, "standard": 1, "full": 2}
 REQUIRED_PERMISSION = {"GET": "read-only", "HEAD": "read-only", "POST": "standard", "PUT": "standard",
                        "PATCH": "standard", "DELETE": "full"}
-RATE_LIMIT_HEADERS = "rate_limit_headers"
 
 
 def may_call(identity: Identity, method: str) -> bool:
@@ -39,44 +35,32 @@ def in_project(identity: Identity, path_params: Mapping[str, Any], project_param
     return project is None or project == identity.project_id
 
 
-class AccessMiddleware:
-    """Connexion middleware placed between security and request validation."""
+class Gate:
+    """The access step of an operation's path: project scope, permission, then the key's rate limit."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, project_param: str = "projectId") -> None:
-        self.app = app
+    def __init__(self, limiter: RateLimiter, project_param: str = "projectId") -> None:
         self.limiter = limiter
         self.project_param = project_param
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        identity = identity_of(scope) if scope["type"] == "http" else None
-        if identity is None:
-            await self.app(scope, receive, send)
-            return
-        if not in_project(identity, scope.get("path_params", {}), self.project_param) or not may_call(
-            identity, scope["method"]
-        ):
+    async def admit(self, identity: Identity, method: str, path_params: Mapping[str, Any],
+                    rehearsal: Rehearsal | None = None, pending: ApiError | None = None) -> RateLimitDecision:
+        """The counted decision for a request that may go on; else raise its 403, 429 or held-back 400."""
+        if not in_project(identity, path_params, self.project_param) or not may_call(identity, method):
             decision = await self.limiter.peek(identity)
-            error = forbidden()
-            error.headers.update(decision.headers())
-            raise error
-        rehearsal = rehearsal_of(scope)
+            raise with_window(forbidden(), decision)
         if rehearsal is not None and rehearsal.status in ANSWERED_AT_ACCESS:
             decision = await self.limiter.peek(identity)
-            error = rehearsal.error()
-            error.headers.update((decision.exhausted() if rehearsal.status == 429 else decision).headers())
-            raise error
+            raise with_window(rehearsal.error(), decision.exhausted() if rehearsal.status == 429 else decision)
         decision = await self.limiter.hit(identity)
         if not decision.allowed:
             raise ApiError(429, "Rate limit exceeded.", headers=decision.headers())
-        pending = pending_error(scope)
         if pending is not None:
-            pending.headers.update(decision.headers())
-            raise pending
-        request_state(scope)[RATE_LIMIT_HEADERS] = decision.raw_headers()
-        try:
-            await self.app(scope, receive, send)
-        except Exception as exc:
-            error = to_api_error(exc)
-            if error.status < 500:
-                error.headers.update(decision.headers())
-            raise error from exc
+            raise with_window(pending, decision)
+        return decision
+
+
+def with_window(error: ApiError, decision: RateLimitDecision) -> ApiError:
+    """An error that shows the key's window: every answer after authentication carries it (not a 5xx)."""
+    if error.status < 500:
+        error.headers.update(decision.headers())
+    return error

@@ -1,7 +1,12 @@
-"""Builds the mock: the contract's documents served by a Connexion ``AsyncApp`` with the request path
+"""Builds the mock: the contract's documents served by a Connexion ``AsyncApp``.
 
-    CORS → errors → Swagger UI → routing → Prefer → security (401) → access (403, 429, rate-limit headers)
-         → body size (413) → request validation (400, 422) → handler (200/201/204, 404)
+Every operation of the contract is answered by one middleware, :mod:`mockserver.pipeline`:
+
+    route → Prefer → authenticate (401) → admit (403, 429, rate-limit headers) → body size (413)
+          → validate (400, 422) → handler (200/201/204, 404)
+
+and everything else by Connexion's own stack: errors → CORS → Swagger UI → routing → the ``/__mock/``
+controls (404/405 as the contract's JSON errors).
 
 The documents come from ``openapi/`` via :func:`conformance.spec.bundled`; routes, parameters and schemas
 are never declared here. Both documents use the same operationIds, and Connexion looks operations up by
@@ -21,8 +26,7 @@ from typing import Any
 from connexion.exceptions import ProblemException, ResolverError
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
@@ -32,22 +36,22 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conformance import spec
-from conformance.spec import DOCUMENTS, HTTP_METHODS, operations
-from mockserver.access import AccessMiddleware
-from mockserver.auth import BearerKeyHandler, KeyRegistry
-from mockserver.bodylimit import BodySizeLimitMiddleware
+from conformance.spec import DOCUMENTS
+from mockserver.access import Gate
+from mockserver.auth import KeyRegistry
 from mockserver.control import MockControls
 from mockserver.dispatch import Handler, MockApp
 from mockserver.errors import ErrorRenderer
 from mockserver.fixtures import Fixture, load_fixture
 from mockserver.handlers import operation_table
-from mockserver.prefer import PreferMiddleware
+from mockserver.pipeline import OperationPipeline, PipelineConfig
+from mockserver.prefer import Preferences
 from mockserver.ratelimit import RateLimiter, build_policies
-from mockserver.routing import RawPathRoutingMiddleware, anchor_routes
+from mockserver.routing import anchor_routes
 from mockserver.seed import build_dataset
 from mockserver.settings import Settings, SettingsError
 from mockserver.store import Store, StoreError, open_store
-from mockserver.validation import RequestValidationMiddleware, ValidatorCache, validator_map
+from mockserver.validation import ValidatorCache
 from mockserver.views import Views
 from mockserver.webhooks import WebhookDispatcher, WebhookRelay
 
@@ -90,30 +94,6 @@ def mounted_document(name: str) -> tuple[str, dict[str, Any]]:
     return base, document
 
 
-class AllowedMethods:
-    """Which methods the spec declares for a concrete path (for the ``Allow`` header of a 405)."""
-
-    def __init__(self, documents: list[Mapping[str, Any]]) -> None:
-        templates: dict[str, set[str]] = {}
-        for document in documents:
-            for path, method, _ in operations(document):
-                templates.setdefault(path, set()).add(method.upper())
-        self._patterns = [
-            (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "/?$"), methods)
-            for path, methods in templates.items()
-        ]
-
-    def __call__(self, path: str) -> list[str]:
-        methods: set[str] = set()
-        for pattern, declared in self._patterns:
-            if pattern.match(path):
-                methods |= declared
-        if "GET" in methods:
-            methods.add("HEAD")
-        order = [m.upper() for m in HTTP_METHODS]
-        return sorted(methods, key=order.index)
-
-
 class DocsMiddleware(SwaggerUIMiddleware):
     """Connexion's Swagger UI middleware, consulted only for documentation paths.
 
@@ -132,34 +112,28 @@ class DocsMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def stack(renderer: ErrorRenderer, bases: list[str], limiter: RateLimiter, project_param: str,
-          validate_responses: bool, *, documents: Mapping[str, Mapping[str, Any]] | None = None) -> list[Any]:
-    """The middleware, outermost first: the request's path through the mock.
+CORS_OPTIONS: dict[str, Any] = {
+    "allow_origin_regex": ".*", "allow_credentials": True, "allow_methods": ["*"], "allow_headers": ["*"],
+    "expose_headers": list(EXPOSED_HEADERS), "max_age": 600,
+}
+"""Any origin, with credentials: the mock stands in for the real API on a developer's machine."""
 
-    Connexion's default stack with the mock's pieces in place: JSON errors even for crashes, CORS around
-    everything, Swagger UI only for documentation paths, ``Prefer`` (by base path, for ``documents``) after
-    routing, the access step (403/429) between security and validation, request validation prepared per
-    operation. Connexion's context middleware is left out (it
-    only feeds ``connexion.context``; handlers get a :class:`Call`), and so is response validation unless
-    ``--validate-responses``.
+
+def stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig) -> list[Any]:
+    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest.
+
+    Connexion's security, request-validation and context middleware are left out: the pipeline does their
+    work for the operations, and nothing else needs them.
     """
-    layers: list[Any] = [
+    return [
+        functools.partial(OperationPipeline, config=pipeline),
         functools.partial(ServerErrorMiddleware, handler=renderer),
-        functools.partial(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True, allow_methods=["*"],
-                          allow_headers=["*"], expose_headers=list(EXPOSED_HEADERS), max_age=600),
+        functools.partial(CORSMiddleware, **CORS_OPTIONS),
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
-        RawPathRoutingMiddleware,
-        *([functools.partial(PreferMiddleware, documents=documents)] if documents else []),
-        SecurityMiddleware,
-        functools.partial(AccessMiddleware, limiter=limiter, project_param=project_param),
-        BodySizeLimitMiddleware,
-        RequestValidationMiddleware,
+        RoutingMiddleware,
+        LifespanMiddleware,
     ]
-    if validate_responses:
-        layers.append(ResponseValidationMiddleware)
-    layers.append(LifespanMiddleware)
-    return layers
 
 
 def make_resolver(table: Mapping[str, Handler]) -> Resolver:
@@ -187,16 +161,18 @@ def create_app(settings: Settings | None = None) -> MockApp:
     store.subscribe(WebhookRelay(store, webhooks))
     registry = KeyRegistry(fixture.keys)
     mounted = {name: mounted_document(name) for name in DOCUMENTS}
-    renderer = ErrorRenderer(AllowedMethods([bundled(name) for name in DOCUMENTS]))
+    renderer = ErrorRenderer()
     controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()},
                             webhooks)
-
-    middlewares = stack(renderer, [base for base, _ in mounted.values()], limiter,
-                        _project_param(bundled("internal")), settings.validate_responses,
-                        documents={base: bundled(name) for name, (base, _) in mounted.items()})
-    app = MockApp(__name__, middlewares=middlewares)
+    pipeline = PipelineConfig(
+        registry=registry,
+        gate=Gate(limiter, _project_param(bundled("internal"))),
+        preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
+        cors=CORSMiddleware(None, **CORS_OPTIONS),  # type: ignore[arg-type]
+        cache=ValidatorCache(),
+    )
+    app = MockApp(__name__, middlewares=stack(renderer, [base for base, _ in mounted.values()], pipeline))
     resolver = make_resolver(operation_table(store, views))
-    cache = ValidatorCache()
     for name, (base, document) in mounted.items():
         app.add_api(
             document,
@@ -204,8 +180,6 @@ def create_app(settings: Settings | None = None) -> MockApp:
             name=name,
             resolver=resolver,
             validate_responses=settings.validate_responses,
-            validator_map=validator_map(cache),
-            security_map={"bearer": functools.partial(BearerKeyHandler, registry)},
             swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
         )
     for exception in (Exception, HTTPException, ProblemException):

@@ -1,7 +1,7 @@
 """The request body size limit: 413 for a body larger than :data:`MAX_BODY_BYTES`, before it is buffered.
 
-It sits after the access step (so the answer is authenticated and carries the key's rate-limit headers, like
-every answer of an operation) and before request validation (the only reader of bodies). A declared
+It applies after the access step (so the answer is authenticated and carries the key's rate-limit headers,
+like every answer of an operation) and before request validation (the only reader of bodies). A declared
 ``Content-Length`` over the limit is refused without reading a byte; a body without one (chunked) is counted
 as it streams in and refused as soon as it passes the limit. Either way at most the limit is ever held in
 memory; the server discards whatever the client still sends.
@@ -9,7 +9,7 @@ memory; the server discards whatever the client still sends.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope
 
 from mockserver.errors import ApiError
 
@@ -32,29 +32,21 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over ``max_bytes`` (declared or streamed) with the contract's 413."""
+def limited(scope: Scope, receive: Receive, max_bytes: int = MAX_BODY_BYTES) -> Receive:
+    """``receive`` that refuses a body over ``max_bytes``: at once when its declared length says so, else as
+    soon as the streamed chunks pass it."""
+    length = declared_length(scope)
+    if length is not None and length > max_bytes:
+        raise payload_too_large(max_bytes)
+    received = 0
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
+    async def counted() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > max_bytes:
+                raise payload_too_large(max_bytes)
+        return message
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = declared_length(scope)
-        if length is not None and length > self.max_bytes:
-            raise payload_too_large(self.max_bytes)
-        received = 0
-
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise payload_too_large(self.max_bytes)
-            return message
-
-        await self.app(scope, counted, send)
+    return counted

@@ -1,11 +1,10 @@
-"""The innermost layer: call the handler for the routed operation and write its JSON reply.
+"""The last step of an operation's path: call its handler (or play the ``Prefer`` rehearsal) and write the reply.
 
-Connexion's ``AsyncApp`` wraps every handler in a decorator built anew on each request (parameter
-inspection, response serialisation); that costs more than the mock's handlers themselves. Here the
-validators have already parsed the parameters and the body into the scope, so a handler is a plain
-function ``(Call) -> Reply`` and its reply is serialised once with orjson. A ``Prefer`` rehearsal
-(:mod:`mockserver.prefer`) answers here in the handler's place, after validation. Routing, security and validation
-stay Connexion's: this only replaces the last hop.
+A handler is a plain function ``(Call) -> Reply``: the earlier steps have authenticated the key and parsed
+and validated the parameters and the body, so it only reads and writes the store. Its reply is serialised
+once, with orjson. Connexion's ``AsyncApp`` would wrap every handler in a decorator built anew on each request
+(signature inspection, response serialisation), which costs more than the mock's handlers themselves; its
+app is still the one that mounts the documents, but no operation reaches it (see :mod:`mockserver.pipeline`).
 """
 
 from __future__ import annotations
@@ -19,13 +18,13 @@ from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncASGIApp
 from connexion.operations import AbstractOperation
 from starlette.types import Receive, Scope, Send
 
-from mockserver.access import RATE_LIMIT_HEADERS
-from mockserver.auth import Identity, identity_of
+from mockserver.auth import Identity
 from mockserver.encoding import json_bytes
-from mockserver.errors import unauthorized
-from mockserver.prefer import REHEARSAL, Rehearsal
-from mockserver.validation import request_state
+from mockserver.errors import not_found
+from mockserver.prefer import Rehearsal
 
+Header = tuple[bytes, bytes]
+REPLY = "hissuno.reply"
 _JSON = (b"content-type", b"application/json")
 
 
@@ -52,35 +51,18 @@ class Reply:
     headers: Mapping[str, str] | None = None
     raw: bytes | None = None
 
-
-Handler = Callable[[Call], Reply]
-
-
-class HandlerOperation:
-    """The ASGI endpoint of one operation."""
-
-    def __init__(self, handler: Handler, operation_id: str) -> None:
-        self.handler = handler
-        self.operation_id = operation_id
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        state = request_state(scope)
-        identity = identity_of(scope)
-        if identity is None:  # every operation is secured; this only guards a misconfigured spec
-            raise unauthorized()
-        rehearsal = state.get(REHEARSAL)
-        if rehearsal is not None and rehearsal.replaces_handler:
-            reply = rehearsed_reply(rehearsal, scope["path"])
-        else:
-            reply = self.handler(Call(identity, state.get("params", {}), state.get("body"), scope["path"]))
-        body = reply.raw if reply.raw is not None else b"" if reply.body is None else json_bytes(reply.body)
+    def encoded(self, window: list[Header]) -> tuple[int, list[Header], bytes]:
+        """Status, headers (the key's rate-limit ``window`` among them) and body bytes."""
+        body = self.raw if self.raw is not None else b"" if self.body is None else json_bytes(self.body)
         headers = [_JSON] if body else []
         headers.append((b"content-length", str(len(body)).encode()))
-        headers.extend(state.get(RATE_LIMIT_HEADERS, ()))
-        if reply.headers:
-            headers.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items())
-        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        headers.extend(window)
+        if self.headers:
+            headers.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items())
+        return self.status, headers, body
+
+
+Handler = Callable[[Call], Reply]
 
 
 def rehearsed_reply(rehearsal: Rehearsal, path: str) -> Reply:
@@ -91,9 +73,30 @@ def rehearsed_reply(rehearsal: Rehearsal, path: str) -> Reply:
     return Reply(status, body, headers)
 
 
+async def send_reply(scope: Scope, receive: Receive, send: Send) -> None:
+    """An ASGI app that writes the encoded reply the pipeline left in the scope.
+
+    An app rather than a function so that Connexion's response validation (``--validate-responses``) can
+    wrap it unchanged.
+    """
+    status, headers, body = scope[REPLY]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Unrouted:
+    """Connexion's endpoint for an operation: never reached, the operation pipeline answers them all first."""
+
+    def __init__(self, operation_id: str) -> None:
+        self.operation_id = operation_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise not_found()
+
+
 class HandlerApi(AsyncApi):
-    def make_operation(self, operation: AbstractOperation) -> HandlerOperation:  # type: ignore[override]
-        return HandlerOperation(operation.function, operation.operation_id)
+    def make_operation(self, operation: AbstractOperation) -> Unrouted:  # type: ignore[override]
+        return Unrouted(operation.operation_id)
 
 
 class HandlerASGIApp(AsyncASGIApp):
@@ -101,7 +104,7 @@ class HandlerASGIApp(AsyncASGIApp):
 
 
 class MockApp(AsyncApp):
-    """A Connexion ``AsyncApp`` whose operations are :class:`HandlerOperation`s."""
+    """A Connexion ``AsyncApp`` whose own operation endpoints are inert (see :class:`Unrouted`)."""
 
     def __init__(self, import_name: str, **kwargs: Any) -> None:
         self._middleware_app = HandlerASGIApp()

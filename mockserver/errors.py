@@ -1,15 +1,16 @@
 """The one place where every failure becomes the contract's ``application/json`` ``{"error": "..."}``.
 
-Handlers and middleware raise :class:`ApiError`; Connexion raises its own ``ProblemException``s and
-Starlette its ``HTTPException`` (404/405 from routing). :func:`to_api_error` maps all of them to an
-:class:`ApiError`, and :class:`ErrorRenderer` (registered as Connexion's error handler and as the
-outermost server-error handler) renders it. Connexion's ``application/problem+json`` never leaves the mock.
+Every step of an operation's path raises :class:`ApiError`; Connexion raises its own ``ProblemException``s
+and Starlette its ``HTTPException`` (404/405 from routing). :func:`to_api_error` maps all of them to an
+:class:`ApiError`; :func:`encoded` renders it for the operation pipeline and :class:`ErrorRenderer` for
+Connexion (registered as its error handler and as the outermost server-error handler).
+Connexion's ``application/problem+json`` never leaves the mock.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -116,26 +117,20 @@ def encode(error: ApiError) -> bytes:
     return orjson.dumps(error.body())
 
 
+def encoded(error: ApiError) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and body of an error answer, for code that writes ASGI messages itself."""
+    body = encode(error)
+    headers = [(b"content-type", JSON.encode()), (b"content-length", str(len(body)).encode())]
+    headers.extend((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in error.headers.items())
+    return error.status, headers, body
+
+
 class ErrorRenderer:
-    """Renders errors for Connexion's exception middleware; fills in ``Allow`` on 405 answers.
-
-    Starlette builds the 405's ``Allow`` from the first route that matched the path only (one method per
-    route in Connexion), so ``allowed_methods(path)`` recomputes it from the spec.
-    """
-
-    def __init__(self, allowed_methods: Callable[[str], list[str]] | None = None) -> None:
-        self._allowed_methods = allowed_methods
-
-    def error_for(self, exc: BaseException, path: str) -> ApiError:
-        error = to_api_error(exc)
-        if error.status == 405 and self._allowed_methods is not None:
-            methods = self._allowed_methods(path)
-            if methods:
-                error.headers["Allow"] = ", ".join(methods)
-        return error
+    """Connexion's error handler (and its outermost server-error handler) for what the operation pipeline
+    does not answer itself: routing's 404/405 outside the contract's paths, the docs and the control routes."""
 
     def response(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        error = self.error_for(exc, request.scope.get("path", ""))
+        error = to_api_error(exc)
         return ConnexionResponse(status_code=error.status, mimetype=JSON, content_type=JSON,
                                  body=encode(error), headers=dict(error.headers))
 

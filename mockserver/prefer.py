@@ -30,17 +30,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from conformance.spec import operations, resolve
 from mockserver.errors import ApiError, bad_request
 from mockserver.fake import SchemaFaker
-from mockserver.validation import request_state
 
 HEADER = b"prefer"
 MAX_DELAY_MS = 10_000
-REHEARSAL = "prefer"
-PENDING_ERROR = "prefer_error"
 ANSWERED_BEFORE_AUTH = frozenset({401})
 ANSWERED_AT_ACCESS = frozenset({403, 429})
 _TOKEN = re.compile(r'^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^\s"]*)\s*)?$')
@@ -236,47 +231,33 @@ def choose(preference: Preference, operation: DeclaredOperation) -> Rehearsal:
     return Rehearsal(operation, status, example, preference.dynamic, preference.delay_ms)
 
 
-def rehearsal_of(scope: Scope) -> Rehearsal | None:
-    return request_state(scope).get(REHEARSAL) if "extensions" in scope else None
+class Preferences:
+    """The ``Prefer`` step, first in an operation's path: reads the header, waits ``delay``, answers ``code=401``.
 
-
-def pending_error(scope: Scope) -> ApiError | None:
-    """A malformed ``Prefer``: held back until the checks that come before a 400 have passed."""
-    return request_state(scope).get(PENDING_ERROR) if "extensions" in scope else None
-
-
-class PreferMiddleware:
-    """Between routing and security: reads ``Prefer``, waits ``delay``, answers ``code=401``.
-
-    Requests without the header pass straight through (one scan of the header list).
+    A request without the header costs one scan of its header list. A valid preference comes back as a
+    :class:`Rehearsal` for the later steps; a malformed one as the 400 to raise once the checks that come
+    before a 400 (401, 403, 429) have passed.
     """
 
-    def __init__(self, app: ASGIApp, *, documents: Mapping[str, Mapping[str, Any]]) -> None:
-        self.app = app
-        self.operations: dict[str, dict[str, DeclaredOperation]] = {}
-        for base, document in documents.items():
-            self.operations[base] = declared_operations(document, SchemaFaker(document))
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        self.operations: dict[str, dict[str, DeclaredOperation]] = {
+            base: declared_operations(document, SchemaFaker(document)) for base, document in documents.items()
+        }
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        values = [value.decode("latin-1") for name, value in scope["headers"] if name == HEADER]
-        routing = scope.get("extensions", {}).get("connexion_routing") or {}
-        operation = self.operations.get(routing.get("api_base_path", ""), {}).get(routing.get("operation_id", ""))
+    def declared(self, base: str, operation_id: str) -> DeclaredOperation | None:
+        return self.operations.get(base, {}).get(operation_id)
+
+    async def read(self, headers: list[tuple[bytes, bytes]],
+                   operation: DeclaredOperation | None) -> tuple[Rehearsal | None, ApiError | None]:
+        values = [value.decode("latin-1") for name, value in headers if name == HEADER]
         if not values or operation is None:
-            await self.app(scope, receive, send)
-            return
-        state = request_state(scope)
+            return None, None
         try:
             rehearsal = choose(parse_prefer(values), operation)
         except ApiError as error:
-            state[PENDING_ERROR] = error
-            await self.app(scope, receive, send)
-            return
+            return None, error
         if rehearsal.delay_ms:
             await asyncio.sleep(rehearsal.delay_ms / 1000)
         if rehearsal.status in ANSWERED_BEFORE_AUTH:
             raise rehearsal.error()
-        state[REHEARSAL] = rehearsal
-        await self.app(scope, receive, send)
+        return rehearsal, None

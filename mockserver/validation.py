@@ -1,15 +1,14 @@
-"""Connexion request validators that report every failing field and never turn bad input into a 500.
+"""Request validation (400, 422) that reports every failing field and never turns bad input into a 500.
 
 Connexion 3's own validators stop at the first error, answer a schema failure with 400 (the contract says
-422), crash on a body that is not UTF-8, and rebuild a JSON-schema validator on every request. These
-replacements plug into Connexion through ``validator_map``; they keep its request path (parameters, then
-content type, then body) but collect all errors, cache compiled validators per schema, and leave the parsed
-parameters and body in the scope so the handler does not parse them again.
+422), crash on a body that is not UTF-8, and rebuild a JSON-schema validator on every request. The
+:class:`OperationValidator` here keeps Connexion's order (parameters, then content type, then body) and its
+URI parsing and content-type rules, but collects all errors, compiles each schema once, and hands the parsed
+parameters and body to the handler so nothing is parsed twice.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -19,18 +18,11 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
-from connexion import utils as connexion_utils
-from connexion.datastructures import MediaTypeDict
-from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
-from connexion.middleware.request_validation import (
-    RequestValidationMiddleware as ConnexionRequestValidationMiddleware,
-)
+from connexion.middleware.request_validation import RequestValidationOperation
 from connexion.operations import AbstractOperation
-from connexion.validators import AbstractRequestBodyValidator
-from connexion.validators import ParameterValidator as ConnexionParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope
 
 from mockserver.errors import ApiError, bad_request, validation_failed
 
@@ -39,7 +31,6 @@ try:
 except ImportError:  # pragma: no cover - installed with Schemathesis
     _jsonschema_rs = None
 
-SCOPE_KEY = "hissuno"
 MAX_JSON_DEPTH = 64
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL = re.compile(rf'{_ATEXT}+(?:\.{_ATEXT}+)*|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"')
@@ -58,15 +49,6 @@ _URI = re.compile(rf"""^[A-Za-z][A-Za-z0-9+.\-]*:                      # scheme
     (?:\?(?:{_PCHAR}|[/?])*)?                                         # ?query
     (?:\#(?:{_PCHAR}|[/?])*)?$                                        # #fragment
 """, re.VERBOSE)
-
-
-def request_state(scope: Scope) -> dict[str, Any]:
-    """Per-request values shared between the mock's middleware, validators and handlers."""
-    extensions = scope.setdefault("extensions", {})
-    state = extensions.get(SCOPE_KEY)
-    if state is None:
-        state = extensions[SCOPE_KEY] = {}
-    return state
 
 
 def is_email(value: str) -> bool:
@@ -289,23 +271,24 @@ def _flatten(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
 # --- parameters -------------------------------------------------------------------------------------------
 
 
-class ParameterValidator(ConnexionParameterValidator):
-    """Validates every path, query and header parameter, reports them all, and keeps the parsed values.
+class ParameterValidator:
+    """Validates every path, query and header parameter, reports them all, and returns the parsed values.
 
-    Connexion builds one per request; the compiled schemas come from the app-wide :class:`ValidatorCache`.
+    Built once per operation; Connexion's URI parser turns the raw strings into the declared types (arrays,
+    integers, booleans), the compiled schemas come from the app-wide :class:`ValidatorCache`.
     """
 
-    def __init__(self, parameters: list[dict[str, Any]], uri_parser: Any, strict_validation: bool = False,
-                 security_query_params: list[str] | None = None, *, cache: ValidatorCache) -> None:
+    def __init__(self, parameters: list[dict[str, Any]], uri_parser: Any, *, cache: ValidatorCache) -> None:
         self._parameters = parameters
         self.uri_parser = uri_parser
         self.cache = cache
 
-    def validate(self, scope: Scope) -> None:
+    def validate(self, scope: Scope, path_params: Mapping[str, str]) -> dict[str, Any]:
+        """The operation's parameters, parsed and defaulted; a 400 naming every one that is wrong."""
         values: dict[str, Any] = {}
         problems: list[dict[str, str]] = []
         sources = {
-            "path": lambda: self.uri_parser.resolve_path(dict(scope.get("path_params") or {})),
+            "path": lambda: self.uri_parser.resolve_path(dict(path_params)),
             "query": lambda: self.uri_parser.resolve_query(_query_lists(scope.get("query_string", b""))),
             "header": lambda: Headers(scope=scope),
         }
@@ -332,7 +315,7 @@ class ParameterValidator(ConnexionParameterValidator):
                 values[name] = value
         if problems:
             raise parameter_error(problems)
-        request_state(scope)["params"] = values
+        return values
 
 
 def _query_lists(raw: bytes) -> dict[str, list[str]]:
@@ -429,107 +412,75 @@ def parse_json(raw: bytes) -> Any:
     return value
 
 
-class JSONBodyValidator(AbstractRequestBodyValidator):
-    """Reads the whole body, parses it strictly, validates it and reports every failing field (422)."""
+class JSONBody:
+    """A JSON request body: read whole, parsed strictly, validated, every failing field reported (422)."""
 
-    def __init__(self, *, schema: dict[str, Any], required: bool = False, nullable: bool = False,
-                 encoding: str = "utf-8", strict_validation: bool = False, cache: ValidatorCache,
-                 **kwargs: Any) -> None:
-        super().__init__(schema=schema, required=required, nullable=nullable, encoding=encoding,
-                         strict_validation=strict_validation)
-        self.cache = cache
+    def __init__(self, schema: Mapping[str, Any], required: bool, cache: ValidatorCache) -> None:
+        self.check = cache.check(schema)
+        self.required = required
 
-    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
-        messages: list[Any] = []
-        chunks: list[bytes] = []
-        more_body = True
-        while more_body:  # the body size limit (413) is enforced by mockserver.bodylimit, before this
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            more_body = message.get("more_body", False)
-        raw = b"".join(chunks)
+    def parse(self, raw: bytes) -> Any:
         if not raw.strip():
-            if self._required:
+            if self.required:
                 raise bad_request("Request body is required.")
-            body = None
-        else:
-            body = parse_json(raw)
-            errors = self.cache.check(self._schema).errors(body)
-            if errors:
-                raise validation_failed(describe(errors))
-        request_state(scope)["body"] = body
-        return self._insert_messages(receive, messages=messages), scope
+            return None
+        body = parse_json(raw)
+        errors = self.check.errors(body)
+        if errors:
+            raise validation_failed(describe(errors))
+        return body
 
 
-# --- the middleware ---------------------------------------------------------------------------------------
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (its size is limited by :mod:`mockserver.bodylimit`'s ``receive``)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
-class PreparedRequestValidation(RequestValidationOperation):
-    """Connexion's request validation for one operation, with what does not change prepared once.
+# --- one operation ----------------------------------------------------------------------------------------
 
-    Connexion builds a URI parser, a parameter validator and a body validator (and looks the body schema
-    up) on every request; the validators here keep no per-request state, so they are built once.
+
+class OperationValidator(RequestValidationOperation):
+    """Request validation for one operation, prepared once: parameters, then content type, then body.
+
+    Connexion's own validation builds a URI parser, a parameter validator and a body validator on every
+    request; here they are built when the app is, and Connexion's content-type rules (its
+    ``extract_content_type`` and ``validate_mime_type``) are inherited. An operation without a request body
+    never looks at the content type, as Connexion's would not either (it accepts any).
     """
 
-    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, strict_validation: bool = False,
-                 validator_map: dict[str, Any] | None = None) -> None:
-        super().__init__(next_app, operation=operation, strict_validation=strict_validation,
-                         validator_map=validator_map)
+    def __init__(self, operation: AbstractOperation, cache: ValidatorCache) -> None:
+        super().__init__(None, operation=operation)  # type: ignore[arg-type]
         uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
-        self._parameters = self._validator_map["parameter"](
-            operation.parameters, uri_parser=uri_parser, strict_validation=strict_validation,
-            security_query_params=self.security_query_params)
-        self._bodies: dict[tuple[str, str], Any] = {}
+        self.parameters = ParameterValidator(operation.parameters, uri_parser, cache=cache)
+        self.has_body = bool(operation.consumes) and bool(operation.request_body)
+        self._cache = cache
+        self._bodies: dict[str, JSONBody | None] = {}
 
-    def _body_validator(self, mime_type: str, encoding: str) -> Any:
-        key = (mime_type, encoding)
-        if key not in self._bodies:
-            schema = self._operation.body_schema(mime_type)
-            validator = None
-            if schema:
-                try:
-                    body_validator = self._validator_map["body"][mime_type]
-                except KeyError:
-                    body_validator = None
-                if body_validator is not None:
-                    validator = body_validator(
-                        schema=schema,
-                        required=self._operation.request_body.get("required", False),
-                        nullable=connexion_utils.is_nullable(self._operation.body_definition(mime_type)),
-                        encoding=encoding,
-                        strict_validation=self.strict_validation,
-                    )
-            self._bodies[key] = validator
-        return self._bodies[key]
+    def params(self, scope: Scope, path_params: Mapping[str, str]) -> dict[str, Any]:
+        return self.parameters.validate(scope, path_params)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self._parameters.validate(scope)
-        mime_type, encoding = self.extract_content_type(scope["headers"])
+    async def body(self, scope: Scope, receive: Receive) -> Any:
+        """The parsed, validated body (``None`` without one); 400 for a wrong content type or bad JSON."""
+        if not self.has_body:
+            return None
+        mime_type, _ = self.extract_content_type(scope["headers"])
         self.validate_mime_type(mime_type)
-        validator = self._body_validator(mime_type, encoding)
-        if validator is not None:
-            receive, scope = await validator.wrap_receive(receive, scope=scope)
-        await self.next_app(scope, receive, send)
+        validator = self._json_body(mime_type)
+        raw = await read_body(receive)
+        return validator.parse(raw) if validator is not None else None
 
-
-class PreparedRequestValidationAPI(RequestValidationAPI):
-    def make_operation(self, operation: AbstractOperation) -> PreparedRequestValidation:
-        return PreparedRequestValidation(self.next_app, operation=operation,
-                                         strict_validation=self.strict_validation, validator_map=self.validator_map)
-
-
-class RequestValidationMiddleware(ConnexionRequestValidationMiddleware):
-    """Connexion's request validation middleware, with :class:`PreparedRequestValidation` operations."""
-
-    api_cls = PreparedRequestValidationAPI
-
-
-def validator_map(cache: ValidatorCache) -> dict[str, Any]:
-    """The ``validator_map`` to hand to Connexion: our parameter and JSON body validators."""
-    return {
-        "parameter": functools.partial(ParameterValidator, cache=cache),
-        "body": MediaTypeDict({"*/*json": functools.partial(JSONBodyValidator, cache=cache)}),
-    }
+    def _json_body(self, mime_type: str) -> JSONBody | None:
+        if mime_type not in self._bodies:
+            schema = self._operation.body_schema(mime_type)
+            json_like = mime_type.lower().endswith("json")
+            self._bodies[mime_type] = JSONBody(schema, bool(self._operation.request_body.get("required")),
+                                               self._cache) if schema and json_like else None
+        return self._bodies[mime_type]

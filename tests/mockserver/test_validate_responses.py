@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from connexion.middleware.response_validation import ResponseValidationOperation
 from mock_support import Keys
 
-from mockserver.app import stack
-from mockserver.errors import ErrorRenderer
+from mockserver.app import create_app
+from mockserver.pipeline import OperationPipeline
+from mockserver.settings import Settings
 
 NW = "proj_northwind"
 
 
-def test_response_validation_is_off_by_default_and_on_when_asked(shared_app) -> None:
-    from connexion.middleware.response_validation import ResponseValidationMiddleware
+def _reply_steps(app) -> list[object]:
+    pipeline = next(layer for layer in app.middleware.middleware_stack if isinstance(layer, OperationPipeline))
+    return [operation.reply for _, _, operation in pipeline._routes]
 
-    limiter = shared_app.mock.limiter
-    assert ResponseValidationMiddleware not in stack(ErrorRenderer(), ["/v1"], limiter, "projectId", False)
-    assert ResponseValidationMiddleware in stack(ErrorRenderer(), ["/v1"], limiter, "projectId", True)
+
+def test_response_validation_is_off_by_default_and_on_when_asked(shared_app) -> None:
+    default = _reply_steps(shared_app)
+    asked = _reply_steps(create_app(Settings(validate_responses=True)))
+    assert len(default) == len(asked) == 22  # 9 internal + 13 /v1 operations
+    assert not any(isinstance(step, ResponseValidationOperation) for step in default)
+    assert all(isinstance(step, ResponseValidationOperation) for step in asked)
 
 
 def test_valid_answers_pass_response_validation(make_client, keys: Keys) -> None:

@@ -1,0 +1,178 @@
+"""The request path of every operation in the contract, as one Connexion middleware:
+
+    route → Prefer → authenticate (401) → admit (403, 429) → body size (413) → validate (400, 422)
+          → handler (2xx, 404) → reply, with the key's rate-limit headers and CORS on every answer
+
+Each step is a plain call into the module that owns it (:mod:`~mockserver.router`, :mod:`~mockserver.prefer`,
+:mod:`~mockserver.auth`, :mod:`~mockserver.access`, :mod:`~mockserver.bodylimit`,
+:mod:`~mockserver.validation`, :mod:`~mockserver.dispatch`), prepared once per operation when Connexion hands
+this middleware the documents (it is a ``SpecMiddleware``, like Connexion's own routing and validation). A
+stack of ten ASGI layers, half of them wrapping ``send``, cost more than the mock's handlers; this is one.
+
+Requests for anything else (the Swagger UI, ``/__mock/`` controls, CORS preflights, paths outside the
+contract) go on to the rest of Connexion's stack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connexion.middleware.abstract import SpecMiddleware
+from connexion.middleware.response_validation import ResponseValidationOperation
+from connexion.operations import AbstractOperation
+from connexion.spec import Specification
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.access import Gate, with_window
+from mockserver.auth import KeyRegistry
+from mockserver.bodylimit import MAX_BODY_BYTES, limited
+from mockserver.dispatch import REPLY, Call, Handler, Reply, rehearsed_reply, send_reply
+from mockserver.errors import ApiError, encoded, to_api_error
+from mockserver.prefer import DeclaredOperation, Preferences
+from mockserver.ratelimit import RateLimitDecision
+from mockserver.router import Match, PathRouter
+from mockserver.validation import OperationValidator, ValidatorCache
+
+logger = logging.getLogger("mockserver.pipeline")
+_AUTHORIZATION = b"authorization"
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """What one operation needs at request time, prepared when the app is built."""
+
+    operation_id: str
+    base: str
+    validator: OperationValidator
+    handler: Handler
+    declared: DeclaredOperation | None
+    reply: ASGIApp  # writes scope[REPLY]; wrapped in Connexion's response validation when asked
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The pieces the steps share (one app's registry, limiter, CORS policy and ``Prefer`` declarations)."""
+
+    registry: KeyRegistry
+    gate: Gate
+    preferences: Preferences
+    cors: CORSMiddleware
+    cache: ValidatorCache
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+class OperationPipeline(SpecMiddleware):
+    """Answers every request for an operation of the mounted documents; passes everything else on."""
+
+    def __init__(self, app: ASGIApp, *, config: PipelineConfig) -> None:
+        self.app = app
+        self.config = config
+        self._routes: list[tuple[str, str, Operation]] = []
+        self.router: PathRouter[Operation] = PathRouter(())
+
+    def add_api(self, specification: Specification, base_path: str | None = None, **kwargs: Any) -> None:
+        """Prepare every operation of one document (Connexion calls this for each ``app.add_api``)."""
+        base = base_path or ""
+        for path, item in specification.get("paths", {}).items():
+            for method in item:
+                if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace"):
+                    operation = specification.operation_cls.from_spec(
+                        specification, path=path, method=method, resolver=kwargs["resolver"],
+                        uri_parser_class=kwargs.get("uri_parser_class"))
+                    self._routes.append((base + path, method, self._prepare(operation, base, kwargs)))
+        self.router = PathRouter(self._routes)
+
+    def _prepare(self, operation: AbstractOperation, base: str, options: Mapping[str, Any]) -> Operation:
+        if not operation.security:
+            raise ValueError(f"{operation.operation_id}: the mock serves secured operations only")
+        reply: ASGIApp = send_reply
+        if options.get("validate_responses"):
+            reply = ResponseValidationOperation(send_reply, operation=operation,
+                                                validator_map=options.get("validator_map"))
+        return Operation(
+            operation_id=operation.operation_id,
+            base=base,
+            validator=OperationValidator(operation, self.config.cache),
+            handler=operation.function,
+            declared=self.config.preferences.declared(base, operation.operation_id),
+            reply=reply,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw_path = scope.get("raw_path")
+        match = self.router.match(scope["method"], raw_path.decode("latin-1") if raw_path else scope["path"])
+        if match is None or (match.target is None and _is_preflight(scope)):
+            await self.app(scope, receive, send)  # the docs, the controls, CORS preflights, unknown paths
+            return
+        if match.target is None:
+            error = ApiError(405, "Method not allowed.", headers={"Allow": ", ".join(match.allowed_methods())})
+            await self._send(scope, send, encoded(error))
+            return
+        await self._serve(match.target, match, scope, receive, send)
+
+    async def _serve(self, operation: Operation, match: Match[Operation], scope: Scope, receive: Receive,
+                     send: Send) -> None:
+        config = self.config
+        decision: RateLimitDecision | None = None
+        try:
+            rehearsal, pending = await config.preferences.read(scope["headers"], operation.declared)
+            identity = config.registry.authenticate(_authorization(scope))
+            decision = await config.gate.admit(identity, scope["method"], match.params, rehearsal, pending)
+            receive = limited(scope, receive, config.max_body_bytes)
+            params = operation.validator.params(scope, match.params)
+            body = await operation.validator.body(scope, receive)
+            if rehearsal is not None and rehearsal.replaces_handler:
+                reply = rehearsed_reply(rehearsal, scope["path"])
+            else:
+                reply = operation.handler(Call(identity, params, body, scope["path"]))
+            encoded_reply = reply.encoded(decision.raw_headers())
+            if operation.reply is send_reply:
+                await self._send(scope, send, encoded_reply)
+            else:  # Connexion's response validation buffers the reply and raises before sending a bad one
+                scope[REPLY] = encoded_reply
+                await operation.reply(scope, receive, self._cors_send(scope, send))
+        except Exception as exc:
+            error = to_api_error(exc)
+            if decision is not None:
+                with_window(error, decision)
+            await self._send(scope, send, encoded(error))
+
+    def _cors_send(self, scope: Scope, send: Send) -> Send:
+        cors, request_headers = self.config.cors, Headers(scope=scope)
+
+        async def cors_send(message: Any) -> None:
+            await cors.send(message, send, request_headers)
+
+        return cors_send
+
+    async def _send(self, scope: Scope, send: Send, reply: tuple[int, list[tuple[bytes, bytes]], bytes]) -> None:
+        """Write an answer with the CORS headers (Starlette's policy object, called directly)."""
+        status, headers, body = reply
+        start = {"type": "http.response.start", "status": status, "headers": headers}
+        await self.config.cors.send(start, send, Headers(scope=scope))
+        await send({"type": "http.response.body", "body": body})
+
+
+def _authorization(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == _AUTHORIZATION:
+            return value.decode("latin-1")
+    return None
+
+
+def _is_preflight(scope: Scope) -> bool:
+    if scope["method"] != "OPTIONS":
+        return False
+    names = {name for name, _ in scope["headers"]}
+    return b"origin" in names and b"access-control-request-method" in names
+
+
+__all__ = ["Operation", "OperationPipeline", "PipelineConfig", "Reply"]
