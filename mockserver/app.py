@@ -8,15 +8,12 @@ Every operation of the contract is answered by one middleware, :mod:`mockserver.
 and everything else by Connexion's own stack: errors → CORS → Swagger UI → routing → the ``/__mock/``
 controls (404/405 as the contract's JSON errors).
 
-The documents come from ``openapi/`` via :func:`conformance.spec.bundled`; routes, parameters and schemas
-are never declared here. Both documents use the same operationIds, and Connexion looks operations up by
-operationId within a base path, so each document is mounted under its own base path (``/api``, ``/v1``)
-with that prefix taken off its paths; the URLs a client calls are exactly the spec's.
+The documents come from ``openapi/`` (mounted by :mod:`mockserver.documents`); routes, parameters and
+schemas are never declared here.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from collections.abc import Mapping
@@ -37,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conformance import spec
 from conformance.spec import DOCUMENTS
+from mockserver import documents
 from mockserver.access import Gate
 from mockserver.auth import KeyRegistry
 from mockserver.control import MockControls
@@ -75,23 +73,6 @@ class MockRuntime:
 def bundled(name: str) -> dict[str, Any]:
     """The bundled document, cached for the process and shared by every app built in it: read-only."""
     return spec.bundled(name)
-
-
-def base_path(paths: Mapping[str, Any]) -> str:
-    """The first path segment every path of a document shares (``/api``, ``/v1``)."""
-    firsts = {"/" + path.strip("/").split("/", 1)[0] for path in paths}
-    if len(firsts) != 1:
-        raise ValueError(f"paths do not share a first segment: {sorted(firsts)}")
-    return firsts.pop()
-
-
-def mounted_document(name: str) -> tuple[str, dict[str, Any]]:
-    """A copy of a bundled document with its common first segment moved from the paths to the base path."""
-    document = copy.deepcopy(bundled(name))
-    base = base_path(document["paths"])
-    document["paths"] = {path[len(base):]: item for path, item in document["paths"].items()}
-    document["servers"] = [{"url": base}]
-    return base, document
 
 
 class DocsMiddleware(SwaggerUIMiddleware):
@@ -160,7 +141,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     webhooks = WebhookDispatcher()
     store.subscribe(WebhookRelay(store, webhooks))
     registry = KeyRegistry(fixture.keys)
-    mounted = {name: mounted_document(name) for name in DOCUMENTS}
+    mounted = {name: documents.mounted_document(name) for name in DOCUMENTS}
     renderer = ErrorRenderer()
     controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()},
                             webhooks)
@@ -174,8 +155,8 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app = MockApp(__name__, middlewares=stack(renderer, [base for base, _ in mounted.values()], pipeline))
     resolver = make_resolver(operation_table(store, views))
     for name, (base, document) in mounted.items():
-        app.add_api(
-            document,
+        app.add_specification(
+            documents.specification(document, settings.cache_path),
             base_path=base,
             name=name,
             resolver=resolver,

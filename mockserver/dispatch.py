@@ -15,7 +15,9 @@ from typing import Any
 
 from connexion.apps.abstract import AbstractApp
 from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncASGIApp
+from connexion.middleware.main import API
 from connexion.operations import AbstractOperation
+from connexion.spec import Specification
 from starlette.types import Receive, Scope, Send
 
 from mockserver.auth import Identity
@@ -109,3 +111,15 @@ class MockApp(AsyncApp):
     def __init__(self, import_name: str, **kwargs: Any) -> None:
         self._middleware_app = HandlerASGIApp()
         AbstractApp.__init__(self, import_name, **kwargs)
+
+    def add_specification(self, specification: Specification, *, base_path: str, name: str, **options: Any) -> None:
+        """``add_api`` for a ready :class:`~connexion.spec.Specification`.
+
+        Connexion's ``add_api`` takes a dict or a file and loads (and validates) it again; the mock loads
+        its documents itself (see :mod:`mockserver.documents`).
+        """
+        middleware = self.middleware
+        if middleware.middleware_stack is not None:
+            raise RuntimeError("Cannot add an API after the application has started")
+        settings = middleware.options.replace(**options)
+        middleware.apis.append(API(specification, base_path=base_path, name=name, **settings.__dict__))

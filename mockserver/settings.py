@@ -86,6 +86,19 @@ class Settings:
     workers: int = 1
     validate_responses: bool = False
     log_level: str = "warning"
+    cache_dir: Path | None = None
+
+    @property
+    def cache_path(self) -> Path | None:
+        """Where verdicts that outlive a run are kept (see :mod:`mockserver.documents`); ``None``: nowhere.
+
+        ``$XDG_CACHE_HOME/hissuno-contract`` (``~/.cache/hissuno-contract``) unless ``cache_dir`` says
+        otherwise; ``HISSUNO_MOCK_CACHE_DIR=off`` keeps nothing.
+        """
+        if self.cache_dir is not None:
+            return None if str(self.cache_dir) == "off" else self.cache_dir
+        root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(root) / "hissuno-contract"
 
     @property
     def fixtures_path(self) -> Path:
@@ -99,6 +112,8 @@ class Settings:
             value = getattr(self, item.name)
             if item.name == "fixtures":
                 value = self.fixtures_path
+            elif value is None:
+                continue
             elif item.name == "rate_limits":
                 value = ",".join(f"{plan}={limit}" for plan, limit in value.items())
             elif isinstance(value, bool):
@@ -132,6 +147,8 @@ class Settings:
             values["seed"] = _as_int("seed", raw["seed"], 0)
         if "fixtures" in raw:
             values["fixtures"] = Path(raw["fixtures"]).expanduser()
+        if "cache_dir" in raw:
+            values["cache_dir"] = Path(raw["cache_dir"]).expanduser()
         if "rate_limits" in raw:
             values["rate_limits"] = parse_rate_limits(raw["rate_limits"])
         for name in ("rate_limit_storage", "state"):
