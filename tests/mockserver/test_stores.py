@@ -6,6 +6,7 @@ writes, the other lists at once (its cached list snapshot is invalidated by the 
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,13 @@ def test_two_processes_share_one_store(backend: str, tmp_path: Path, request: py
     created = first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
     assert ids(second)[0] == created["id"]
     assert second.get("p", "sessions", created["id"]) == created
+    renamed = {**created, "name": "renamed"}
+    first.put("p", "sessions", renamed)
+    assert second.get("p", "sessions", created["id"]) == renamed  # not the copy it listed a moment ago
+    assert second.find("p", "customers", "email", "A@B.IO")["id"] == "cus_seed"
+    first.put("p", "customers", {"id": "cus_seed", "email": "moved@b.io"})
+    assert second.find("p", "customers", "email", "a@b.io") is None
+    assert second.find("p", "customers", "email", "MOVED@b.io")["id"] == "cus_seed"
     assert second.delete("p", "sessions", created["id"])
     assert created["id"] not in ids(first)
     first.create("p", "sessions", {"created_at": "2026-06-01T00:00:00Z"}, "sess_")
@@ -150,6 +158,54 @@ def test_the_sharing_test_catches_a_store_that_forgets_to_invalidate(tmp_path: P
     assert ids(second) == ["sess_seed2", "sess_seed1"]
     created = first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
     assert created["id"] not in ids(second)  # what test_two_processes_share_one_store would catch
+
+
+class DeafSQLiteStore(SQLiteStore):
+    """A deliberately broken backend: trusts the versions it read once, never asking whether another worker wrote."""
+
+    def version(self, project_id: str, kind: str) -> int:
+        known = self._known.get((project_id, kind))
+        return known[1] if known is not None else super().version(project_id, kind)
+
+
+def test_the_sharing_test_catches_a_store_that_does_not_ask_for_changes(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'deaf.db'}"
+    first, second = DeafSQLiteStore(uri, DATASET), DeafSQLiteStore(uri, DATASET)
+    assert ids(second) == ["sess_seed2", "sess_seed1"]
+    created = first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
+    assert created["id"] not in ids(second)  # what test_two_processes_share_one_store would catch
+    assert second.get("p", "sessions", created["id"]) is None
+
+
+def test_sqlite_writers_take_turns_without_sqlites_busy_polling(tmp_path: Path) -> None:
+    """A writer waits on the writer lock for another worker's transaction, not in SQLite's sleeping retry loop.
+
+    The second store's busy timeout is zero, so if it ever reached SQLite's lock while the first one writes
+    it would fail at once with "database is locked" instead of waiting its turn.
+    """
+    uri = f"sqlite:///{tmp_path / 'turns.db'}"
+    first, second = open_store(uri, DATASET), open_store(uri, DATASET)
+    second._db.execute("PRAGMA busy_timeout = 0")
+    events: list[str] = []
+    writing = threading.Event()
+
+    def write_later() -> None:
+        writing.wait()
+        second.create("p", "sessions", {"created_at": "2026-05-02T00:00:00Z"}, "sess_")
+        events.append("second committed")
+
+    other = threading.Thread(target=write_later)
+    other.start()
+    with first.atomic("p"):
+        first.create("p", "sessions", {"created_at": "2026-05-01T00:00:00Z"}, "sess_")
+        writing.set()
+        other.join(timeout=0.2)  # the other worker arrives and waits for the lock
+        events.append("first committing")
+    other.join()
+    assert events == ["first committing", "second committed"]
+    assert len(ids(first)) == len(ids(second)) == 4
+    first.close()
+    second.close()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
