@@ -14,6 +14,8 @@ from conformance.spec import resolve
 from mockserver.encoding import json_bytes
 
 Doc = dict[str, Any]
+ENCODED_CACHE_BYTES = 16 * 1024 * 1024
+PAGE_CACHE_BYTES = 8 * 1024 * 1024
 
 
 def schema_fields(document: Mapping[str, Any], name: str) -> tuple[str, ...]:
@@ -58,7 +60,9 @@ class Views:
         }
 
         self._encoded: dict[tuple[str, str], tuple[Mapping[str, Any], bytes]] = {}
+        self._encoded_bytes = 0
         self._pages: dict[tuple[str, int, int, int], tuple[object, bytes]] = {}
+        self._page_bytes = 0
 
     def summary(self, kind: str, doc: Mapping[str, Any]) -> Doc:
         """The list representation of a document of ``kind`` (also the ``data`` of webhook events)."""
@@ -69,24 +73,38 @@ class Views:
         key = (kind, doc["id"])
         entry = self._encoded.get(key)
         if entry is None or entry[0] is not doc:
-            if len(self._encoded) > 100_000:
+            if entry is not None:
+                self._encoded_bytes -= len(entry[1])
+            if self._encoded_bytes > ENCODED_CACHE_BYTES:
                 self._encoded.clear()
+                self._encoded_bytes = 0
             entry = (doc, json_bytes(self.summary(kind, doc)))
             self._encoded[key] = entry
+            self._encoded_bytes += len(entry[1])
         return entry[1]
 
     def encoder(self, kind: str) -> Callable[[Mapping[str, Any]], bytes]:
         return lambda doc: self.encoded(kind, doc)
 
-    def page(self, kind: str, token: object | None, offset: int, limit: int, build: Callable[[], bytes]) -> bytes:
-        """A list body, cached while the store returns the same result set (``token``) for the query."""
+    def page(self, kind: str, token: object | None, offset: int, limit: int, build: Callable[[], bytes],
+             source: object | None = None) -> bytes:
+        """A list body, cached while the store returns the same result set (``token``) for the query.
+
+        One entry per query (``source``, else the result set itself) and page: a write replaces the entry
+        rather than adding one, and the cache is bounded in bytes, not entries (a page of 100 sessions is
+        about 70 kB).
+        """
         if token is None:
             return build()
-        key = (kind, id(token), offset, limit)
+        key = (kind, id(source if source is not None else token), offset, limit)
         entry = self._pages.get(key)
         if entry is None or entry[0] is not token:
-            if len(self._pages) > 4096:
+            if entry is not None:
+                self._page_bytes -= len(entry[1])
+            if self._page_bytes > PAGE_CACHE_BYTES:
                 self._pages.clear()
+                self._page_bytes = 0
             entry = (token, build())
             self._pages[key] = entry
+            self._page_bytes += len(entry[1])
         return entry[1]

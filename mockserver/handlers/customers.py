@@ -71,7 +71,7 @@ class CustomerHandlers:
             raise ItemError("Invalid email format.")
         company = self._company(project_id, item.get("company"), create_companies)
         now = stamp(self.clock())
-        existing = self._by_email(project_id, email)
+        existing = self.store.find(project_id, KIND, "email", email)
         given = {name: item[name] for name in CONTACT_FIELDS if item.get(name) is not None}
         if existing is not None:
             doc = {**existing, **given, "updated_at": now}
@@ -128,7 +128,3 @@ class CustomerHandlers:
         for doc in self.store.all(project_id, KIND):
             if (doc.get("company") or {}).get("domain") == domain:
                 self.store.put(project_id, KIND, {**doc, "company": summary}, announce=False)
-
-    def _by_email(self, project_id: str, email: str) -> dict[str, Any] | None:
-        wanted = email.casefold()
-        return next((c for c in self.store.all(project_id, KIND) if c["email"].casefold() == wanted), None)

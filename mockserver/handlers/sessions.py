@@ -49,7 +49,7 @@ class SessionHandlers:
     def create(self, call: Call) -> Reply:
         body = call.body
         now = stamp(self.clock())
-        customer = self._customer_by_email(call.project_id, body["customer_email"])
+        customer = self.store.find(call.project_id, "customers", "email", body["customer_email"])
         doc = self.store.create(call.project_id, KIND, {
             "name": body.get("name"),
             "status": "active",
@@ -85,10 +85,6 @@ class SessionHandlers:
             "messages": list(doc.get("messages", ())),
             "linked_issues": [pick(issue, self.views.linked_issue) for issue in linked if issue is not None],
         }
-
-    def _customer_by_email(self, project_id: str, email: str) -> dict[str, Any] | None:
-        wanted = email.casefold()
-        return next((c for c in self.store.all(project_id, "customers") if c["email"].casefold() == wanted), None)
 
 
 def _moment(value: str) -> datetime:

@@ -1,25 +1,174 @@
 """``memory://``: the data in this process's dicts. The default, the fastest, and lost when the process ends.
 
-Ids of created documents come from a generator seeded with ``--seed``, so a scripted session creates the
-same ids on every run.
+Lists are answered from sorted views that every write keeps in step (one ``bisect`` and one list insert per
+view), never re-sorted after a write: a create lands at the newest end of its views, and the list that follows
+costs what any other list costs, whatever the size of the project. Lookups by email go through an index kept
+the same way. Ids of created documents come from a generator seeded with ``--seed``, so a scripted session
+creates the same ids on every run.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from mockserver.store import ID_ALPHABET, ID_LENGTH, BaseStore, Dataset, Doc, Presenter
+from mockserver.store import (
+    ID_LENGTH,
+    BaseStore,
+    Dataset,
+    Doc,
+    Filter,
+    Page,
+    Presenter,
+    Query,
+    predicate,
+    random_id,
+)
+
+MAX_VIEWS_PER_KIND = 16
+SortKey = Callable[[Doc], tuple[str, str]]
 
 
-@dataclass
-class _Project:
-    kinds: dict[str, dict[str, Doc]] = field(default_factory=dict)
+def sort_key(field: str) -> SortKey:
+    """Ascending ``(field, id)``: a list reads it backwards, newest first with ties by id (as every backend)."""
+    def key(doc: Doc) -> tuple[str, str]:
+        value = doc.get(field)
+        return (value if isinstance(value, str) else "" if value is None else str(value)), doc["id"]
+    return key
 
-    def table(self, kind: str) -> dict[str, Doc]:
-        return self.kinds.setdefault(kind, {})
+
+class SortedView:
+    """The documents one query matches, in :func:`sort_key` order, updated by each write rather than rebuilt.
+
+    The keys are kept beside the documents so that a write bisects tuples in C (a create in the same second
+    as others sorts among them by id) instead of calling the key function on every probe. ``token`` is
+    replaced whenever the view changes: a rendered page is reusable while its token is current.
+    """
+
+    __slots__ = ("checks", "docs", "key", "keys", "token")
+
+    def __init__(self, sort: str, filters: tuple[Filter, ...], docs: Iterable[Doc],
+                 keys: Iterable[tuple[str, str]] | None = None) -> None:
+        """``keys``: the documents are already in order and these are their keys (a view filtered from another)."""
+        self.key = sort_key(sort)
+        self.checks = tuple(predicate(f) for f in filters)
+        if keys is None:
+            self.docs = sorted((doc for doc in docs if self.admits(doc)), key=self.key)
+            self.keys = [self.key(doc) for doc in self.docs]
+        else:
+            pairs = [(key, doc) for key, doc in zip(keys, docs, strict=True) if self.admits(doc)]
+            self.keys = [key for key, _ in pairs]
+            self.docs = [doc for _, doc in pairs]
+        self.token = object()
+
+    def admits(self, doc: Doc) -> bool:
+        return all(check(doc) for check in self.checks)
+
+    def replace(self, old: Doc | None, new: Doc | None) -> None:
+        """Take ``old`` out and put ``new`` in where it sorts (either may be missing)."""
+        changed = False
+        docs, keys = self.docs, self.keys
+        if old is not None and self.admits(old):
+            index = bisect_left(keys, self.key(old))
+            if index < len(docs) and docs[index] is old:
+                del keys[index], docs[index]
+                changed = True
+        if new is not None and self.admits(new):
+            wanted = self.key(new)
+            if not keys or keys[-1] <= wanted:
+                keys.append(wanted)  # the usual case: a create is the newest
+                docs.append(new)
+            else:
+                index = bisect_right(keys, wanted)
+                keys.insert(index, wanted)
+                docs.insert(index, new)
+            changed = True
+        if changed:
+            self.token = object()
+
+    def page(self, offset: int, limit: int) -> list[Doc]:
+        """Items ``offset`` to ``offset + limit`` counted from the newest end."""
+        end = len(self.docs) - max(offset, 0)
+        if end <= 0 or limit <= 0:
+            return []
+        return self.docs[max(0, end - limit): end][::-1]
+
+
+class Collection:
+    """One project's documents of one kind, with the views and lookup indexes that follow its writes."""
+
+    __slots__ = ("docs", "indexes", "views")
+
+    def __init__(self, docs: dict[str, Doc]) -> None:
+        self.docs = docs
+        self.views: OrderedDict[tuple[str, tuple[Filter, ...]], SortedView] = OrderedDict()
+        self.indexes: dict[str, dict[str, list[str]]] = {}
+
+    def view(self, sort: str, filters: tuple[Filter, ...]) -> SortedView:
+        """The query's view: kept if recently used, else built (from the unfiltered one when it exists)."""
+        wanted = (sort, filters)
+        view = self.views.get(wanted)
+        if view is not None:
+            self.views.move_to_end(wanted)
+            return view
+        unfiltered = self.views.get((sort, ()))
+        if unfiltered is not None:
+            view = SortedView(sort, filters, unfiltered.docs, unfiltered.keys)
+        else:
+            view = SortedView(sort, filters, self.docs.values())
+        self.views[wanted] = view
+        if len(self.views) > MAX_VIEWS_PER_KIND:
+            self.views.popitem(last=False)
+        return view
+
+    def find(self, field: str, value: str) -> Doc | None:
+        index = self.indexes.get(field)
+        if index is None:
+            index = {}
+            for doc in self.docs.values():
+                _index_add(index, field, doc)
+            self.indexes[field] = index
+        ids = index.get(value.casefold())
+        return self.docs[ids[0]] if ids else None
+
+    def replace(self, old: Doc | None, new: Doc | None) -> None:
+        """Store ``new`` in place of ``old`` (a create has no ``old``, a delete no ``new``) everywhere."""
+        if new is not None:
+            self.docs[new["id"]] = new
+        elif old is not None:
+            del self.docs[old["id"]]
+        for view in self.views.values():
+            view.replace(old, new)
+        for field, index in self.indexes.items():
+            if old is not None and new is not None and _folded(old, field) == _folded(new, field):
+                continue
+            if old is not None:
+                _index_remove(index, field, old)
+            if new is not None:
+                _index_add(index, field, new)
+
+
+def _folded(doc: Doc, field: str) -> str | None:
+    value = doc.get(field)
+    return value.casefold() if isinstance(value, str) else None
+
+
+def _index_add(index: dict[str, list[str]], field: str, doc: Doc) -> None:
+    folded = _folded(doc, field)
+    if folded is not None:
+        index.setdefault(folded, []).append(doc["id"])
+
+
+def _index_remove(index: dict[str, list[str]], field: str, doc: Doc) -> None:
+    folded = _folded(doc, field)
+    ids = index.get(folded) if folded is not None else None
+    if ids and doc["id"] in ids:
+        ids.remove(doc["id"])
+        if not ids:
+            del index[folded]
 
 
 class MemoryStore(BaseStore):
@@ -28,7 +177,7 @@ class MemoryStore(BaseStore):
     def __init__(self, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None) -> None:
         super().__init__(dataset, present=present)
         self._seed = seed
-        self._projects: dict[str, _Project] = {}
+        self._projects: dict[str, dict[str, Collection]] = {}
         self._random = random.Random(seed)
         self._versions: dict[tuple[str, str], int] = {}
         self.reset()
@@ -37,7 +186,7 @@ class MemoryStore(BaseStore):
         """Back to the seeded documents (created ones are forgotten, deleted ones come back)."""
         with self._lock:
             self._projects = {
-                project: _Project({kind: {doc["id"]: doc for doc in docs} for kind, docs in kinds.items()})
+                project: {kind: Collection({doc["id"]: doc for doc in docs}) for kind, docs in kinds.items()}
                 for project, kinds in self._dataset.items()
             }
             self._random = random.Random(f"ids-{self._seed}")
@@ -48,57 +197,80 @@ class MemoryStore(BaseStore):
     def project_ids(self) -> list[str]:
         return list(self._projects)
 
+    def _collection(self, project_id: str, kind: str) -> Collection:
+        kinds = self._projects.setdefault(project_id, {})
+        collection = kinds.get(kind)
+        if collection is None:
+            collection = kinds[kind] = Collection({})
+        return collection
+
     # -- reads ----------------------------------------------------------------------------------------
 
     def get(self, project_id: str, kind: str, doc_id: str) -> Doc | None:
-        project = self._projects.get(project_id)
-        return project.table(kind).get(doc_id) if project else None
+        kinds = self._projects.get(project_id)
+        collection = kinds.get(kind) if kinds else None
+        return collection.docs.get(doc_id) if collection else None
 
     def all(self, project_id: str, kind: str) -> list[Doc]:
-        project = self._projects.get(project_id)
         with self._lock:
-            return list(project.table(kind).values()) if project else []
+            kinds = self._projects.get(project_id)
+            collection = kinds.get(kind) if kinds else None
+            return list(collection.docs.values()) if collection else []
+
+    def find(self, project_id: str, kind: str, field: str, value: str) -> Doc | None:
+        """The first document whose ``field`` equals ``value`` ignoring case, from an index kept per field."""
+        with self._lock:
+            if project_id not in self._projects:
+                return None
+            return self._collection(project_id, kind).find(field, value)
+
+    def list(self, project_id: str, kind: str, query: Query) -> Page:
+        with self._lock:
+            if project_id not in self._projects:
+                return Page([], 0)
+            view = self._collection(project_id, kind).view(query.sort, query.filters)
+            return Page(view.page(query.offset, query.limit), len(view.docs), view.token, view)
 
     def version(self, project_id: str, kind: str) -> int:
         return self._versions.get((project_id, kind), 0)
 
-    def _touch(self, project_id: str, kind: str) -> None:
-        self._versions[(project_id, kind)] = self._versions.get((project_id, kind), 0) + 1
-
     # -- writes ---------------------------------------------------------------------------------------
+
+    def _write(self, project_id: str, kind: str, old: Doc | None, new: Doc | None) -> None:
+        self._collection(project_id, kind).replace(old, new)
+        self._versions[(project_id, kind)] = self._versions.get((project_id, kind), 0) + 1
 
     def new_id(self, project_id: str, kind: str, prefix: str, length: int = ID_LENGTH) -> str:
         with self._lock:
-            table = self._projects.setdefault(project_id, _Project()).table(kind)
+            docs = self._collection(project_id, kind).docs
             while True:
-                candidate = prefix + "".join(self._random.choices(ID_ALPHABET, k=length))
-                if candidate not in table:
+                candidate = prefix + random_id(self._random, length)
+                if candidate not in docs:
                     return candidate
 
     def create(self, project_id: str, kind: str, fields: Mapping[str, Any], id_prefix: str) -> Doc:
         """Store a new document under a fresh ``<prefix><random>`` id and announce it."""
         with self._lock:
             doc = {"id": self.new_id(project_id, kind, id_prefix), **fields}
-            self._projects[project_id].table(kind)[doc["id"]] = doc
-            self._touch(project_id, kind)
+            self._write(project_id, kind, None, doc)
         self._announce(project_id, kind, "created", doc)
         return doc
 
     def put(self, project_id: str, kind: str, doc: Doc, *, announce: bool = True) -> bool:
         """Insert or replace ``doc`` by its id; return True if it was new."""
         with self._lock:
-            table = self._projects.setdefault(project_id, _Project()).table(kind)
-            created = doc["id"] not in table
-            table[doc["id"]] = doc
-            self._touch(project_id, kind)
+            old = self._collection(project_id, kind).docs.get(doc["id"])
+            self._write(project_id, kind, old, doc)
         if announce:
-            self._announce(project_id, kind, "created" if created else "updated", doc)
-        return created
+            self._announce(project_id, kind, "created" if old is None else "updated", doc)
+        return old is None
 
     def delete(self, project_id: str, kind: str, doc_id: str) -> bool:
         with self._lock:
-            project = self._projects.get(project_id)
-            deleted = bool(project) and project.table(kind).pop(doc_id, None) is not None
-            if deleted:
-                self._touch(project_id, kind)
-            return deleted
+            kinds = self._projects.get(project_id)
+            collection = kinds.get(kind) if kinds else None
+            old = collection.docs.get(doc_id) if collection else None
+            if old is None:
+                return False
+            self._write(project_id, kind, old, None)
+            return True
