@@ -13,6 +13,7 @@ Redis costs tens of microseconds. Keys live under ``hissuno-mock:state:``; use a
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -31,6 +32,7 @@ from mockserver.store import (
     decode_doc,
     encode_doc,
 )
+from mockserver.stores.snapshot import Snapshot
 
 PREFIX = "hissuno-mock:state:"
 LOCK_SECONDS = 10
@@ -47,8 +49,8 @@ class RedisStore(BaseStore):
             self._redis.ping()
         except (redis.RedisError, ValueError) as error:
             raise StoreError(f"state {uri!r}: cannot reach Redis: {error}") from None
-        self._random = random.SystemRandom()
-        self._tables: dict[tuple[str, str], tuple[int, list[Doc]]] = {}
+        self._random = random.Random(os.urandom(16))  # per process; SystemRandom costs a syscall a character
+        self._tables: dict[tuple[str, str], Snapshot] = {}
         self._seed_once()
 
     @staticmethod
@@ -126,17 +128,24 @@ class RedisStore(BaseStore):
 
     def all(self, project_id: str, kind: str) -> list[Doc]:
         """The kind's documents, parsed once per version (the same objects until the next write)."""
+        return list(self._snapshot(project_id, kind).docs)
+
+    def find(self, project_id: str, kind: str, field: str, value: str) -> Doc | None:
+        """The first document whose ``field`` equals ``value`` ignoring case, from an index of the snapshot."""
+        return self._snapshot(project_id, kind).index(field).get(value.casefold())
+
+    def _snapshot(self, project_id: str, kind: str) -> Snapshot:
         version = self.version(project_id, kind)
         cached = self._tables.get((project_id, kind))
-        if cached is None or cached[0] != version:
+        if cached is None or cached.version != version:
             with self._redis.pipeline(transaction=True) as pipe:
                 pipe.hget(self._VERSIONS, self._version_field(project_id, kind))
                 pipe.hvals(self._docs_key(project_id, kind))
                 raw_version, bodies = pipe.execute()
-            cached = (int(raw_version or 0), [decode_doc(body) for body in bodies])
+            cached = Snapshot(int(raw_version or 0), [decode_doc(body) for body in bodies])
             with self._lock:
                 self._tables[(project_id, kind)] = cached
-        return list(cached[1])
+        return cached
 
     # -- writes ---------------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from mockserver.store import (
     decode_doc,
     encode_doc,
 )
+from mockserver.stores.snapshot import Snapshot
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -62,35 +63,6 @@ def sqlite_path(uri: str) -> Path:
     if not uri.lower().startswith(prefix) or len(uri) == len(prefix):
         raise StoreError(f"state {uri!r}: expected sqlite:///relative/path.db or sqlite:////absolute/path.db")
     return Path(uri[len(prefix):]).expanduser()
-
-
-class Snapshot:
-    """A kind's parsed documents at one version, with lookups built on first use."""
-
-    __slots__ = ("_by_id", "_indexes", "docs", "version")
-
-    def __init__(self, version: int, docs: list[Doc]) -> None:
-        self.version = version
-        self.docs = docs
-        self._by_id: dict[str, Doc] | None = None
-        self._indexes: dict[str, dict[str, Doc]] = {}
-
-    @property
-    def by_id(self) -> dict[str, Doc]:
-        if self._by_id is None:
-            self._by_id = {doc["id"]: doc for doc in self.docs}
-        return self._by_id
-
-    def index(self, field: str) -> dict[str, Doc]:
-        """Documents by ``field`` folded to lower case (the first one wins, as a scan would find it)."""
-        index = self._indexes.get(field)
-        if index is None:
-            index = self._indexes[field] = {}
-            for doc in reversed(self.docs):
-                value = doc.get(field)
-                if isinstance(value, str):
-                    index[value.casefold()] = doc
-        return index
 
 
 class WriterLock:
@@ -144,7 +116,7 @@ class SQLiteStore(BaseStore):
             raise StoreError(f"state {uri!r}: {self.path} cannot use write-ahead logging (journal mode {mode})")
         self._writer_turn = WriterLock(Path(f"{self.path}-writer.lock"))
         self._depth = 0
-        self._random = random.SystemRandom()
+        self._random = random.Random(os.urandom(16))  # per process; SystemRandom costs a syscall a character
         self._tables: dict[tuple[str, str], Snapshot] = {}
         self._known: dict[tuple[str, str], tuple[int, int]] = {}  # (project, kind) -> (data_version, version)
         self._seed_once(uri)

@@ -1,0 +1,39 @@
+"""A kind's documents as one shared backend read them at one version, kept parsed by each worker.
+
+SQLite and Redis hold documents as JSON; parsing a kind on every request would cost more than the request.
+A worker parses a kind once per version (the write count every backend keeps per kind) and answers from the
+parsed copy until the version moves: lists, and lookups by id or by email, which are built on first use.
+"""
+
+from __future__ import annotations
+
+from mockserver.store import Doc
+
+
+class Snapshot:
+    """A kind's parsed documents at one version, with lookups built on first use."""
+
+    __slots__ = ("_by_id", "_indexes", "docs", "version")
+
+    def __init__(self, version: int, docs: list[Doc]) -> None:
+        self.version = version
+        self.docs = docs
+        self._by_id: dict[str, Doc] | None = None
+        self._indexes: dict[str, dict[str, Doc]] = {}
+
+    @property
+    def by_id(self) -> dict[str, Doc]:
+        if self._by_id is None:
+            self._by_id = {doc["id"]: doc for doc in self.docs}
+        return self._by_id
+
+    def index(self, field: str) -> dict[str, Doc]:
+        """Documents by ``field`` folded to lower case (the first one wins, as a scan would find it)."""
+        index = self._indexes.get(field)
+        if index is None:
+            index = self._indexes[field] = {}
+            for doc in reversed(self.docs):
+                value = doc.get(field)
+                if isinstance(value, str):
+                    index[value.casefold()] = doc
+        return index
