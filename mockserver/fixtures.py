@@ -19,6 +19,10 @@ import yaml
 PERMISSIONS = ("read-only", "standard", "full")
 KEY_STATUSES = ("active", "revoked", "expired")
 RESOURCE_COUNTS = ("sessions", "issues", "customers", "companies", "knowledge_sources")
+# A guard against a typo, not a performance limit: ten times the 100,000-session scale benchmark (a seeded
+# session holds about 4.5 kB, so a million of one kind is a few GB and a minute of seeding), while an extra
+# zero or three beyond it would exhaust the machine's memory before the mock could answer.
+MAX_COUNT = 1_000_000
 _KEY_PATTERN = re.compile(r"^hss_[a-z0-9]+$")
 _PROJECT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -163,8 +167,8 @@ class _Reader:
         for name in RESOURCE_COUNTS:
             fallback = getattr(defaults, name) if defaults else {"companies": 1}.get(name, 0)
             number = data.get(name, fallback)
-            if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= 10_000:
-                raise self.fail(f"{where}.{name}", f"expected an integer from 0 to 10000, not {number!r}")
+            if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= MAX_COUNT:
+                raise self.fail(f"{where}.{name}", f"expected an integer from 0 to {MAX_COUNT}, not {number!r}")
             numbers[name] = number
         if numbers["customers"] and not numbers["companies"]:
             raise self.fail(f"{where}.companies", "customers need at least one company")

@@ -9,35 +9,101 @@ emails on their company's domain.
 
 Documents carry a few fields the API does not show (a session's ``messages`` and ``issue_ids``, an issue's
 ``session_ids``); the handlers pick the public fields from the spec when they render.
+
+Seeding is on the start-up path and a scale test asks for 100,000 sessions in one project, so the per-session
+work is kept small: draws go through :class:`Dice` (an index into a sequence rather than ``randint`` and
+``choice``), session times are whole seconds since the epoch formatted by :class:`Stamps`, and names come
+from plain tuples (:mod:`mockserver.names`) rather than Faker.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import re
+from bisect import bisect
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
-
-from faker import Faker
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+from typing import Any, Generic, TypeVar
 
 from mockserver import catalog
 from mockserver.catalog import Topic
 from mockserver.fixtures import Fixture, ProjectFixture
+from mockserver.names import FIRST_NAMES, LAST_NAMES
+from mockserver.store import random_id
 
 Doc = dict[str, Any]
-_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+T = TypeVar("T")
+DAY = 86_400
+MAX_LINKED_SESSIONS = 25  # the domain's "a few issues have 5-25 upvotes"; a big project does not link thousands
 
 
 def timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """RFC 3339 in UTC to the second (``isoformat`` is C; ``strftime`` parses its format on every call)."""
+    return moment.isoformat()[:19] + "Z"
 
 
-def build_dataset(fixture: Fixture, seed: int, faker: Faker | None = None) -> dict[str, dict[str, list[Doc]]]:
-    """Every project's documents by kind: sessions, issues, customers, companies, knowledge_sources."""
-    faker = faker or Faker("en_US")
-    return {project.id: ProjectSeeder(project, fixture.anchor, seed, faker).build() for project in fixture.projects}
+def build_dataset(fixture: Fixture, seed: int) -> dict[str, dict[str, list[Doc]]]:
+    """Every project's documents by kind: sessions, issues, customers, companies, knowledge_sources.
+
+    The cyclic garbage collector is paused meanwhile: the seeder only adds live, acyclic documents, and
+    with 100,000 sessions (a million dicts) the collections it would trigger cost a third of the time.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return {project.id: ProjectSeeder(project, fixture.anchor, seed).build() for project in fixture.projects}
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class Weighted(Generic[T]):
+    """Items with weights, summed once (``random.choices`` sums them again on every call)."""
+
+    def __init__(self, items: Sequence[T], weights: Sequence[float]) -> None:
+        self.items = tuple(items)
+        self.cumulative = tuple(accumulate(weights))
+
+
+class Dice(random.Random):
+    """A seeded generator with the cheap draws the seeder makes hundreds of thousands of times.
+
+    ``randint`` and ``choice`` go through rejection sampling in Python (about 0.5 us each); an index from
+    one ``random()`` costs a fifth of that and is as deterministic.
+    """
+
+    def pick(self, items: Sequence[T]) -> T:
+        return items[int(self.random() * len(items))]
+
+    def between(self, low: int, high: int) -> int:
+        return low + int(self.random() * (high - low + 1))
+
+    def chance(self, probability: float) -> bool:
+        return self.random() < probability
+
+    def weighted(self, table: Weighted[T]) -> T:
+        return table.items[bisect(table.cumulative, self.random() * table.cumulative[-1])]
+
+
+_HOURS_MINUTES = tuple(f"{hour:02d}:{minute:02d}:" for hour in range(24) for minute in range(60))
+_SECONDS = tuple(f"{second:02d}Z" for second in range(60))
+
+
+class Stamps:
+    """RFC 3339 strings for whole seconds since the epoch; the date part is formatted once per day."""
+
+    def __init__(self) -> None:
+        self._days: dict[int, str] = {}
+
+    def __call__(self, seconds: int) -> str:
+        day, rest = divmod(seconds, DAY)
+        prefix = self._days.get(day)
+        if prefix is None:
+            prefix = self._days[day] = datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%dT")
+        return prefix + _HOURS_MINUTES[rest // 60] + _SECONDS[rest % 60]
 
 
 def priority_from_scores(impact: int, effort: int | None, velocity: int) -> str:
@@ -51,6 +117,9 @@ def priority_from_upvotes(upvotes: int) -> str:
     return "high" if upvotes >= 5 else "medium" if upvotes >= 3 else "low"
 
 
+SESSION_SOURCES = Weighted(("widget", "slack", "intercom", "manual", "gong", "api"), (45, 18, 15, 10, 4, 8))
+NATIVE_TAGS = {"bug": "bug", "feature_request": "feature_request", "change_request": "change_request",
+               "win": "wins", "loss": "losses", "question": "general_feedback"}
 EFFORT_ESTIMATES = {1: "trivial", 2: "small", 3: "medium", 4: "large", 5: "xlarge"}
 FAILURES = {
     "uploaded_doc": "The file could not be parsed (encrypted PDF).",
@@ -60,6 +129,13 @@ FAILURES = {
 }
 
 
+def phone_number(rng: Dice) -> str:
+    """A US number in one of the common notations (the contract only asks for a string)."""
+    area, exchange, line = rng.between(201, 989), rng.between(200, 999), rng.between(0, 9999)
+    return rng.pick((f"({area}) {exchange}-{line:04d}", f"+1-{area}-{exchange}-{line:04d}",
+                     f"{area}.{exchange}.{line:04d}", f"{area}-{exchange}-{line:04d}"))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower()) or "user"
 
@@ -67,20 +143,21 @@ def _slug(text: str) -> str:
 class ProjectSeeder:
     """Generates one project's documents; each resource kind draws from its own seeded generator."""
 
-    def __init__(self, project: ProjectFixture, anchor: datetime, seed: int, faker: Faker) -> None:
+    def __init__(self, project: ProjectFixture, anchor: datetime, seed: int) -> None:
         self.project = project
         self.anchor = anchor
+        self.anchor_s = int(anchor.timestamp())
         self.seed = seed
-        self.faker = faker
         self.short_name = project.name.split()[0]
         self.used_ids: set[str] = set()
+        self.stamp = Stamps()
 
-    def rng(self, purpose: str) -> random.Random:
-        return random.Random(f"{self.seed}:{self.project.id}:{purpose}")
+    def rng(self, purpose: str) -> Dice:
+        return Dice(f"{self.seed}:{self.project.id}:{purpose}")
 
     def new_id(self, prefix: str, rng: random.Random) -> str:
         while True:
-            candidate = prefix + "".join(rng.choice(_ID_ALPHABET) for _ in range(8))
+            candidate = prefix + random_id(rng, 8)
             if candidate not in self.used_ids:
                 self.used_ids.add(candidate)
                 return candidate
@@ -135,16 +212,16 @@ class ProjectSeeder:
 
     def customers(self, count: int, companies: Sequence[Doc]) -> list[Doc]:
         rng = self.rng("customers")
-        self.faker.seed_instance(f"{self.seed}:{self.project.id}:people")
+        people = self.rng("people")
         customers: list[Doc] = []
         emails: set[str] = set()
         for _ in range(count):
             company = rng.choice(companies)
-            first, last = self.faker.first_name(), self.faker.last_name()
+            first, last = people.pick(FIRST_NAMES), people.pick(LAST_NAMES)
             local = f"{_slug(first)}.{_slug(last)}"
             email = f"{local}@{company['domain']}"
             while email in emails:
-                email = f"{local}{rng.randint(2, 99)}@{company['domain']}"
+                email = f"{local}{rng.randint(2, 999)}@{company['domain']}"
             emails.add(email)
             created = self.anchor - timedelta(days=rng.randint(30, 400), minutes=rng.randint(0, 1439))
             contacted = created + timedelta(days=rng.randint(1, 25)) if rng.random() < 0.7 else None
@@ -155,7 +232,7 @@ class ProjectSeeder:
                 "email": email,
                 "title": rng.choice(catalog.JOB_TITLES),
                 "role": rng.choice(catalog.ROLES) if rng.random() < 0.8 else None,
-                "phone": self.faker.phone_number() if rng.random() < 0.5 else None,
+                "phone": phone_number(people) if rng.random() < 0.5 else None,
                 "company_url": f"https://{company['domain']}",
                 "notes": rng.choice(catalog.CUSTOMER_NOTES) if rng.random() < 0.3 else None,
                 "is_champion": rng.random() < 0.15,
@@ -179,60 +256,55 @@ class ProjectSeeder:
     def sessions(self, count: int, customers: Sequence[Doc], issue_topics: Sequence[Topic]) -> list[Doc]:
         rng = self.rng("sessions")
         other_topics = [t for t in catalog.TOPICS if t.kind not in catalog.ISSUE_KINDS]
-        weights = [1.0 / (rank + 1) ** 0.7 for rank in range(len(issue_topics))]
+        popular = Weighted(issue_topics, [1.0 / (rank + 1) ** 0.7 for rank in range(len(issue_topics))])
+        recent_count = max(1, count // 10)
         sessions = []
         for index in range(count):
-            if issue_topics and rng.random() < 0.7:
-                topic = rng.choices(issue_topics, weights=weights)[0]
-            else:
-                topic = rng.choice(other_topics)
-            recent = index < max(1, count // 10)
-            sessions.append(self.session(topic, rng, customers, recent))
+            topic = rng.weighted(popular) if issue_topics and rng.chance(0.7) else rng.pick(other_topics)
+            sessions.append(self.session(topic, rng, customers, index < recent_count))
         return sessions
 
-    def session(self, topic: Topic, rng: random.Random, customers: Sequence[Doc], recent: bool) -> Doc:
+    def session(self, topic: Topic, rng: Dice, customers: Sequence[Doc], recent: bool) -> Doc:
+        stamp, anchor = self.stamp, self.anchor_s
         if topic.kind in ("win", "loss"):
-            source = rng.choice(("gong", "gong", "slack", "manual"))
+            source = rng.pick(("gong", "gong", "slack", "manual"))
         else:
-            source = rng.choices(("widget", "slack", "intercom", "manual", "gong", "api"),
-                                 weights=(45, 18, 15, 10, 4, 8))[0]
-        session_type = "meeting" if source == "gong" else ("behavioral" if rng.random() < 0.03 else "chat")
-        takeover = source == "gong" or (source in ("widget", "intercom") and rng.random() < 0.12)
-        customer = rng.choice(customers) if customers and (source != "widget" or rng.random() < 0.6) else None
-        messages = self.messages(topic, rng, source, takeover)
+            source = rng.weighted(SESSION_SOURCES)
+        session_type = "meeting" if source == "gong" else ("behavioral" if rng.chance(0.03) else "chat")
+        takeover = source == "gong" or (source in ("widget", "intercom") and rng.chance(0.12))
+        customer = rng.pick(customers) if customers and (source != "widget" or rng.chance(0.6)) else None
+        lines = self.messages(topic, rng, source, takeover)
         if recent:
-            age = timedelta(minutes=rng.randint(5, 600))
+            created = anchor - 60 * rng.between(5, 600)
         else:
-            age = timedelta(days=rng.randint(1, 90), minutes=rng.randint(0, 1439))
-        created = self.anchor - age
-        stamp = created + timedelta(seconds=rng.randint(1, 20))
-        stamped: list[Doc] = []
-        for message in messages:
-            stamped.append({**message, "created_at": timestamp(min(stamp, self.anchor))})
-            stamp += timedelta(seconds=rng.randint(15, 240))
-        first = stamped[0]["created_at"] if stamped else None
-        last_activity = stamped[-1]["created_at"] if stamped else timestamp(created)
+            created = anchor - DAY * rng.between(1, 90) - 60 * rng.between(0, 1439)
+        moment = last = created + rng.between(1, 20)
+        messages: list[Doc] = []
+        for sender, content in lines:
+            last = min(moment, anchor)
+            messages.append({"sender": sender, "content": content, "created_at": stamp(last)})
+            moment += rng.between(15, 240)
+        last_activity = messages[-1]["created_at"]
         if recent:
-            status = rng.choice(("active", "active", "closing_soon", "awaiting_idle_response", "closed"))
+            status = rng.pick(("active", "active", "closing_soon", "awaiting_idle_response", "closed"))
         else:
             status = "closed"
         reviewed = None
         if status == "closed" and not recent:
-            reviewed = min(datetime.fromisoformat(last_activity.replace("Z", "+00:00"))
-                           + timedelta(minutes=rng.randint(2, 30)), self.anchor)
-        updated = timestamp(reviewed) if reviewed else last_activity
-        day = f"{created:%b} {created.day}"
+            reviewed = stamp(min(last + 60 * rng.between(2, 30), anchor))
         if source == "manual":
-            name = f"Anonymous - {day}" if rng.random() < 0.5 else f"User {rng.getrandbits(48):012x}... - {day}"
+            when = datetime.fromtimestamp(created, UTC)
+            day = f"{when:%b} {when.day}"
+            name = f"Anonymous - {day}" if rng.chance(0.5) else f"User {rng.getrandbits(48):012x}... - {day}"
         else:
             name = topic.session_name
-        widget = source == "widget" or (source == "intercom" and rng.random() < 0.5)
+        widget = source == "widget" or (source == "intercom" and rng.chance(0.5))
         tags = self.tags(topic, rng)
         metadata: dict[str, str] = {}
         if customer:
             metadata = {"email": customer["email"], "plan": customer["company"].get("plan_tier") or "trial"}
         elif widget:
-            metadata = {"browser": rng.choice(("Chrome 131", "Safari 18", "Firefox 133", "Edge 131"))}
+            metadata = {"browser": rng.pick(("Chrome 131", "Safari 18", "Firefox 133", "Edge 131"))}
         return {
             "id": self.new_id("sess_", rng),
             "name": name,
@@ -241,81 +313,79 @@ class ProjectSeeder:
             "session_type": session_type,
             "customer_email": customer["email"] if customer else None,
             "customer_id": customer["id"] if customer else None,
-            "user_id": f"usr_{rng.getrandbits(32):08x}" if customer or rng.random() < 0.3 else None,
+            "user_id": f"usr_{rng.getrandbits(32):08x}" if customer or rng.chance(0.3) else None,
             "user_metadata": metadata,
             "page_url": f"https://app.{self.project.domain}{topic.path}" if widget else None,
             "page_title": f"{topic.page} · {self.short_name}" if widget else None,
             "tags": tags,
-            "message_count": len(stamped),
-            "first_message_at": first,
+            "message_count": len(messages),
+            "first_message_at": messages[0]["created_at"],
             "last_activity_at": last_activity,
-            "pm_reviewed_at": timestamp(reviewed) if reviewed else None,
-            "is_archived": not recent and rng.random() < 0.05,
+            "pm_reviewed_at": reviewed,
+            "is_archived": not recent and rng.chance(0.05),
             "is_human_takeover": takeover,
-            "created_at": timestamp(created),
-            "updated_at": updated,
-            "messages": stamped,
+            "created_at": stamp(created),
+            "updated_at": reviewed or last_activity,
+            "messages": messages,
             "issue_ids": [],
             "topic": topic.issue_title,
         }
 
-    def tags(self, topic: Topic, rng: random.Random) -> list[str]:
-        native = {"bug": "bug", "feature_request": "feature_request", "change_request": "change_request",
-                  "win": "wins", "loss": "losses", "question": "general_feedback"}
-        tags = [native[topic.kind]] if rng.random() < 0.9 else []
-        if rng.random() < 0.2:
-            extra = rng.choice(("general_feedback", "bug", "feature_request"))
+    def tags(self, topic: Topic, rng: Dice) -> list[str]:
+        tags = [NATIVE_TAGS[topic.kind]] if rng.chance(0.9) else []
+        if rng.chance(0.2):
+            extra = rng.pick(("general_feedback", "bug", "feature_request"))
             if extra not in tags:
                 tags.append(extra)
         return tags
 
-    def messages(self, topic: Topic, rng: random.Random, source: str, takeover: bool) -> list[Doc]:
+    def messages(self, topic: Topic, rng: Dice, source: str, takeover: bool) -> list[tuple[str, str]]:
+        """``(sender, content)`` lines: a call transcript, or a chat the AI answers until a human takes over."""
+        lines = [("user", topic.opening)]
         if source == "gong":
-            total = rng.randint(20, 60)
-            lines = [{"sender": "user", "content": topic.opening}]
-            for index in range(1, total):
-                sender = "human_agent" if index % 2 else "user"
-                lines.append({"sender": sender, "content": rng.choice(catalog.CALL_LINES)})
+            total = rng.between(20, 60)
+            lines.extend(("human_agent" if index % 2 else "user", rng.pick(catalog.CALL_LINES))
+                         for index in range(1, total))
             return lines
-        total = rng.randint(1, 5) if source == "manual" else rng.choice((2, 2, 4, 4, 6, 8, 10, 14, 20))
-        lines = [{"sender": "user", "content": topic.opening}]
+        total = rng.between(1, 5) if source == "manual" else rng.pick((2, 2, 4, 4, 6, 8, 10, 14, 20))
         handed_over = False
         while len(lines) < total:
             if len(lines) % 2:
                 if takeover and not handed_over and len(lines) >= 3:
-                    lines.append({"sender": "system", "content": catalog.SYSTEM_LINES[0]})
+                    lines.append(("system", catalog.SYSTEM_LINES[0]))
                     handed_over = True
                     continue
                 if handed_over:
-                    lines.append({"sender": "human_agent", "content": rng.choice(catalog.AGENT_LINES)})
+                    lines.append(("human_agent", rng.pick(catalog.AGENT_LINES)))
                 elif len(lines) == 1:
-                    lines.append({"sender": "ai", "content": topic.reply})
+                    lines.append(("ai", topic.reply))
                 else:
-                    lines.append({"sender": "ai", "content": rng.choice(catalog.AI_FOLLOW_UPS)})
+                    lines.append(("ai", rng.pick(catalog.AI_FOLLOW_UPS)))
             else:
-                lines.append({"sender": "user", "content": rng.choice(catalog.USER_FOLLOW_UPS)})
+                lines.append(("user", rng.pick(catalog.USER_FOLLOW_UPS)))
         return lines[:total]
 
     # -- issues ---------------------------------------------------------------------------------------
 
     def issues(self, topics: Sequence[Topic], sessions: list[Doc], customers: Sequence[Doc]) -> list[Doc]:
+        """One issue per topic, linked to (at most :data:`MAX_LINKED_SESSIONS` of) the reviewed sessions on it."""
         rng = self.rng("issues")
-        issues = []
-        for topic in topics:
-            linked = [s for s in sessions if s.get("topic") == topic.issue_title and s["pm_reviewed_at"]]
-            issues.append(self.issue(topic, rng, linked))
-        by_id = {issue["id"]: issue for issue in issues}
+        reviewed: dict[str, list[Doc]] = {}
         for session in sessions:
-            session.pop("topic", None)
+            if session["pm_reviewed_at"]:
+                reviewed.setdefault(session["topic"], []).append(session)
+        issues = [self.issue(topic, rng, reviewed.get(topic.issue_title, [])) for topic in topics]
+        by_id = {session["id"]: session for session in sessions}
+        for session in sessions:
+            del session["topic"]
         for issue in issues:
             for session_id in issue["session_ids"]:
-                session = next(s for s in sessions if s["id"] == session_id)
-                session["issue_ids"].append(issue["id"])
-        assert all(len(by_id[i]["session_ids"]) <= by_id[i]["upvote_count"] for i in by_id)
+                by_id[session_id]["issue_ids"].append(issue["id"])
+        assert all(len(issue["session_ids"]) <= issue["upvote_count"] for issue in issues)
         return issues
 
     def issue(self, topic: Topic, rng: random.Random, linked: list[Doc]) -> Doc:
-        linked.sort(key=lambda s: s["created_at"])
+        linked = sorted(linked, key=lambda s: (s["created_at"], s["id"]))[:MAX_LINKED_SESSIONS]
         extra = rng.choices((0, 1, 2, 4, 10), weights=(50, 25, 12, 8, 5))[0]
         upvotes = max(1, len(linked) + extra)
         if linked:

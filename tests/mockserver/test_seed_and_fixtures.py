@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import subprocess
+import sys
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from mockserver.fixtures import FixtureError, load_fixture
-from mockserver.seed import build_dataset, priority_from_scores, priority_from_upvotes
+from mockserver.fixtures import MAX_COUNT, FixtureError, load_fixture
+from mockserver.seed import (
+    MAX_LINKED_SESSIONS,
+    Dice,
+    Stamps,
+    Weighted,
+    build_dataset,
+    priority_from_scores,
+    priority_from_upvotes,
+    timestamp,
+)
 from mockserver.settings import Settings, SettingsError, default_fixtures, parse_rate_limits
 
 
@@ -193,3 +206,62 @@ def test_bad_settings_name_the_setting(environ: dict, message: str) -> None:
 def test_parse_rate_limits_accepts_lists_and_strings() -> None:
     assert parse_rate_limits(["free=5/10seconds", "pro = 100/minute"]) == {"free": "5/10seconds", "pro": "100/minute"}
     assert parse_rate_limits("free=1/second,,enterprise=2/second") == {"free": "1/second", "enterprise": "2/second"}
+
+
+# -- scale ---------------------------------------------------------------------------------------------
+
+
+def _with_sessions(fixture, sessions: int):
+    first = dataclasses.replace(fixture.projects[0],
+                                counts=dataclasses.replace(fixture.projects[0].counts, sessions=sessions))
+    return dataclasses.replace(fixture, projects=(first,))
+
+
+def test_a_big_project_links_each_issue_to_a_few_sessions(fixture) -> None:
+    """The domain's upvotes are mostly 1-4 and at most about 25: thousands of sessions on one topic do not all
+    become linked sessions of its issue (whose detail lists them)."""
+    project = build_dataset(_with_sessions(fixture, 3000), 42)[fixture.projects[0].id]
+    sessions = {s["id"]: s for s in project["sessions"]}
+    assert len(sessions) == 3000 and all("topic" not in s for s in sessions.values())
+    assert max(len(i["session_ids"]) for i in project["issues"]) == MAX_LINKED_SESSIONS
+    for issue in project["issues"]:
+        assert issue["upvote_count"] >= len(issue["session_ids"])
+        assert all(issue["id"] in sessions[sid]["issue_ids"] for sid in issue["session_ids"])
+    linked = sum(len(i["session_ids"]) for i in project["issues"])
+    assert sum(len(s["issue_ids"]) for s in sessions.values()) == linked
+
+
+def test_fixture_counts_go_up_to_a_million(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(GOOD.replace("sessions: 40", "sessions: 100000"))
+    assert load_fixture(path).projects[0].counts.sessions == 100_000
+    path.write_text(GOOD.replace("sessions: 40", f"sessions: {MAX_COUNT + 1}"))
+    with pytest.raises(FixtureError, match="expected an integer from 0 to 1000000"):
+        load_fixture(path)
+
+
+def test_seeding_does_not_load_faker() -> None:
+    """Faker costs 17 MiB and a fifth of a second at start-up; the seeder draws names from plain tuples."""
+    code = ("import sys; from mockserver.fixtures import load_fixture; from mockserver.settings import "
+            "default_fixtures; from mockserver.seed import build_dataset; "
+            "build_dataset(load_fixture(default_fixtures()), 42); "
+            "print(any(m.startswith('faker') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+@pytest.mark.parametrize("seconds", [0, 59, 86_399, 86_400, 1_768_910_400, 1_768_910_400 + 45_296, 4_102_444_799])
+def test_stamps_match_the_datetime_formatting(seconds: int) -> None:
+    stamp = Stamps()
+    expected = timestamp(datetime.fromtimestamp(seconds, UTC))
+    assert stamp(seconds) == expected == datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert stamp(seconds) == expected  # again, from the day's cached prefix
+
+
+def test_dice_draws_cover_their_ranges() -> None:
+    dice = Dice("x")
+    assert {dice.between(2, 5) for _ in range(500)} == {2, 3, 4, 5}
+    assert {dice.pick("abc") for _ in range(300)} == {"a", "b", "c"}
+    table = Weighted(("rare", "common"), (1, 99))
+    draws = Counter(dice.weighted(table) for _ in range(2000))
+    assert set(draws) == {"rare", "common"} and draws["common"] > 15 * draws["rare"]
+    assert Dice("s").between(0, 10**9) == Dice("s").between(0, 10**9)  # seeded: the same draws every run
