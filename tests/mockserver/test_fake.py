@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -56,3 +58,18 @@ def test_every_schema_of_the_contract_is_satisfied(name: str) -> None:
         value = fake(document["components"]["schemas"][name])
         errors = [error.message for error in validator.iter_errors(value)]
         assert not errors, (name, value, errors[:3])
+
+
+def test_faker_is_loaded_on_the_first_dynamic_value_not_at_start_up() -> None:
+    """The mock builds a SchemaFaker at start-up; Faker (17 MiB) waits until a dynamic answer needs text."""
+    code = ("import sys, random; from conformance.spec import bundled; from mockserver.fake import SchemaFaker; "
+            "fake = SchemaFaker(bundled('v1'), random.Random(1)); loaded = lambda: 'faker' in sys.modules; "
+            "before = loaded(); fake({'type': 'string'}, 'name'); print(before, loaded())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "False True\n"
+
+
+def test_the_same_seed_gives_the_same_text() -> None:
+    document = bundled("v1")
+    made = [SchemaFaker(document, random.Random(4))({"type": "string"}, "description") for _ in range(2)]
+    assert made[0] == made[1] and len(made[0]) > 10
