@@ -6,12 +6,15 @@ writes, the other lists at once (its cached list snapshot is invalidated by the 
 
 from __future__ import annotations
 
+import random
+import re
 import threading
 from pathlib import Path
 
 import pytest
 
-from mockserver.store import Query, StoreError, open_store
+from mockserver.store import ID_ALPHABET, Filter, Query, StoreError, open_store, random_id
+from mockserver.stores.memory import MemoryStore
 from mockserver.stores.sqlite import SQLiteStore, sqlite_path
 
 DATASET = {
@@ -242,3 +245,93 @@ def test_a_rolled_back_write_leaves_no_stale_snapshot(tmp_path: Path) -> None:
         raise ValueError("the handler failed")
     other = second.create("p", "sessions", {"created_at": "2026-09-01T00:00:00Z"}, "sess_")  # same version number
     assert ids(first) == [other["id"], "sess_seed2", "sess_seed1"]
+
+
+def test_find_looks_up_by_email_ignoring_case_and_follows_writes(uri: str) -> None:
+    store = open_store(uri, DATASET)
+    assert store.find("p", "customers", "email", "A@B.IO")["id"] == "cus_seed"
+    assert store.find("p", "customers", "email", "nobody@b.io") is None
+    assert store.find("q", "customers", "email", "a@b.io") is None  # another project
+    store.put("p", "customers", {"id": "cus_seed", "email": "moved@b.io"})
+    assert store.find("p", "customers", "email", "a@b.io") is None
+    assert store.find("p", "customers", "email", "Moved@B.io")["id"] == "cus_seed"
+    created = store.create("p", "customers", {"email": "New@X.io"}, "cus_")
+    assert store.find("p", "customers", "email", "new@x.io") == created
+    store.delete("p", "customers", created["id"])
+    assert store.find("p", "customers", "email", "new@x.io") is None
+    store.reset()
+    assert store.find("p", "customers", "email", "a@b.io")["id"] == "cus_seed"
+    assert store.find("p", "customers", "email", "moved@b.io") is None
+    store.close()
+
+
+def _expected_order(docs: list[dict], sort: str, archived: bool) -> list[str]:
+    """What a list must show, computed the slow way: filter, then sort everything newest first."""
+    kept = [d for d in docs if archived or d["is_archived"] is False]
+    return [d["id"] for d in sorted(kept, key=lambda d: (d.get(sort) or "", d["id"]), reverse=True)]
+
+
+def test_memory_views_stay_sorted_through_random_writes() -> None:
+    """Creates, updates (which move a document), deletes and ties in the sort field, checked after each write
+    against a full sort; the views are kept in step, never rebuilt (the same view answers before and after)."""
+    rng = random.Random(5)
+    stamps = [f"2026-01-{day:02d}T00:00:00Z" for day in range(1, 8)]  # few values: many ties, broken by id
+    docs = [{"id": f"s{i:03d}", "updated_at": rng.choice(stamps), "is_archived": rng.random() < 0.3}
+            for i in range(60)]
+    store = MemoryStore({"p": {"k": docs}}, seed=3)
+    visible = (Filter("is_archived", "eq", False),)
+    queries = {False: Query(filters=visible, sort="updated_at", limit=1000),
+               True: Query(sort="updated_at", limit=1000)}
+    sources = {archived: store.list("p", "k", query).source for archived, query in queries.items()}
+    for step in range(300):
+        current = store.all("p", "k")
+        action = rng.random()
+        if action < 0.4 or not current:
+            store.create("p", "k", {"updated_at": rng.choice(stamps), "is_archived": rng.random() < 0.3}, "s_")
+        elif action < 0.8:
+            doc = rng.choice(current)
+            store.put("p", "k", {**doc, "updated_at": rng.choice(stamps), "is_archived": rng.random() < 0.3})
+        else:
+            store.delete("p", "k", rng.choice(current)["id"])
+        current = store.all("p", "k")
+        for archived, query in queries.items():
+            page = store.list("p", "k", query)
+            assert [d["id"] for d in page.items] == _expected_order(current, "updated_at", archived), step
+            assert page.total == len(page.items) and page.source is sources[archived]
+    offset_page = store.list("p", "k", Query(sort="updated_at", limit=7, offset=11))
+    assert [d["id"] for d in offset_page.items] == _expected_order(store.all("p", "k"), "updated_at", True)[11:18]
+
+
+def test_memory_page_token_changes_only_when_the_result_set_does() -> None:
+    store = MemoryStore(DATASET, seed=1)
+    query = Query(sort="created_at")
+    first = store.list("p", "sessions", query)
+    assert store.list("p", "sessions", query).token is first.token
+    store.create("p", "customers", {"email": "x@y.io"}, "cus_")  # another kind: same sessions
+    assert store.list("p", "sessions", query).token is first.token
+    store.create("p", "sessions", {"created_at": "2026-02-01T00:00:00Z"}, "sess_")
+    assert store.list("p", "sessions", query).token is not first.token
+
+
+class ResortingMemoryStore(MemoryStore):
+    """A deliberately broken backend: every write throws the sorted views away (the old re-sort on read)."""
+
+    def _write(self, project_id: str, kind: str, old, new) -> None:
+        super()._write(project_id, kind, old, new)
+        self._collection(project_id, kind).views.clear()
+
+
+def test_the_view_check_catches_a_store_that_rebuilds_after_writes() -> None:
+    store = ResortingMemoryStore(DATASET, seed=1)
+    source = store.list("p", "sessions", Query()).source
+    store.create("p", "sessions", {"created_at": "2026-02-01T00:00:00Z"}, "sess_")
+    assert store.list("p", "sessions", Query()).source is not source  # what the random-writes test would catch
+
+
+def test_random_ids_use_the_id_alphabet_and_follow_the_seed() -> None:
+    made = [random_id(random.Random(9), 10) for _ in range(2)]
+    assert made[0] == made[1] and re.fullmatch(r"[a-z0-9]{10}", made[0])
+    rng = random.Random(1)
+    many = {random_id(rng, 8) for _ in range(5000)}
+    assert len(many) == 5000 and all(len(i) == 8 for i in many)
+    assert set("".join(many)) == set(ID_ALPHABET)  # every character turns up
