@@ -117,6 +117,18 @@ def test_scale_offsets_are_first_middle_and_last_page() -> None:
     assert offsets_for(10) == [0, 5]
 
 
+def test_the_scale_dataset_is_one_project(tmp_path: Path) -> None:
+    """100,000 sessions in the listed project, the other projects as in the default fixture."""
+    from benchmarks.scale import write_scaled_fixture
+
+    default = load_fixture(default_fixtures())
+    scaled = load_fixture(write_scaled_fixture(tmp_path, 100_000))
+    assert [p.id for p in scaled.projects] == [p.id for p in default.projects]
+    assert scaled.projects[0].counts.sessions == 100_000
+    assert benchmark_key(scaled).project_id == scaled.projects[0].id
+    assert scaled.projects[1:] == default.projects[1:]
+
+
 def test_floor_serves_the_mocks_data() -> None:
     """Same first page and same session detail: the floor is a fair baseline, not a different dataset."""
     fixture = load_fixture(default_fixtures())
