@@ -22,8 +22,6 @@ from typing import Any
 import redis
 
 from mockserver.store import (
-    ID_ALPHABET,
-    ID_LENGTH,
     BaseStore,
     Dataset,
     Doc,
@@ -31,6 +29,7 @@ from mockserver.store import (
     StoreError,
     decode_doc,
     encode_doc,
+    random_id,
 )
 from mockserver.stores.snapshot import Snapshot
 
@@ -49,7 +48,7 @@ class RedisStore(BaseStore):
             self._redis.ping()
         except (redis.RedisError, ValueError) as error:
             raise StoreError(f"state {uri!r}: cannot reach Redis: {error}") from None
-        self._random = random.Random(os.urandom(16))  # per process; SystemRandom costs a syscall a character
+        self._random = random.Random(os.urandom(16))  # per process (SystemRandom: a syscall a draw)
         self._tables: dict[tuple[str, str], Snapshot] = {}
         self._seed_once()
 
@@ -152,7 +151,7 @@ class RedisStore(BaseStore):
     def create(self, project_id: str, kind: str, fields: Mapping[str, Any], id_prefix: str) -> Doc:
         key = self._docs_key(project_id, kind)
         while True:
-            doc = {"id": id_prefix + "".join(self._random.choices(ID_ALPHABET, k=ID_LENGTH)), **fields}
+            doc = {"id": id_prefix + random_id(self._random), **fields}
             with self._redis.pipeline(transaction=True) as pipe:
                 pipe.hsetnx(key, doc["id"], encode_doc(doc))
                 pipe.hincrby(self._VERSIONS, self._version_field(project_id, kind), 1)
