@@ -40,6 +40,8 @@ from mockserver.validation import OperationValidator, ValidatorCache
 
 logger = logging.getLogger("mockserver.pipeline")
 _AUTHORIZATION = b"authorization"
+_ORIGIN = b"origin"
+_VARY_ORIGIN = (b"vary", b"Origin")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,18 +156,28 @@ class OperationPipeline(SpecMiddleware):
         return cors_send
 
     async def _send(self, scope: Scope, send: Send, reply: tuple[int, list[tuple[bytes, bytes]], bytes]) -> None:
-        """Write an answer with the CORS headers (Starlette's policy object, called directly)."""
+        """Write an answer with the CORS headers: Starlette's policy, called directly when there is an
+        ``Origin``; without one, its answer is always just ``Vary: Origin``."""
         status, headers, body = reply
         start = {"type": "http.response.start", "status": status, "headers": headers}
-        await self.config.cors.send(start, send, Headers(scope=scope))
+        if _header(scope, _ORIGIN) is None:
+            headers.append(_VARY_ORIGIN)
+            await send(start)
+        else:
+            await self.config.cors.send(start, send, Headers(scope=scope))
         await send({"type": "http.response.body", "body": body})
 
 
-def _authorization(scope: Scope) -> str | None:
+def _header(scope: Scope, wanted: bytes) -> bytes | None:
     for name, value in scope["headers"]:
-        if name == _AUTHORIZATION:
-            return value.decode("latin-1")
+        if name == wanted:
+            return value
     return None
+
+
+def _authorization(scope: Scope) -> str | None:
+    value = _header(scope, _AUTHORIZATION)
+    return None if value is None else value.decode("latin-1")
 
 
 def _is_preflight(scope: Scope) -> bool:

@@ -14,12 +14,14 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.middleware.request_validation import RequestValidationOperation
 from connexion.operations import AbstractOperation
+from connexion.uri_parsing import OpenAPIURIParser
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
@@ -279,36 +281,32 @@ class ParameterValidator:
     """
 
     def __init__(self, parameters: list[dict[str, Any]], uri_parser: Any, *, cache: ValidatorCache) -> None:
-        self._parameters = parameters
         self.uri_parser = uri_parser
-        self.cache = cache
+        self._declared = [
+            _Declared(param["in"], param["name"], param.get("schema", {}), bool(param.get("required")),
+                      cache.check(param.get("schema", {})))
+            for param in parameters if param["in"] in ("path", "query", "header")
+        ]
 
     def validate(self, scope: Scope, path_params: Mapping[str, str]) -> dict[str, Any]:
         """The operation's parameters, parsed and defaulted; a 400 naming every one that is wrong."""
         values: dict[str, Any] = {}
         problems: list[dict[str, str]] = []
-        sources = {
-            "path": lambda: self.uri_parser.resolve_path(dict(path_params)),
-            "query": lambda: self.uri_parser.resolve_query(_query_lists(scope.get("query_string", b""))),
-            "header": lambda: Headers(scope=scope),
-        }
         loaded: dict[str, Any] = {}
-        for param in self._parameters:
-            where, name = param["in"], param["name"]
-            if where not in sources:
-                continue
-            if where not in loaded:
-                loaded[where] = sources[where]()
-            value = loaded[where].get(name)
-            schema = param.get("schema", {})
+        for param in self._declared:
+            where, name = param.where, param.name
+            source = loaded.get(where)
+            if source is None:
+                source = loaded[where] = self._source(where, scope, path_params)
+            value = source.get(name)
             if value is None:
-                if "default" in schema:
-                    values[name] = schema["default"]
-                elif param.get("required"):
+                if "default" in param.schema:
+                    values[name] = param.schema["default"]
+                elif param.required:
                     problems.append({"field": name, "message": f"Missing {where} parameter '{name}'",
                                      "in": where})
                 continue
-            errors = self.cache.check(schema).errors(value)
+            errors = param.check.errors(value)
             if errors:
                 problems.append({"field": name, "message": _message(errors[0]), "in": where})
             else:
@@ -316,6 +314,24 @@ class ParameterValidator:
         if problems:
             raise parameter_error(problems)
         return values
+
+    def _source(self, where: str, scope: Scope, path_params: Mapping[str, str]) -> Mapping[str, Any]:
+        if where == "path":
+            return self.uri_parser.resolve_path(dict(path_params))
+        if where == "query":
+            return self.uri_parser.resolve_query(_query_lists(scope.get("query_string", b"")))
+        return Headers(scope=scope)
+
+
+@dataclass(frozen=True, slots=True)
+class _Declared:
+    """One declared parameter, with its compiled schema."""
+
+    where: str
+    name: str
+    schema: Mapping[str, Any]
+    required: bool
+    check: SchemaCheck
 
 
 def _query_lists(raw: bytes) -> dict[str, list[str]]:
@@ -447,6 +463,28 @@ async def read_body(receive: Receive) -> bytes:
 # --- one operation ----------------------------------------------------------------------------------------
 
 
+class PreparedURIParser(OpenAPIURIParser):
+    """Connexion's OpenAPI URI parser with what it recomputed on every request computed once.
+
+    Its ``param_schemas`` is a property that builds a new dict on each access (several per request), and
+    ``resolve_query`` looks for ``deepObject`` parameters even in an operation that declares none.
+    """
+
+    def __init__(self, param_defns: Any, body_defn: Any) -> None:
+        super().__init__(param_defns, body_defn)
+        self._schemas = {name: defn.get("schema", {}) for name, defn in self.param_defns.items()}
+        self._deep_objects = any(self._is_deep_object_style_param(name) for name in self.param_defns)
+
+    @property
+    def param_schemas(self) -> dict[str, Any]:
+        return self._schemas
+
+    def resolve_query(self, query_data: dict[str, list[str]]) -> dict[str, Any]:
+        if self._deep_objects:
+            query_data = self._preprocess_deep_objects(query_data)
+        return self.resolve_params(query_data, "query")
+
+
 class OperationValidator(RequestValidationOperation):
     """Request validation for one operation, prepared once: parameters, then content type, then body.
 
@@ -458,7 +496,7 @@ class OperationValidator(RequestValidationOperation):
 
     def __init__(self, operation: AbstractOperation, cache: ValidatorCache) -> None:
         super().__init__(None, operation=operation)  # type: ignore[arg-type]
-        uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        uri_parser = PreparedURIParser(operation.parameters, operation.body_definition())
         self.parameters = ParameterValidator(operation.parameters, uri_parser, cache=cache)
         self.has_body = bool(operation.consumes) and bool(operation.request_body)
         self._cache = cache

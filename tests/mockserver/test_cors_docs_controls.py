@@ -28,6 +28,24 @@ def test_cors_headers_on_answers_and_errors_expose_rate_limits(client: MockClien
             assert header in exposed
 
 
+def test_cors_on_every_kind_of_answer_and_vary_without_origin(client: MockClient, keys: Keys) -> None:
+    """Operation answers (2xx, 4xx, a 405 on a known path) and Connexion's (404 outside the contract) alike."""
+    standard = keys.get("proj_northwind", "standard")
+    cases = [("GET", "/v1/sessions", standard, 200), ("POST", "/v1/sessions", standard, 400),
+             ("DELETE", "/v1/sessions", standard, 405), ("GET", "/v1/nothing-here", None, 404),
+             ("GET", "/v1/issues", "hss_unknown", 401)]
+    for method, path, key, status in cases:
+        with_origin = client.request(method, path, key=key, headers={"Origin": ORIGIN})
+        assert with_origin.status_code == status, (method, path)
+        assert with_origin.headers["Access-Control-Allow-Origin"] == ORIGIN, (method, path)
+        assert with_origin.headers["Access-Control-Allow-Credentials"] == "true", (method, path)
+        assert "Origin" in with_origin.headers["Vary"]
+        without = client.request(method, path, key=key)
+        assert without.status_code == status
+        assert "access-control-allow-origin" not in without.headers, (method, path)
+        assert without.headers["Vary"] == "Origin", (method, path)
+
+
 def test_swagger_ui_and_spec_for_each_document(client: MockClient) -> None:
     for base, title in (("/v1", "Hissuno public API"), ("/api", "Hissuno internal API")):
         ui = client.get(f"{base}/ui/")
