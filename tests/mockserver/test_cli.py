@@ -82,9 +82,10 @@ def test_port_in_use_is_one_line() -> None:
                                      f"(another mock running? try --port {port + 1})")
 
 
-def test_serve_answers_and_reset_restores(free_port: int) -> None:
+def test_serve_answers_and_reset_restores(free_port: int, tmp_path: Path) -> None:
     env = {**os.environ, "HISSUNO_MOCK_SEED": "5", "HISSUNO_MOCK_RATE_LIMITS": "pro=1000/minute"}
-    process = subprocess.Popen([*MOCK, "serve", "--port", str(free_port)], env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*MOCK, "serve", "--port", str(free_port), "--cache-dir", str(tmp_path / "cache")],
+                               env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{free_port}"
     key = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}
     try:
@@ -110,6 +111,7 @@ def test_serve_answers_and_reset_restores(free_port: int) -> None:
     log = [line for line in process.stderr.read().splitlines() if line.strip()]
     assert f"http://127.0.0.1:{free_port}" in log[0]
     assert log[1:] == [], "quiet by default: no line per request"
+    assert len(list((tmp_path / "cache" / "valid-openapi").iterdir())) == 2, "a verdict for each document"
 
 
 def test_reset_of_an_unreachable_mock_is_one_line(free_port: int) -> None:
