@@ -107,6 +107,16 @@ def process_table(run: Run) -> Table:
     return Table("Start-up (to the first 200) and memory (VmRSS of the process tree)", headers, rows)
 
 
+def startup_table(run: Run) -> Table | None:
+    startup = run.startup
+    if startup is None:
+        return None
+    rows = [["first start (empty cache folder: Connexion validates both documents)", _num(startup.first_s, 2)],
+            *[[f"later start {n} (the spec's verdict kept)", _num(s, 2)] for n, s in enumerate(startup.later_s, 1)],
+            ["idle RSS after a later start, MiB", _num(startup.idle_rss / MIB if startup.idle_rss else None, 1)]]
+    return Table("Mock start-up to the first 200 (seconds)", ["start", "value"], rows, startup.error or "")
+
+
 def goal_table(verdicts: Sequence[Verdict]) -> Table:
     rows = [[v.goal, v.measured, v.state.upper(), v.detail] for v in verdicts]
     return Table("Goals (issue 8)", ["goal", "measured", "result", "detail"], rows)
@@ -168,6 +178,7 @@ def all_tables(run: Run) -> list[Table]:
         *load_tables(run),
         ratio_table(run),
         process_table(run),
+        startup_table(run),
         scale_table(run),
         limiter_table(run),
         conformance_table(run),

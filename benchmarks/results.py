@@ -70,6 +70,20 @@ class ScaleResult:
 
 
 @dataclass
+class StartupResult:
+    """The mock's first start (validating the spec) and later ones (on the kept verdict)."""
+
+    first_s: float | None = None
+    later_s: list[float] = field(default_factory=list)
+    idle_rss: int | None = None
+    error: str | None = None
+
+    @property
+    def later_median_s(self) -> float | None:
+        return statistics.median(self.later_s) if self.later_s else None
+
+
+@dataclass
 class CommandTiming:
     """A command run to completion (the conformance suite), its wall time and exit code."""
 
@@ -103,6 +117,7 @@ class Run:
     targets: list[TargetResult] = field(default_factory=list)
     rounds: int = 1
     scale: ScaleResult | None = None
+    startup: StartupResult | None = None
     conformance: list[CommandTiming] = field(default_factory=list)
     limiter: LimiterCost | None = None
     notes: list[str] = field(default_factory=list)
@@ -153,6 +168,11 @@ class Run:
                 "error": self.scale.error,
                 "by_offset": {str(o): load(r) for o, r in self.scale.by_offset.items()},
                 "list_after_write_ms": [round(ms, 3) for ms in self.scale.list_after_write_ms],
+            },
+            "startup": None if self.startup is None else {
+                "first_s": self.startup.first_s,
+                "later_s": self.startup.later_s,
+                "idle_rss_mib": _mib(self.startup.idle_rss),
             },
             "conformance": [
                 {"name": c.name, "argv": c.argv, "seconds": c.seconds, "returncode": c.returncode, "error": c.error}

@@ -27,6 +27,7 @@ from benchmarks.prism import PrismUnavailable, ensure_prism, write_spec
 from benchmarks.results import Run
 from benchmarks.scale import measure_scale
 from benchmarks.servers import free_port
+from benchmarks.startup import measure_startup
 from benchmarks.targets import (
     FLOOR,
     MOCK,
@@ -159,6 +160,9 @@ def run_benchmarks(config: BenchConfig, progress: Callable[[str], None] = print)
         if spread is not None and spread > 0.25:
             run.notes.append(f"{target.name}: req/s varied by up to {100 * spread:.0f}% between rounds of one point "
                              "(other work on the machine); each point is the median round")
+    progress("mock start-up: a first start and three later ones")
+    run.startup = _section(run, "start-up", lambda: measure_startup(fixture, config.work_dir, log_dir,
+                                                                     cpus=server_cpus))
     if config.scale_sessions:
         progress(f"fixture scale: {config.scale_sessions:,} sessions")
         run.scale = _section(run, "scale", lambda: measure_scale(

@@ -18,7 +18,7 @@ from benchmarks.floor import create_floor_app
 from benchmarks.goals import judge
 from benchmarks.loadgen import LoadGeneratorError, LoadResult, parse_wrk_output, wrk_command
 from benchmarks.report import markdown
-from benchmarks.results import EndpointResult, Run, TargetResult
+from benchmarks.results import EndpointResult, Run, StartupResult, TargetResult
 from benchmarks.run import BenchConfig, run_benchmarks
 from benchmarks.scale import offsets_for
 from benchmarks.targets import MOCK, MOCK_WORKERS, PRISM_STATIC, benchmark_key, create_body
@@ -85,6 +85,17 @@ def test_goals_miss_says_by_how_much() -> None:
     assert [v.state for v in verdicts] == ["miss"] * 5
     assert "25% short" in verdicts[0].detail
     assert "2.5x" in verdicts[2].detail
+
+
+def test_start_up_is_judged_on_later_starts_and_shows_the_first() -> None:
+    run = _run(_target(MOCK, 5000, startup=2.0), _target(PRISM_STATIC, 2000))
+    assert judge(run)[3].state == "miss"  # without the start-up section: the load target's start
+    run.startup = StartupResult(first_s=1.4, later_s=[0.8, 0.7, 0.9], idle_rss=60 * 1024 * 1024)
+    verdict = judge(run)[3]
+    assert verdict.state == "pass" and verdict.measured.startswith("0.80 s") and "1.40 s" in verdict.measured
+    run.startup.later_s = [1.2, 1.3, 1.1]
+    assert judge(run)[3].state == "miss" and judge(run)[3].detail == "0.20 s over"
+    assert "#### Mock start-up to the first 200 (seconds)" in markdown(run)
 
 
 def test_a_run_with_errors_does_not_count_as_throughput() -> None:
@@ -167,6 +178,9 @@ def test_quick_run_against_the_mock_has_the_expected_shape(tmp_path: Path) -> No
         assert endpoint.by_connections[1].clean, endpoint.by_connections[1].errors
     assert mock.startup_s is not None and mock.startup_s > 0
     assert mock.rss_after_reads and mock.rss_after_writes
+    assert run.startup is not None and run.startup.error is None
+    assert run.startup.first_s and len(run.startup.later_s) == 3 and run.startup.idle_rss
+    assert len(list((tmp_path / "startup-cache" / "valid-openapi").iterdir())) == 2
     assert run.scale is not None and run.scale.error is None
     assert list(run.scale.by_offset) == offsets_for(300 - _archived_in_first_project(tmp_path))
     assert len(run.scale.list_after_write_ms) == 20 and all(ms > 0 for ms in run.scale.list_after_write_ms)
