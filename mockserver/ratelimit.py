@@ -119,6 +119,15 @@ class WindowMemoryStorage(MemoryStorage):
         window = self._window(key, expiry, now)
         return (window[0], len(window)) if window else (now, 0)
 
+    async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
+        """One hit and the window it leaves (oldest entry, count), in one step like the Redis script."""
+        now = time.time()
+        window = self._window(key, expiry, now)
+        allowed = len(window) < limit
+        if allowed:
+            window.append(now)
+        return allowed, (window[0] if window else now), len(window)
+
     async def clear(self, key: str) -> None:
         self.windows.pop(key, None)
         await super().clear(key)

@@ -76,12 +76,13 @@ def racy_limiter(app: Any) -> None:
     from mockserver.ratelimit import WindowMemoryStorage
 
     class RacyStorage(WindowMemoryStorage):
-        async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-            fits = await super().get_moving_window(key, limit, expiry)
+        async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
+            _, count = await super().get_moving_window(key, limit, expiry)
             await asyncio.sleep(0.05)  # a slow round trip between reading the count and writing it
-            if fits[1] + amount > limit:
-                return False
-            return await super().acquire_entry(key, 1 << 62, expiry, amount)  # counts without checking again
+            if count >= limit:
+                oldest, count = await super().get_moving_window(key, limit, expiry)
+                return False, oldest, count
+            return await super().acquire_with_window(key, 1 << 62, expiry)  # counts without checking again
 
     limiter = app.mock.limiter
     limiter.storage = RacyStorage()

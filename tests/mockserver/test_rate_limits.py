@@ -128,14 +128,14 @@ def test_limit_exact_under_32_concurrent_clients_in_process(make_client, keys: K
 class RacyStorage(WindowMemoryStorage):
     """A deliberately broken storage: yields to the event loop between the check and the count."""
 
-    async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+    async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
         now = time.time()
         window = self._window(key, expiry, now)
-        if len(window) + amount > limit:
-            return False
+        if len(window) >= limit:
+            return False, window[0], len(window)
         await asyncio.sleep(0)
-        window.extend([now] * amount)
-        return True
+        window.append(now)
+        return True, window[0], len(window)
 
 
 def test_the_concurrency_test_catches_a_racy_limiter(make_client, keys: Keys) -> None:
