@@ -13,7 +13,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import limits
@@ -37,6 +37,10 @@ class RateLimitPolicy:
 
     plan: str
     item: limits.RateLimitItem
+    # header values, encoded once (``policy_bytes`` is ``"pro";q=300;w=60``, the IETF RateLimit-Policy draft)
+    plan_bytes: bytes = field(init=False, repr=False, compare=False)
+    amount_bytes: bytes = field(init=False, repr=False, compare=False)
+    policy_bytes: bytes = field(init=False, repr=False, compare=False)
 
     @property
     def amount(self) -> int:
@@ -45,6 +49,12 @@ class RateLimitPolicy:
     @property
     def window(self) -> int:
         return self.item.get_expiry()
+
+    def __post_init__(self) -> None:
+        plan = self.plan.encode("latin-1")
+        object.__setattr__(self, "plan_bytes", plan)
+        object.__setattr__(self, "amount_bytes", str(self.amount).encode())
+        object.__setattr__(self, "policy_bytes", b'"%s";q=%d;w=%d' % (plan, self.amount, self.window))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,21 +75,23 @@ class RateLimitDecision:
         """This window as a rejection would show it (``Prefer: code=429``): nothing left, a retry time."""
         return RateLimitDecision(self.policy, False, 0, max(1, self.reset_seconds))
 
-    def headers(self) -> dict[str, str]:
+    def raw_headers(self) -> list[Header]:
+        """The window as response headers (built for every answer, so from the policy's ready bytes)."""
         policy = self.policy
-        headers = {
-            "X-RateLimit-Limit": str(policy.amount),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_seconds),
-            "RateLimit-Policy": f'"{policy.plan}";q={policy.amount};w={policy.window}',
-            "RateLimit": f'"{policy.plan}";r={self.remaining};t={self.reset_seconds}',
-        }
+        remaining, reset = str(self.remaining).encode(), str(self.reset_seconds).encode()
+        headers = [
+            (b"x-ratelimit-limit", policy.amount_bytes),
+            (b"x-ratelimit-remaining", remaining),
+            (b"x-ratelimit-reset", reset),
+            (b"ratelimit-policy", policy.policy_bytes),
+            (b"ratelimit", b'"%s";r=%s;t=%s' % (policy.plan_bytes, remaining, reset)),
+        ]
         if not self.allowed:
-            headers["Retry-After"] = str(self.retry_after)
+            headers.append((b"retry-after", str(self.retry_after).encode()))
         return headers
 
-    def raw_headers(self) -> list[Header]:
-        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers().items()]
+    def headers(self) -> dict[str, str]:
+        return {name.decode("latin-1"): value.decode("latin-1") for name, value in self.raw_headers()}
 
 
 class WindowMemoryStorage(MemoryStorage):
