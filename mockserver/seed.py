@@ -278,12 +278,7 @@ class ProjectSeeder:
             created = anchor - 60 * rng.between(5, 600)
         else:
             created = anchor - DAY * rng.between(1, 90) - 60 * rng.between(0, 1439)
-        moment = last = created + rng.between(1, 20)
-        messages: list[Doc] = []
-        for sender, content in lines:
-            last = min(moment, anchor)
-            messages.append({"sender": sender, "content": content, "created_at": stamp(last)})
-            moment += rng.between(15, 240)
+        messages, last = self.stamped(lines, created + rng.between(1, 20), rng)
         last_activity = messages[-1]["created_at"]
         if recent:
             status = rng.pick(("active", "active", "closing_soon", "awaiting_idle_response", "closed"))
@@ -331,6 +326,20 @@ class ProjectSeeder:
             "topic": topic.issue_title,
         }
 
+    def stamped(self, lines: list[tuple[str, str]], start: int, rng: Dice) -> tuple[list[Doc], int]:
+        """The lines as messages 15 s to 4 min apart from ``start`` (never after the anchor), and the last time.
+
+        The innermost loop of seeding (a million messages for 100,000 sessions), hence the local names.
+        """
+        stamp, anchor, draw = self.stamp, self.anchor_s, rng.random
+        messages: list[Doc] = []
+        moment = last = start
+        for sender, content in lines:
+            last = moment if moment < anchor else anchor
+            messages.append({"sender": sender, "content": content, "created_at": stamp(last)})
+            moment += 15 + int(draw() * 226)
+        return messages, last
+
     def tags(self, topic: Topic, rng: Dice) -> list[str]:
         tags = [NATIVE_TAGS[topic.kind]] if rng.chance(0.9) else []
         if rng.chance(0.2):
@@ -343,9 +352,9 @@ class ProjectSeeder:
         """``(sender, content)`` lines: a call transcript, or a chat the AI answers until a human takes over."""
         lines = [("user", topic.opening)]
         if source == "gong":
-            total = rng.between(20, 60)
-            lines.extend(("human_agent" if index % 2 else "user", rng.pick(catalog.CALL_LINES))
-                         for index in range(1, total))
+            calls, draw = catalog.CALL_LINES, rng.random
+            lines.extend(("human_agent" if index % 2 else "user", calls[int(draw() * len(calls))])
+                         for index in range(1, rng.between(20, 60)))
             return lines
         total = rng.between(1, 5) if source == "manual" else rng.pick((2, 2, 4, 4, 6, 8, 10, 14, 20))
         handed_over = False

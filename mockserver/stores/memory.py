@@ -29,43 +29,57 @@ from mockserver.store import (
 )
 
 MAX_VIEWS_PER_KIND = 16
-SortKey = Callable[[Doc], tuple[str, str]]
+SortKey = Callable[[Doc], str]
 
 
 def sort_key(field: str) -> SortKey:
-    """Ascending ``(field, id)``: a list reads it backwards, newest first with ties by id (as every backend)."""
-    def key(doc: Doc) -> tuple[str, str]:
+    """``field`` then id, as one string (NUL-separated) in ascending order; a list reads it backwards, newest
+    first with ties by id, as every backend orders. One string compares in C, several times faster than a tuple.
+    """
+    def key(doc: Doc) -> str:
         value = doc.get(field)
-        return (value if isinstance(value, str) else "" if value is None else str(value)), doc["id"]
+        if not isinstance(value, str):
+            value = "" if value is None else str(value)
+        return f"{value}\x00{doc['id']}"
     return key
+
+
+def admission(filters: tuple[Filter, ...]) -> Callable[[Doc], bool]:
+    """One function for all of a query's filters (each write asks every view whether it admits the document)."""
+    checks = [predicate(f) for f in filters]
+    if not checks:
+        return lambda doc: True
+    if len(checks) == 1:
+        return checks[0]
+    return lambda doc: all(check(doc) for check in checks)
 
 
 class SortedView:
     """The documents one query matches, in :func:`sort_key` order, updated by each write rather than rebuilt.
 
-    The keys are kept beside the documents so that a write bisects tuples in C (a create in the same second
+    The keys are kept beside the documents so that a write bisects strings in C (a create in the same second
     as others sorts among them by id) instead of calling the key function on every probe. ``token`` is
     replaced whenever the view changes: a rendered page is reusable while its token is current.
     """
 
-    __slots__ = ("checks", "docs", "key", "keys", "token")
+    __slots__ = ("admits", "docs", "key", "keys", "token")
 
     def __init__(self, sort: str, filters: tuple[Filter, ...], docs: Iterable[Doc],
-                 keys: Iterable[tuple[str, str]] | None = None) -> None:
+                 keys: Iterable[str] | None = None) -> None:
         """``keys``: the documents are already in order and these are their keys (a view filtered from another)."""
         self.key = sort_key(sort)
-        self.checks = tuple(predicate(f) for f in filters)
+        self.admits = admission(filters)
         if keys is None:
-            self.docs = sorted((doc for doc in docs if self.admits(doc)), key=self.key)
-            self.keys = [self.key(doc) for doc in self.docs]
+            matching = [doc for doc in docs if self.admits(doc)]
+            found = [self.key(doc) for doc in matching]
+            order = sorted(range(len(matching)), key=found.__getitem__)
+            self.docs = [matching[index] for index in order]
+            self.keys = [found[index] for index in order]
         else:
             pairs = [(key, doc) for key, doc in zip(keys, docs, strict=True) if self.admits(doc)]
             self.keys = [key for key, _ in pairs]
             self.docs = [doc for _, doc in pairs]
         self.token = object()
-
-    def admits(self, doc: Doc) -> bool:
-        return all(check(doc) for check in self.checks)
 
     def replace(self, old: Doc | None, new: Doc | None) -> None:
         """Take ``old`` out and put ``new`` in where it sorts (either may be missing)."""
