@@ -110,8 +110,14 @@ def serve(
         fail(str(error))
     except InvalidSpecification as error:
         fail(f"the OpenAPI document is not valid: {str(error).splitlines()[0]}")
-    sock = bind(settings.host, settings.port)
-    actual_port = sock.getsockname()[1]
+    from mockserver.workers import Supervisor, reuse_port_available, worker_sockets
+
+    own_sockets = settings.workers > 1 and reuse_port_available()
+    if own_sockets:  # one socket per worker, so that connections spread over the workers
+        sockets = worker_sockets(settings.host, settings.port, settings.workers, fail)
+    else:
+        sockets = [bind(settings.host, settings.port)]
+    actual_port = sockets[0].getsockname()[1]
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess
@@ -128,12 +134,14 @@ def serve(
                f"{len(app.mock.registry)} keys: hissuno-mock keys; docs: /v1/ui/ and /api/ui/)", err=True)
     if settings.workers == 1:
         settle_heap()
-        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=sockets)
         return
     app.mock.store.close()
     os.environ.update(settings.to_env())  # each worker process rebuilds the same settings from these
+    if own_sockets:
+        raise typer.Exit(Supervisor(options, sockets).run())
     config = uvicorn.Config("mockserver.cli:worker_app", factory=True, workers=settings.workers, **options)
-    Multiprocess(config, sockets=[sock]).run()
+    Multiprocess(config, sockets=sockets).run()  # not Linux: the workers share one socket
 
 
 def worker_app() -> Any:

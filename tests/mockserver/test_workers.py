@@ -9,6 +9,7 @@ also keeps what was created across a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,9 +32,9 @@ START_TIMEOUT_SECONDS = 60
 
 
 @contextmanager
-def serving(*args: str) -> Iterator[str]:
+def serving(*args: str, port: int = 0) -> Iterator[str]:
     """The mock CLI in a subprocess; yields its base URL once it answers, and stops it (and its workers)."""
-    port = free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HISSUNO_MOCK_")}
     process = subprocess.Popen([*MOCK, "--port", str(port), *args], env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -197,3 +198,62 @@ def test_settings_reach_the_workers_through_the_environment(tmp_path: Path) -> N
                                  rate_limit_storage="redis://127.0.0.1:6379", state=f"sqlite:///{tmp_path}/x.db",
                                  workers=3, validate_responses=True, log_level="info")
     assert Settings.from_env(settings.to_env()) == Settings(**{**settings.__dict__, "fixtures": settings.fixtures_path})
+
+
+def listening_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on ``port`` (Linux: /proc/net/tcp)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
+    return inodes
+
+
+def socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    return inodes
+
+
+def test_each_worker_accepts_on_a_socket_of_its_own(tmp_path: Path, redis_url: str) -> None:
+    """A shared listening socket lets the worker that wakes first take a whole burst of new connections."""
+    port = free_port()
+    args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url)
+    with serving(*args, port=port) as base, ExitStack() as stack:
+        workers = [client.get("/").json()["worker"] for client in pinned_clients(base, stack)]
+        listening = listening_inodes(port)
+        per_worker = [socket_inodes(pid) & listening for pid in workers]
+        assert all(len(inodes) == 1 for inodes in per_worker) and per_worker[0] != per_worker[1]
+
+
+def test_a_second_mock_on_the_same_port_is_refused(tmp_path: Path, redis_url: str) -> None:
+    port = free_port()
+    args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url)
+    with serving(*args, port=port):
+        result = subprocess.run([*MOCK, "--port", str(port), *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path: Path, redis_url: str) -> None:
+    args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url)
+    with serving(*args) as base, ExitStack() as stack:
+        first, second = pinned_clients(base, stack)
+        victim = first.get("/").json()["worker"]
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        workers: set[int] = set()
+        while len(workers - {victim}) < 2:
+            assert time.monotonic() < deadline, f"no replacement for worker {victim}: {workers}"
+            with contextlib.suppress(httpx.TransportError), httpx.Client(base_url=base, timeout=5) as client:
+                workers.add(client.get("/").json()["worker"])
+            time.sleep(0.05)
+        assert second.get("/v1/sessions?limit=1", headers=STANDARD).status_code == 200
+        assert victim not in workers
