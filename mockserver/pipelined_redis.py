@@ -14,6 +14,7 @@ URIs are redis-py's: ``redis://[[user]:password@]host[:port][/db]`` and ``unix:/
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections import deque
 from typing import Any
@@ -173,6 +174,11 @@ class PipelinedRedis:
     async def _connect(self) -> _Connection:
         """Open the connection once, however many requests ask for it at the same time."""
         loop = asyncio.get_running_loop()
+        previous = self._connection
+        if previous is not None and previous.loop is not loop:  # a new event loop (tests run several)
+            self._connection = None
+            with contextlib.suppress(RuntimeError):  # its loop may be closed already
+                previous.close()
         opening = self._opening
         if opening is None or opening.get_loop() is not loop or (opening.done() and self._stale(opening)):
             opening = self._opening = loop.create_task(self._open(loop))
