@@ -5,7 +5,9 @@ under concurrency, emptied by a reset; and a deliberately racy variant that the 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import redis.asyncio as aredis
@@ -184,3 +186,33 @@ def test_replies_split_anywhere_are_read_whole(chunk: int) -> None:
     answers = asyncio.run(run())
     assert answers[:3] == [[1, b"1716300000.123456", 42], "OK", None]
     assert isinstance(answers[3], NoScriptError) and answers[4] == b"split\r\nvalue"
+
+
+def test_a_unix_socket_uri_reaches_redis_without_tcp(tmp_path: Path) -> None:
+    """``redis+unix:///path/redis.sock`` (no TCP stack between a worker and a Redis on the same host)."""
+    import redis as sync_redis
+
+    path = tmp_path / "redis.sock"
+    server = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", str(path), "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    try:
+        direct = sync_redis.Redis(unix_socket_path=str(path))
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if direct.ping():
+                    break
+            except sync_redis.ConnectionError:
+                assert time.monotonic() < deadline and server.poll() is None, "redis-server did not start"
+                time.sleep(0.02)
+        counter = limiter(f"redis+unix://{path}", "5/minute")
+
+        async def run() -> list[int]:
+            return [(await counter.hit(KEY)).remaining for _ in range(3)]
+
+        assert asyncio.run(run()) == [4, 3, 2]
+        assert direct.keys(f"{REDIS_KEY_PREFIX}*")
+        direct.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
