@@ -23,7 +23,6 @@ from limits.storage import storage_from_string
 
 from mockserver.auth import Identity
 from mockserver.fixtures import check_limit
-from mockserver.pipelined_redis import PipelinedRedis
 from mockserver.settings import SettingsError
 
 NAMESPACE = "hissuno-mock"
@@ -190,6 +189,8 @@ class WindowRedisStorage(RedisStorage):
         if self.bridge.uri.startswith("rediss"):  # TLS and its options: left to redis-py
             self._acquire_with_window = self.bridge.get_connection().register_script(ACQUIRE_WITH_WINDOW_LUA)
         else:
+            from mockserver.pipelined_redis import PipelinedRedis  # redis-py: imported only when used
+
             self.pipe = PipelinedRedis(self.bridge.uri)
             self._acquire_with_window = self.pipe.script(ACQUIRE_WITH_WINDOW_LUA)
         self._keys: dict[str, str] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 
 import httpx
@@ -187,3 +189,11 @@ def test_overrides_apply_per_plan() -> None:
 def test_bad_overrides_are_settings_errors(overrides: dict, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         build_policies({"free": "60/minute"}, overrides)
+
+
+def test_a_mock_on_memory_storage_does_not_load_redis() -> None:
+    """redis-py costs about 6 MiB and 60 ms at start-up; only a redis:// storage or state needs it."""
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); from mockserver.app import create_app; "
+            "create_app(); print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'faker'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"
