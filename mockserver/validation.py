@@ -70,8 +70,9 @@ def is_email(value: str) -> bool:
 
 
 def _valid_a_label(label: str) -> bool:
+    """IDNA: hyphens in the third and fourth places are reserved for ``xn--`` (punycode) labels."""
     if label[:4].lower() != "xn--":
-        return True
+        return label[2:4] != "--"
     if not label.startswith("xn--"):
         return False
     try:
