@@ -109,7 +109,7 @@ def redis_server(log_dir: Path) -> Iterator[str | None]:
 def workers_args(work_dir: Path, redis_url: str) -> list[str]:
     """A shared store and shared counters, as the mock requires for several workers."""
     database = work_dir / "bench-workers.db"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-writer.lock"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     return ["--workers", "2", "--state", f"sqlite:///{database}", "--rate-limit-storage", redis_url]
 
