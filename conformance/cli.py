@@ -17,6 +17,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from conformance import engine
+from conformance.connection import NoAnswer
 from conformance.profiles import PROFILES
 from conformance.reports import console as console_report
 from conformance.reports import json as json_report
@@ -102,13 +103,16 @@ def run(
         selected = [name for name in (checks or "").split(",") if name.strip()]
         engine.select(selected)
         target = _ready(target, apis, mock_keys)
-    except (TargetError, UsageProblem, ValueError) as exc:
+    except (TargetError, UsageProblem, ValueError, NoAnswer) as exc:
         _fail(str(exc))
     seed = seed if seed is not None else random.randrange(2**31)
     header = f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {profile} · seed {seed}"
     console.print(header, soft_wrap=True)
     options = engine.RunOptions(apis=apis, profile=PROFILES[profile.value], seed=seed, checks=selected or None)
-    result = console_report.consume(engine.run(target, options), console, live=progress)
+    try:
+        result = console_report.consume(engine.run(target, options), console, live=progress)
+    except NoAnswer as exc:
+        _fail(f"the server stopped answering: {exc}")
     if junit:
         junit_report.write(result, junit)
     if report:

@@ -2,14 +2,17 @@
 
 It wraps a ``requests`` session: a plain one for a server on a port, or Schemathesis' in-process ASGI
 client for an app in the same process, so Schemathesis and our checks reach the app the same way. Keys are
-shown in curl as shell variables (``$HISSUNO_API_KEY``), never in clear.
+shown in curl as shell variables (``$HISSUNO_API_KEY``), never in clear. Each exchange keeps when it was sent
+and answered (on the client's monotonic clock), so a check that reasons about time can tell what the server
+could have seen from what a slow client made it look like.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +20,7 @@ from urllib.parse import urlencode
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from conformance.connection import Connections, NoAnswer
 from conformance.retry import RetryPolicy
 
 REQUEST_TIMEOUT = 30.0
@@ -47,6 +51,9 @@ class Exchange:
     headers: Mapping[str, str]
     content: bytes
     credential: Credential | None = None
+    # ``time.monotonic()`` just before the request left and just after its answer was read.
+    sent_at: float = 0.0
+    received_at: float = 0.0
     _parsed: Any = field(default=_NO_JSON, repr=False, compare=False)
 
     @property
@@ -105,8 +112,11 @@ class Client:
         *,
         retry: RetryPolicy | None = None,
         display_url: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.session = session
+        self.clock = clock
+        self.connections = Connections(session, clock)
         self.base_url = base_url.rstrip("/")
         self.display_url = (display_url or base_url).rstrip("/")
         self.retry = retry or RetryPolicy()
@@ -136,14 +146,21 @@ class Client:
         query = f"?{urlencode(params, doseq=True)}" if params else ""
         attempt = 0
         while True:
-            response = self.session.request(
-                method,
-                f"{self.base_url}{path}{query}",
-                headers=sent_headers,
-                data=body,
-                timeout=REQUEST_TIMEOUT,
-                allow_redirects=False,
-            )
+            sent_at = self.clock()
+            try:
+                response = self.connections.request(
+                    method,
+                    f"{self.base_url}{path}{query}",
+                    headers=sent_headers,
+                    data=body,
+                    timeout=REQUEST_TIMEOUT,
+                    allow_redirects=False,
+                )
+            except NoAnswer as failure:
+                shown = f"{self.display_url}{path}{query}"
+                curl = render_curl(method, shown, sent_headers, body, credential)
+                raise NoAnswer(method, shown, failure.reason, curl) from failure
+            received_at = self.clock()
             self.sent += 1
             delay = self.retry.delay(response.status_code, response.headers, attempt) if honour_rate_limit else None
             if delay is None:
@@ -159,4 +176,6 @@ class Client:
             headers=CaseInsensitiveDict(response.headers),
             content=response.content,
             credential=credential,
+            sent_at=sent_at,
+            received_at=received_at,
         )

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from conformance import cleanup, fuzzing
-from conformance.checks import FAMILIES, ONCE_PER_RUN, SCHEMATHESIS, Selection, select
+from conformance.checks import FAMILIES, ONCE_PER_RUN, SCHEMATHESIS, Selection, family_of, select
 from conformance.checks.base import Deferred, Scenario, ScenarioCheck
+from conformance.connection import NoAnswer
 from conformance.contract import Contract
 from conformance.profiles import PROFILES, Profile
 from conformance.results import (
@@ -74,7 +75,7 @@ def run(target: Target, options: RunOptions) -> Iterator[Event]:
     for scenario in scenarios:
         if scenario not in usable:
             yield from record(_unusable(scenario, selection))
-    found_before = {scenario.api: cleanup.snapshot(scenario) for scenario in usable}
+    found_before = {scenario.api: _snapshot(scenario) for scenario in usable}
     if usable:
         yield from record(_families(usable[0], once, selection, deferred))
     for scenario in usable:
@@ -143,11 +144,28 @@ def _families(
         yield StageFinished(stage)
 
 
-def _clean(scenarios: list[Scenario], found_before: dict[str, dict[str, set[str]]]) -> Iterator[Event]:
+def _snapshot(scenario: Scenario) -> dict[str, set[str]] | None:
+    """What the deletable lists hold before the run; None when the server did not answer (then nothing is
+    deleted afterwards, since what was there before cannot be told from what the run created)."""
+    try:
+        return cleanup.snapshot(scenario)
+    except NoAnswer:
+        return None
+
+
+def _clean(scenarios: list[Scenario], found_before: dict[str, dict[str, set[str]] | None]) -> Iterator[Event]:
     stage = "cleanup: deleting what the run created"
     yield StageStarted(stage, total=len(scenarios))
     for scenario in scenarios:
-        removed = cleanup.remove_new(scenario, found_before[scenario.api])
+        before = found_before[scenario.api]
+        if before is None:
+            yield StageAdvanced(stage, f"{scenario.api}: skipped (no snapshot before the run)")
+            continue
+        try:
+            removed = cleanup.remove_new(scenario, before)
+        except NoAnswer as failure:
+            yield StageAdvanced(stage, f"{scenario.api}: stopped, {failure}")
+            continue
         yield StageAdvanced(stage, f"{scenario.api}: {removed} deleted")
     yield StageFinished(stage)
 
@@ -160,7 +178,13 @@ def _finish(deferred: list[Deferred], selection: Selection) -> Iterator[Event]:
     yield StageStarted(stage, total=len(deferred))
     for item in sorted(deferred, key=lambda d: d.ready_at):
         time.sleep(max(0.0, item.ready_at - time.monotonic()))
-        for result in item.finish():
+        try:
+            results = list(item.finish())
+        except NoAnswer as failure:
+            message = f"{failure.method} {failure.url} got no answer ({failure.reason})"
+            problems = [Problem(message, failure.curl)]
+            results = [verdict(RUN_WIDE, item.name, family_of(item.name), problems, api=item.api)]
+        for result in results:
             if result.check in selection.wanted:
                 yield ResultRecorded(result)
         yield StageAdvanced(stage, item.name)
@@ -171,6 +195,9 @@ def _guarded(check: ScenarioCheck, scenario: Scenario) -> Iterator[CheckResult |
     """The check's results; if it crashes on an answer it did not expect, that is reported as a failure."""
     try:
         yield from list(check.run(scenario))
+    except NoAnswer as failure:
+        message = f"the check stopped: {failure.method} {failure.url} got no answer ({failure.reason})"
+        yield verdict(RUN_WIDE, check.name, check.family, [Problem(message, failure.curl)], api=scenario.api)
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         message = (

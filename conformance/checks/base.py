@@ -61,6 +61,7 @@ class Deferred:
     name: str
     ready_at: float
     finish: Callable[[], Iterable[CheckResult]]
+    api: str = ""
 
 
 @dataclass

@@ -22,12 +22,16 @@ with warnings.catch_warnings():
 
 
 @contextmanager
-def served(app: Any) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 (in a thread); yields its base URL."""
+def served(app: Any, keep_alive: float = 5.0) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 (in a thread); yields its base URL.
+
+    ``keep_alive``: seconds an idle connection stays open (uvicorn's default is 5).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="on"))
+    config = uvicorn.Config(app, log_level="error", lifespan="on", timeout_keep_alive=keep_alive)  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
