@@ -32,7 +32,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from conformance import spec
 from conformance.spec import DOCUMENTS
 from mockserver import documents
 from mockserver.access import Gate
@@ -68,11 +67,6 @@ class MockRuntime:
     limiter: RateLimiter
     controls: MockControls
     webhooks: WebhookDispatcher
-
-
-def bundled(name: str) -> dict[str, Any]:
-    """The bundled document, cached for the process and shared by every app built in it: read-only."""
-    return spec.bundled(name)
 
 
 class DocsMiddleware(SwaggerUIMiddleware):
@@ -131,6 +125,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     """The mock as an ASGI app (a Connexion ``AsyncApp``); ``app.mock`` holds its :class:`MockRuntime`."""
     settings = settings or Settings.from_env()
     fixture = load_fixture(settings.fixtures_path)
+    bundled = functools.partial(documents.bundled, cache_dir=settings.cache_path)
     views = Views(bundled("v1"))
     limiter = RateLimiter(build_policies(fixture.plans, settings.rate_limits), settings.rate_limit_storage)
     try:
@@ -141,7 +136,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     webhooks = WebhookDispatcher()
     store.subscribe(WebhookRelay(store, webhooks))
     registry = KeyRegistry(fixture.keys)
-    mounted = {name: documents.mounted_document(name) for name in DOCUMENTS}
+    mounted = {name: documents.mounted_document(name, settings.cache_path) for name in DOCUMENTS}
     renderer = ErrorRenderer()
     controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()},
                             webhooks)

@@ -25,6 +25,7 @@ RESOURCE_COUNTS = ("sessions", "issues", "customers", "companies", "knowledge_so
 MAX_COUNT = 1_000_000
 _KEY_PATTERN = re.compile(r"^hss_[a-z0-9]+$")
 _PROJECT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
 _HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -86,7 +87,7 @@ def load_fixture(path: Path) -> Fixture:
     except (OSError, UnicodeDecodeError) as error:
         raise FixtureError(f"{path}: cannot read the fixture file ({error})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

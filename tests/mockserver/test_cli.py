@@ -67,8 +67,9 @@ def test_bad_fixture_file_is_one_line(tmp_path: Path) -> None:
     path.write_text("projects: [unclosed\n")
     result = subprocess.run([*MOCK, "serve", "--fixtures", str(path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"hissuno-mock: error: {path}: not valid YAML at line 2, column 1: " \
-                                    "expected ',' or ']', but got '<stream end>'"
+    # the parser's own words: libyaml's ("did not find expected ',' or ']'") or pure Python's
+    assert result.stderr.strip().startswith(f"hissuno-mock: error: {path}: not valid YAML at line 2, column 1: ")
+    assert "expected ',' or ']'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_port_in_use_is_one_line() -> None:

@@ -12,8 +12,7 @@ import pytest
 from jsonschema import Draft4Validator
 from schemathesis.specs.openapi.converter import to_json_schema
 
-from conformance.spec import DOCUMENTS
-from mockserver.app import bundled
+from conformance.spec import DOCUMENTS, bundled
 from mockserver.fake import PatternStrings, SchemaFaker
 from mockserver.validation import format_checker
 

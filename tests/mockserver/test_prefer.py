@@ -12,8 +12,7 @@ import time
 import pytest
 from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient
 
-from conformance.spec import DOCUMENTS, operations, resolve
-from mockserver.app import bundled
+from conformance.spec import DOCUMENTS, bundled, operations, resolve
 from mockserver.errors import ApiError
 from mockserver.prefer import MAX_DELAY_MS, Preference, parse_prefer
 

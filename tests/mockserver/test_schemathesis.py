@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks
 
-from mockserver.app import bundled, create_app
+from conformance.spec import bundled
+from mockserver.app import create_app
 from mockserver.settings import Settings
 
 warnings.filterwarnings("ignore", message=".*starlette.testclient.*")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from mock_support import Keys, MockClient
 
-from conformance.spec import DOCUMENTS, operations, resolve
-from mockserver.app import bundled, create_app
+from conformance.spec import DOCUMENTS, bundled, operations, resolve
+from mockserver.app import create_app
 from mockserver.settings import Settings
 
 NW = "proj_northwind"

@@ -20,7 +20,8 @@ from mock_support import served
 from schemathesis.specs.openapi.converter import to_json_schema
 from test_webhook_deliveries import Receiver
 
-from mockserver.app import bundled, create_app
+from conformance.spec import bundled
+from mockserver.app import create_app
 from mockserver.settings import Settings
 from mockserver.validation import format_checker
 from mockserver.webhooks import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, DeliveryPolicy, verify
