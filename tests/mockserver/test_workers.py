@@ -154,7 +154,14 @@ def test_limit_exact_under_32_concurrent_clients_across_two_workers(redis_url: s
             await asyncio.gather(*(client.aclose() for client in clients))
 
     with serving(*args) as base:
-        statuses = asyncio.run(hammer(base))
+        for _ in range(3):  # pinning can outlast the 5 s keep-alive on a busy machine: then start over
+            try:
+                statuses = asyncio.run(hammer(base))
+                break
+            except httpx.TransportError:
+                httpx.post(f"{base}/__mock/reset")  # forget the counted part of the attempt
+        else:
+            pytest.fail("three attempts lost a pinned connection before the burst")
     assert statuses.count(200) == 50 and statuses.count(429) == 110
 
 
