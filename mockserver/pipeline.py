@@ -31,11 +31,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mockserver.access import Gate, with_window
 from mockserver.auth import KeyRegistry
 from mockserver.bodylimit import MAX_BODY_BYTES, limited
-from mockserver.dispatch import REPLY, Call, Handler, Reply, rehearsed_reply, send_reply
+from mockserver.dispatch import REPLY, Call, Handler, rehearsed_reply, send_reply
 from mockserver.errors import ApiError, encoded, to_api_error
 from mockserver.prefer import DeclaredOperation, Preferences
 from mockserver.ratelimit import RateLimitDecision
-from mockserver.router import Match, PathRouter
+from mockserver.router import PathRouter
 from mockserver.validation import OperationValidator, ValidatorCache
 
 logger = logging.getLogger("mockserver.pipeline")
@@ -118,18 +118,18 @@ class OperationPipeline(SpecMiddleware):
             error = ApiError(405, "Method not allowed.", headers={"Allow": ", ".join(match.allowed_methods())})
             await self._send(scope, send, encoded(error))
             return
-        await self._serve(match.target, match, scope, receive, send)
+        await self._serve(match.target, match.params, scope, receive, send)
 
-    async def _serve(self, operation: Operation, match: Match[Operation], scope: Scope, receive: Receive,
+    async def _serve(self, operation: Operation, path_params: dict[str, str], scope: Scope, receive: Receive,
                      send: Send) -> None:
         config = self.config
         decision: RateLimitDecision | None = None
         try:
             rehearsal, pending = await config.preferences.read(scope["headers"], operation.declared)
             identity = config.registry.authenticate(_authorization(scope))
-            decision = await config.gate.admit(identity, scope["method"], match.params, rehearsal, pending)
+            decision = await config.gate.admit(identity, scope["method"], path_params, rehearsal, pending)
             receive = limited(scope, receive, config.max_body_bytes)
-            params = operation.validator.params(scope, match.params)
+            params = operation.validator.params(scope, path_params)
             body = await operation.validator.body(scope, receive)
             if rehearsal is not None and rehearsal.replaces_handler:
                 reply = rehearsed_reply(rehearsal, scope["path"])
@@ -186,5 +186,3 @@ def _is_preflight(scope: Scope) -> bool:
     names = {name for name, _ in scope["headers"]}
     return b"origin" in names and b"access-control-request-method" in names
 
-
-__all__ = ["Operation", "OperationPipeline", "PipelineConfig", "Reply"]
