@@ -70,9 +70,14 @@ class Burst:
     exchanges: list[Exchange]
     deadline: float = field(init=False)
     attempts: int = 1
+    # The whole attempt this count belongs to (a count may start again from a later answer): its first
+    # answer and how many requests it sent, for messages.
+    opening: Exchange | None = None
+    sent: int = 0
 
     def __post_init__(self) -> None:
         self.deadline = stable_until(self.exchanges[0])
+        self.opening = self.opening or self.exchanges[0]
 
     @property
     def first(self) -> Exchange:
@@ -101,6 +106,11 @@ class Burst:
     @property
     def seconds(self) -> float:
         return self.exchanges[-1].received_at - self.first.sent_at
+
+    @property
+    def attempt_seconds(self) -> float:
+        opening = self.opening or self.first
+        return self.exchanges[-1].received_at - opening.sent_at
 
     def in_time(self, exchange: Exchange) -> bool:
         return exchange.received_at <= self.deadline
@@ -135,16 +145,17 @@ def exhaust(call: Callable[[], Exchange], first: Exchange) -> Burst:
     The window moved if an answer arrived after the burst's deadline (up to :data:`REBASES` times), or if
     ``Remaining`` went up before it (a window that rolled over early: once, as any client would forgive).
     """
-    burst, rebases, early_rises = Burst([first]), REBASES, 1
+    burst, rebases, early_rises, sent = Burst([first]), REBASES, 1, 1
     while not burst.full():
-        exchange = call()
+        exchange, sent = call(), sent + 1
         late, rose = _moved(burst, exchange)
         if late and rebases:
-            burst, rebases = Burst([exchange]), rebases - 1
+            burst, rebases = Burst([exchange], opening=first), rebases - 1
         elif rose and not late and early_rises:
-            burst, early_rises = Burst([exchange]), early_rises - 1
+            burst, early_rises = Burst([exchange], opening=first), early_rises - 1
         else:
             burst.exchanges.append(exchange)
+    burst.sent = sent
     return burst
 
 

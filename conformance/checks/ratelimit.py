@@ -104,9 +104,13 @@ def _timing(burst: Burst) -> str:
 
 def _inconclusive(burst: Burst) -> str:
     counted = "counted twice, a full window apart" if burst.attempts > 1 else "counted"
+    opening = burst.opening or burst.first
+    reset = header_int(opening, "X-RateLimit-Reset")
     return (
-        f"the window moved while it was {counted}: {_timing(burst)} (the server, or this machine, is too slow "
-        "to exhaust the window before it changes); not judged"
+        f"the window moved while it was {counted}: the last count sent {burst.sent} requests in "
+        f"{burst.attempt_seconds:.1f} s, but its first answer's X-RateLimit-Reset said the window could change "
+        f"after {reset} s (the server, or this machine, is too slow to exhaust the window before it changes); "
+        "not judged"
     )
 
 
