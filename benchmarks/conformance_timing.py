@@ -14,7 +14,7 @@ from pathlib import Path
 from benchmarks.results import CommandTiming
 from benchmarks.servers import ServerCommand, ServerStartError, free_port, start
 from benchmarks.targets import BIN, benchmark_key
-from mockserver.fixtures import Fixture
+from mockserver.data.fixture import Fixture
 
 TIMEOUT_S = 3600
 

@@ -26,8 +26,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from conformance.spec import bundled
-from mockserver.fixtures import load_fixture
-from mockserver.seed import build_dataset
+from mockserver.data.fixture import load_fixture
+from mockserver.data.seed import build_dataset
 from mockserver.settings import default_fixtures
 from mockserver.views import Views, pick
 

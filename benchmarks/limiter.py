@@ -23,7 +23,7 @@ from benchmarks.results import LimiterCost
 from benchmarks.servers import ServerStartError, free_port, start
 from benchmarks.targets import MOCK, benchmark_key, mock_target
 from mockserver.auth import Identity
-from mockserver.fixtures import Fixture
+from mockserver.data.fixture import Fixture
 from mockserver.ratelimit import RateLimiter, build_policies
 
 SAMPLE = 2000

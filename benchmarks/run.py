@@ -40,7 +40,7 @@ from benchmarks.targets import (
     mock_target,
     prism_target,
 )
-from mockserver.fixtures import Fixture, load_fixture
+from mockserver.data.fixture import Fixture, load_fixture
 from mockserver.settings import default_fixtures
 
 T = TypeVar("T")

@@ -24,7 +24,7 @@ from benchmarks.loadgen import LoadGeneratorError, Request, run_wrk
 from benchmarks.results import ScaleResult
 from benchmarks.servers import ServerStartError, free_port, start
 from benchmarks.targets import MOCK, benchmark_key, create_body, mock_target
-from mockserver.fixtures import FixtureError, load_fixture
+from mockserver.data.fixture import FixtureError, load_fixture
 from mockserver.settings import default_fixtures
 
 PAGE = 20

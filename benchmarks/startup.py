@@ -15,7 +15,7 @@ from pathlib import Path
 from benchmarks.results import StartupResult
 from benchmarks.servers import free_port, running
 from benchmarks.targets import mock_target
-from mockserver.fixtures import Fixture
+from mockserver.data.fixture import Fixture
 
 
 def measure_startup(fixture: Fixture, work_dir: Path, log_dir: Path, *, cpus: Sequence[int] | None,

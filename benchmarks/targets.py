@@ -18,7 +18,7 @@ from benchmarks.loadgen import Request
 from benchmarks.prism import prism_argv
 from benchmarks.servers import ServerCommand
 from conformance.spec import bundled
-from mockserver.fixtures import Fixture, KeyFixture
+from mockserver.data.fixture import Fixture, KeyFixture
 
 BIN = Path(sys.executable).parent
 RAISED_LIMIT = "1000000/second"

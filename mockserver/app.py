@@ -37,15 +37,15 @@ from mockserver import documents
 from mockserver.access import Gate
 from mockserver.auth import KeyRegistry
 from mockserver.control import MockControls
+from mockserver.data.fixture import Fixture, load_fixture
+from mockserver.data.seed import build_dataset
 from mockserver.dispatch import Handler, MockApp
 from mockserver.errors import ErrorRenderer
-from mockserver.fixtures import Fixture, load_fixture
 from mockserver.handlers import operation_table
 from mockserver.pipeline import OperationPipeline, PipelineConfig
 from mockserver.prefer import Preferences
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.routing import anchor_routes
-from mockserver.seed import build_dataset
 from mockserver.settings import Settings, SettingsError
 from mockserver.store import Store, StoreError, open_store
 from mockserver.validation import ValidatorCache

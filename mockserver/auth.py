@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mockserver.data.fixture import KeyFixture
 from mockserver.errors import unauthorized
-from mockserver.fixtures import KeyFixture
 
 KEY_PREFIX = "hss_"
 MISSING_OR_MALFORMED = "Unauthorized."

@@ -101,7 +101,7 @@ def serve(
     from connexion.exceptions import InvalidSpecification
 
     from mockserver.app import create_app
-    from mockserver.fixtures import FixtureError
+    from mockserver.data.fixture import FixtureError
     from mockserver.settings import SettingsError
 
     try:
@@ -188,7 +188,7 @@ def keys(
     fixtures: FixturesOption = None,
 ) -> None:
     """List the fixture keys (the same list as GET /__mock/keys)."""
-    from mockserver.fixtures import FixtureError, load_fixture
+    from mockserver.data.fixture import FixtureError, load_fixture
 
     settings = _settings(fixtures=fixtures)
     try:

@@ -22,7 +22,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from mockserver.auth import Identity
-from mockserver.fixtures import check_limit
+from mockserver.data.fixture import check_limit
 from mockserver.settings import SettingsError
 
 NAMESPACE = "hissuno-mock"

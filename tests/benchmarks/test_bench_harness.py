@@ -23,7 +23,7 @@ from benchmarks.run import BenchConfig, run_benchmarks
 from benchmarks.scale import offsets_for
 from benchmarks.targets import MOCK, MOCK_WORKERS, PRISM_STATIC, benchmark_key, create_body
 from mockserver.app import create_app
-from mockserver.fixtures import load_fixture
+from mockserver.data.fixture import load_fixture
 from mockserver.settings import Settings, default_fixtures
 
 DATA = Path(__file__).parent / "data"
@@ -190,7 +190,7 @@ def test_quick_run_against_the_mock_has_the_expected_shape(tmp_path: Path) -> No
 def _archived_in_first_project(work_dir: Path) -> int:
     """The list hides archived sessions, so the scale test's offsets follow the visible total."""
     from benchmarks.scale import write_scaled_fixture
-    from mockserver.seed import build_dataset
+    from mockserver.data.seed import build_dataset
 
     fixture = load_fixture(write_scaled_fixture(work_dir, 300))
     sessions = build_dataset(fixture, 42)[fixture.projects[0].id]["sessions"]

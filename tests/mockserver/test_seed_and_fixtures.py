@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.fixtures import MAX_COUNT, FixtureError, load_fixture
-from mockserver.seed import (
+from mockserver.data.fixture import MAX_COUNT, FixtureError, load_fixture
+from mockserver.data.seed import (
     MAX_LINKED_SESSIONS,
     Dice,
     Stamps,
@@ -242,8 +242,8 @@ def test_fixture_counts_go_up_to_a_million(tmp_path: Path) -> None:
 
 def test_seeding_does_not_load_faker() -> None:
     """Faker costs 17 MiB and a fifth of a second at start-up; the seeder draws names from plain tuples."""
-    code = ("import sys; from mockserver.fixtures import load_fixture; from mockserver.settings import "
-            "default_fixtures; from mockserver.seed import build_dataset; "
+    code = ("import sys; from mockserver.data.fixture import load_fixture; from mockserver.settings import "
+            "default_fixtures; from mockserver.data.seed import build_dataset; "
             "build_dataset(load_fixture(default_fixtures()), 42); "
             "print(any(m.startswith('faker') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
@@ -268,11 +268,11 @@ def test_dice_draws_cover_their_ranges() -> None:
 
 
 def test_seeded_names_are_fakers_most_frequent_en_us_names() -> None:
-    """The seeder draws from Faker's en_US person provider, taken once into ``mockserver.names`` (no
+    """The seeder draws from Faker's en_US person provider, taken once into ``mockserver.data.vocabulary`` (no
     hand-written names, and no 17 MiB import at start-up)."""
     from faker.providers.person.en_US import Provider
 
-    from mockserver.names import FIRST_NAMES, LAST_NAMES
+    from mockserver.data.vocabulary import FIRST_NAMES, LAST_NAMES
 
     for names, weighted in ((FIRST_NAMES, Provider.first_names), (LAST_NAMES, Provider.last_names)):
         assert len(names) == len(set(names)) == 200

@@ -13,7 +13,7 @@ Documents carry a few fields the API does not show (a session's ``messages`` and
 Seeding is on the start-up path and a scale test asks for 100,000 sessions in one project, so the per-session
 work is kept small: draws go through :class:`Dice` (an index into a sequence rather than ``randint`` and
 ``choice``), session times are whole seconds since the epoch formatted by :class:`Stamps`, and names come
-from plain tuples (:mod:`mockserver.names`) rather than Faker.
+from plain tuples (:mod:`mockserver.data.vocabulary`) rather than Faker.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
-from mockserver import catalog
-from mockserver.catalog import Topic
-from mockserver.fixtures import Fixture, ProjectFixture
-from mockserver.names import FIRST_NAMES, LAST_NAMES
+from mockserver.data import vocabulary
+from mockserver.data.fixture import Fixture, ProjectFixture
+from mockserver.data.vocabulary import FIRST_NAMES, LAST_NAMES, Topic
 from mockserver.store import random_id
 
 Doc = dict[str, Any]
@@ -181,14 +180,14 @@ class ProjectSeeder:
 
     def companies(self, count: int) -> list[Doc]:
         rng = self.rng("companies")
-        words = rng.sample(catalog.COMPANY_WORDS, k=min(count, len(catalog.COMPANY_WORDS)))
+        words = rng.sample(vocabulary.COMPANY_WORDS, k=min(count, len(vocabulary.COMPANY_WORDS)))
         companies: list[Doc] = []
         for index in range(count):
             word = words[index % len(words)] + ("" if index < len(words) else str(index))
-            suffix, industry = rng.choice(catalog.COMPANY_KINDS)
+            suffix, industry = rng.choice(vocabulary.COMPANY_KINDS)
             stage = rng.choices(("active", "onboarding", "expansion", "prospect", "churned"),
                                 weights=(45, 15, 15, 15, 10))[0]
-            domain = f"{word.lower()}{suffix.lower()}.{rng.choice(catalog.TLDS)}"
+            domain = f"{word.lower()}{suffix.lower()}.{rng.choice(vocabulary.TLDS)}"
             arr_band = rng.choices(((200_000, 900_000), (50_000, 200_000), (10_000, 50_000), (1_000, 10_000)),
                                    weights=(10, 30, 35, 25))[0]
             renewal = None
@@ -201,8 +200,8 @@ class ProjectSeeder:
                 "stage": stage,
                 "arr": None if stage == "prospect" else float(round(rng.uniform(*arr_band), -2)),
                 "industry": industry,
-                "plan_tier": None if stage == "prospect" else rng.choice(catalog.PLAN_TIERS),
-                "product_used": rng.choice(catalog.PRODUCTS_USED),
+                "plan_tier": None if stage == "prospect" else rng.choice(vocabulary.PLAN_TIERS),
+                "product_used": rng.choice(vocabulary.PRODUCTS_USED),
                 "country": rng.choice(("US", "GB", "DE", "FR", "NL", "CA", "AU", "ES", "SE", "BR")),
                 "employee_count": int(math.exp(rng.uniform(math.log(5), math.log(5000)))),
                 "health_score": float(rng.randint(10, 45) if stage == "churned" else rng.randint(55, 98)),
@@ -230,14 +229,14 @@ class ProjectSeeder:
                 "id": self.new_id("cus_", rng),
                 "name": f"{first} {last}",
                 "email": email,
-                "title": rng.choice(catalog.JOB_TITLES),
-                "role": rng.choice(catalog.ROLES) if rng.random() < 0.8 else None,
+                "title": rng.choice(vocabulary.JOB_TITLES),
+                "role": rng.choice(vocabulary.ROLES) if rng.random() < 0.8 else None,
                 "phone": phone_number(people) if rng.random() < 0.5 else None,
                 "company_url": f"https://{company['domain']}",
-                "notes": rng.choice(catalog.CUSTOMER_NOTES) if rng.random() < 0.3 else None,
+                "notes": rng.choice(vocabulary.CUSTOMER_NOTES) if rng.random() < 0.3 else None,
                 "is_champion": rng.random() < 0.15,
                 "last_contacted_at": timestamp(contacted) if contacted else None,
-                "custom_fields": {"region": rng.choice(catalog.REGIONS), "nps_score": rng.randint(0, 10) * 10,
+                "custom_fields": {"region": rng.choice(vocabulary.REGIONS), "nps_score": rng.randint(0, 10) * 10,
                                   "contract_type": rng.choice(("annual", "monthly"))},
                 "company": {k: v for k, v in company.items() if k != "id"},
                 "is_archived": rng.random() < 0.05,
@@ -250,12 +249,12 @@ class ProjectSeeder:
 
     def issue_topics(self, count: int) -> list[Topic]:
         rng = self.rng("issue-topics")
-        candidates = [t for t in catalog.TOPICS if t.kind in catalog.ISSUE_KINDS]
+        candidates = [t for t in vocabulary.TOPICS if t.kind in vocabulary.ISSUE_KINDS]
         return rng.sample(candidates, k=min(count, len(candidates)))
 
     def sessions(self, count: int, customers: Sequence[Doc], issue_topics: Sequence[Topic]) -> list[Doc]:
         rng = self.rng("sessions")
-        other_topics = [t for t in catalog.TOPICS if t.kind not in catalog.ISSUE_KINDS]
+        other_topics = [t for t in vocabulary.TOPICS if t.kind not in vocabulary.ISSUE_KINDS]
         popular = Weighted(issue_topics, [1.0 / (rank + 1) ** 0.7 for rank in range(len(issue_topics))])
         recent_count = max(1, count // 10)
         sessions = []
@@ -352,7 +351,7 @@ class ProjectSeeder:
         """``(sender, content)`` lines: a call transcript, or a chat the AI answers until a human takes over."""
         lines = [("user", topic.opening)]
         if source == "gong":
-            calls, draw = catalog.CALL_LINES, rng.random
+            calls, draw = vocabulary.CALL_LINES, rng.random
             lines.extend(("human_agent" if index % 2 else "user", calls[int(draw() * len(calls))])
                          for index in range(1, rng.between(20, 60)))
             return lines
@@ -361,17 +360,17 @@ class ProjectSeeder:
         while len(lines) < total:
             if len(lines) % 2:
                 if takeover and not handed_over and len(lines) >= 3:
-                    lines.append(("system", catalog.SYSTEM_LINES[0]))
+                    lines.append(("system", vocabulary.SYSTEM_LINES[0]))
                     handed_over = True
                     continue
                 if handed_over:
-                    lines.append(("human_agent", rng.pick(catalog.AGENT_LINES)))
+                    lines.append(("human_agent", rng.pick(vocabulary.AGENT_LINES)))
                 elif len(lines) == 1:
                     lines.append(("ai", topic.reply))
                 else:
-                    lines.append(("ai", rng.pick(catalog.AI_FOLLOW_UPS)))
+                    lines.append(("ai", rng.pick(vocabulary.AI_FOLLOW_UPS)))
             else:
-                lines.append(("user", rng.pick(catalog.USER_FOLLOW_UPS)))
+                lines.append(("user", rng.pick(vocabulary.USER_FOLLOW_UPS)))
         return lines[:total]
 
     # -- issues ---------------------------------------------------------------------------------------
@@ -409,7 +408,7 @@ class ProjectSeeder:
             picks = {"impact": 0 if impact >= 4 else 1, "effort": 0 if effort <= 2 else 1 if effort <= 4 else 2,
                      "velocity": 0 if velocity >= 4 else 1 if velocity >= 2 else 2}
             for name, pick in picks.items():
-                reasons[name] = catalog.SCORE_REASONS[name][pick].format(n=max(2, len(linked)))
+                reasons[name] = vocabulary.SCORE_REASONS[name][pick].format(n=max(2, len(linked)))
         manual = rng.random() < 0.1
         if manual:
             priority = rng.choice(("low", "medium", "high"))
@@ -463,7 +462,7 @@ class ProjectSeeder:
         repo = re.sub(r"[^a-z0-9]", "", self.short_name.lower())
         sources = []
         created = self.anchor - timedelta(days=rng.randint(150, 300))
-        templates = [catalog.KNOWLEDGE_SOURCES[i % len(catalog.KNOWLEDGE_SOURCES)] for i in range(count)]
+        templates = [vocabulary.KNOWLEDGE_SOURCES[i % len(vocabulary.KNOWLEDGE_SOURCES)] for i in range(count)]
         for index, (kind, name) in enumerate(templates):
             created += timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 1439))
             newest = index == count - 1 and count > 2
@@ -475,7 +474,7 @@ class ProjectSeeder:
                 "type": kind,
                 "name": name,
                 "url": {"website": f"https://www.{domain}", "docs_portal": f"https://docs.{domain}"}.get(kind),
-                "content": catalog.RAW_TEXT if kind == "raw_text" else None,
+                "content": vocabulary.RAW_TEXT if kind == "raw_text" else None,
                 "repository_url": f"https://github.com/{repo}/app" if kind == "codebase" else None,
                 "repository_branch": "main" if kind == "codebase" else None,
                 "analysis_scope": "packages/web" if kind == "codebase" else None,
