@@ -47,7 +47,8 @@ from mockserver.prefer import Preferences
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.routing import anchor_routes
 from mockserver.settings import Settings, SettingsError
-from mockserver.store import Store, StoreError, open_store
+from mockserver.stores.base import Store, StoreError
+from mockserver.stores.factory import open_store
 from mockserver.validation import ValidatorCache
 from mockserver.views import Views
 from mockserver.webhooks import WebhookDispatcher, WebhookRelay

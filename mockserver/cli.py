@@ -172,7 +172,7 @@ def check_workers(settings: Any) -> None:
     """Several workers must share the data and the rate-limit windows, or each would be a mock of its own."""
     if settings.workers == 1:
         return
-    from mockserver.store import is_shared
+    from mockserver.stores.factory import is_shared
 
     if not is_shared(settings.state):
         fail(f"--workers {settings.workers} needs a store shared by the workers; the in-memory store "

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from mockserver.auth import KeyRegistry
 from mockserver.ratelimit import RateLimiter
-from mockserver.store import Store
+from mockserver.stores.base import Store
 from mockserver.webhooks import WebhookDispatcher
 
 ResetHook = Callable[[], Awaitable[None] | None]

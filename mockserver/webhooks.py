@@ -25,7 +25,8 @@ from typing import Any
 
 import httpx
 
-from mockserver.store import Store, encode_doc
+from mockserver.stores.base import Store
+from mockserver.stores.codec import encode_doc
 
 SIGNATURE_HEADER = "Hissuno-Signature"
 EVENT_ID_HEADER = "Hissuno-Event-Id"

@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar
 from mockserver.data import vocabulary
 from mockserver.data.fixture import Fixture, ProjectFixture
 from mockserver.data.vocabulary import FIRST_NAMES, LAST_NAMES, Topic
-from mockserver.store import random_id
+from mockserver.stores.ids import random_id
 
 Doc = dict[str, Any]
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from mockserver.handlers.issues import IssueHandlers
 from mockserver.handlers.knowledge_sources import KnowledgeSourceHandlers
 from mockserver.handlers.sessions import SessionHandlers
 from mockserver.handlers.webhooks import WebhookHandlers
-from mockserver.store import Store
+from mockserver.stores.base import Store
 from mockserver.views import Views
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.dispatch import Call, Reply
-from mockserver.store import Filter, Page, Query
+from mockserver.stores.query import Filter, Page, Query
 from mockserver.views import Views
 
 Clock = Callable[[], datetime]

@@ -7,7 +7,8 @@ from typing import Any
 
 from mockserver.dispatch import Call, Reply
 from mockserver.handlers.common import Clock, list_query, list_reply, stamp, utc_now, when
-from mockserver.store import Filter, Store
+from mockserver.stores.base import Store
+from mockserver.stores.query import Filter
 from mockserver.validation import is_email, is_hostname
 from mockserver.views import Views, pick
 

@@ -8,7 +8,8 @@ from typing import Any
 from mockserver.dispatch import Call, Reply
 from mockserver.errors import not_found
 from mockserver.handlers.common import list_query, list_reply, when
-from mockserver.store import Filter, Store
+from mockserver.stores.base import Store
+from mockserver.stores.query import Filter
 from mockserver.views import Views, pick
 
 KIND = "issues"

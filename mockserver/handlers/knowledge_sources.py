@@ -8,7 +8,8 @@ from typing import Any
 from mockserver.dispatch import Call, Reply
 from mockserver.errors import validation_failed
 from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now, when
-from mockserver.store import Filter, Store
+from mockserver.stores.base import Store
+from mockserver.stores.query import Filter
 from mockserver.views import Views, pick
 
 KIND = "knowledge_sources"

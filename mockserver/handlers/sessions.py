@@ -9,7 +9,8 @@ from typing import Any
 from mockserver.dispatch import Call, Reply
 from mockserver.errors import bad_request, not_found
 from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now, when
-from mockserver.store import Filter, Store, parse_timestamp
+from mockserver.stores.base import Store
+from mockserver.stores.query import Filter, parse_timestamp
 from mockserver.views import Views, pick
 
 KIND = "sessions"

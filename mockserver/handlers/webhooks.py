@@ -10,7 +10,7 @@ from typing import Any
 from mockserver.dispatch import Call, Reply
 from mockserver.errors import not_found
 from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now
-from mockserver.store import Store
+from mockserver.stores.base import Store
 from mockserver.views import Views, pick
 
 KIND = "webhooks"

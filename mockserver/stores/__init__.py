@@ -1,1 +1,1 @@
-"""The data store backends, one per file, chosen by :func:`mockserver.store.open_store` from a URI."""
+"""The data stores: an interface (``base``), one backend per file, chosen by URI in ``factory``."""

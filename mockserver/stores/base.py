@@ -1,36 +1,21 @@
-"""The mock's data: JSON documents per project and resource kind, with filters, sorting and paging.
+"""The store interface every backend implements, and what the backends share: list queries and events.
 
-This module is the interface; the backends live one per file in :mod:`mockserver.stores` and are chosen
-by a URI, like `limits` storages: ``memory://`` (this process only, the default and the fastest),
-``sqlite:///mock.db`` (a file shared by the workers of one host, kept across restarts) and
-``redis://host:port/0`` (shared by workers on several hosts). :func:`open_store` picks one.
-
-The interface is small on purpose (get, list, all, find, create, put, delete, reset, subscribe, atomic).
-Documents are never mutated in place: a change replaces the document, which makes reset cheap and lets
-readers hold a document without locks. Every backend answers a list from a snapshot of the kind, sorted and
-filtered once and cached until the next write to that kind (a version number each backend keeps), so the
-hot path costs the same whichever backend holds the data.
-
-Every create or update is announced to the subscribers as ``(project_id, event_type, data)`` with the
-event names of the contract (``session.created``, ``customer.updated``, ...): webhook deliveries hang
-off it without touching the handlers.
+The interface is small on purpose (get, list, all, find, create, put, delete, reset, subscribe, atomic), so
+the handlers run unchanged on every backend.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import random
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
 import orjson
 
-Doc = dict[str, Any]
+from mockserver.stores.query import Doc, Filter, Page, Query, predicate
+
 Dataset = Mapping[str, Mapping[str, Iterable[Doc]]]
 EventHook = Callable[[str, str, Doc], None]
 Presenter = Callable[[str, Doc], Doc]
@@ -41,55 +26,7 @@ EVENT_NAMES = {
     "customers": "customer",
     "knowledge_sources": "knowledge_source",
 }
-ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-ID_LENGTH = 10
 _QUERY_CACHE_SIZE = 1024
-_ID_PAIRS = tuple(a + b for a in ID_ALPHABET for b in ID_ALPHABET)
-
-
-def random_id(rng: random.Random, length: int = ID_LENGTH) -> str:
-    """``length`` characters of :data:`ID_ALPHABET` from one draw of ``rng`` (an even ``length``).
-
-    Two characters per table lookup: a per-character ``choice`` costs several times more, on every create
-    and on every seeded document.
-    """
-    number = rng.getrandbits(6 * length)
-    pairs = []
-    for _ in range(length // 2):
-        number, pair = divmod(number, 1296)
-        pairs.append(_ID_PAIRS[pair])
-    return "".join(pairs)
-
-
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """One condition of a list query.
-
-    ``op``: ``eq`` (field equals value), ``any`` (list field shares an item with value), ``search``
-    (case-insensitive substring of any of ``fields``), ``since`` / ``until`` (date-time field at or
-    after / before value), ``true`` (field is true).
-    """
-
-    field: str
-    op: str
-    value: Any = None
-    fields: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    filters: tuple[Filter, ...] = ()
-    sort: str = "created_at"
-    limit: int = 50
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    items: list[Doc]
-    total: int
-    token: object | None = None  # the same object for the same result set: lets callers cache renderings
-    source: object | None = None  # the same object for the same query while it is cached: one rendering each
 
 
 class Store(Protocol):
@@ -109,76 +46,6 @@ class Store(Protocol):
 
     @property
     def project_ids(self) -> list[str]: ...
-
-
-def lookup(doc: Mapping[str, Any], dotted: str) -> Any:
-    value: Any = doc
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
-
-
-def parse_timestamp(value: str) -> datetime:
-    """An RFC 3339 date-time (``Z`` or an offset; ``t``/``z`` in either case) as an aware datetime."""
-    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-
-
-Predicate = Callable[[Mapping[str, Any]], bool]
-
-
-def predicate(condition: Filter) -> Predicate:
-    """Compile a :class:`Filter` into a function of a document (lists are filtered on every request)."""
-    op, name, value = condition.op, condition.field, condition.value
-    if "." in name:
-        def get(doc: Mapping[str, Any]) -> Any:
-            return lookup(doc, name)
-    else:
-        def get(doc: Mapping[str, Any]) -> Any:
-            return doc.get(name)
-    if op == "eq":
-        return lambda doc: get(doc) == value
-    if op == "true":
-        return lambda doc: get(doc) is True
-    if op == "any":
-        wanted = frozenset(value)
-        return lambda doc: not wanted.isdisjoint(get(doc) or ())
-    if op == "search":
-        needle = str(value).casefold()
-        fields = condition.fields
-        return lambda doc: any(needle in str(doc.get(f) or "").casefold() for f in fields)
-    if op in ("since", "until"):
-        def compare(doc: Mapping[str, Any]) -> bool:
-            stamp = get(doc)
-            if not isinstance(stamp, str):
-                return False
-            moment = parse_timestamp(stamp)
-            return moment >= value if op == "since" else moment <= value
-        return compare
-    raise ValueError(f"unknown filter op {op!r}")
-
-
-def matches(doc: Mapping[str, Any], condition: Filter) -> bool:
-    return predicate(condition)(doc)
-
-
-_STDLIB_JSON = b"\x00"
-
-
-def encode_doc(doc: Mapping[str, Any]) -> bytes:
-    """A document as bytes for a shared store: orjson, or the standard library for integers beyond 64 bits."""
-    try:
-        return orjson.dumps(doc)
-    except orjson.JSONEncodeError:
-        return _STDLIB_JSON + json.dumps(doc, separators=(",", ":")).encode()
-
-
-def decode_doc(raw: bytes) -> Doc:
-    """The inverse of :func:`encode_doc` (orjson would read a big integer back as a float)."""
-    if raw[:1] == _STDLIB_JSON:
-        return json.loads(raw[1:])
-    return orjson.loads(raw)
 
 
 class StoreError(RuntimeError):
@@ -267,38 +134,3 @@ class BaseStore:
     def fingerprint(self) -> str:
         """A digest of the seeded documents: a shared store remembers which fixture and seed it holds."""
         return hashlib.sha256(orjson.dumps(self._dataset, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
-
-
-def scheme_of(uri: str) -> str:
-    return uri.split("://", 1)[0].lower() if "://" in uri else uri.lower()
-
-
-STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss")
-
-
-def open_store(uri: str, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None) -> Store:
-    """The backend named by ``uri`` (``memory://``, ``sqlite:///path.db``, ``redis://host:port/db``).
-
-    A shared backend is seeded on first use and keeps what was created since; it refuses a file or
-    database seeded from another fixture or seed rather than mixing the two.
-    """
-    scheme = scheme_of(uri)
-    if scheme == "memory":
-        from mockserver.stores.memory import MemoryStore
-
-        return MemoryStore(dataset, seed=seed, present=present)
-    if scheme == "sqlite":
-        from mockserver.stores.sqlite import SQLiteStore
-
-        return SQLiteStore(uri, dataset, present=present)
-    if scheme in ("redis", "rediss"):
-        from mockserver.stores.redis import RedisStore
-
-        return RedisStore(uri, dataset, present=present)
-    raise StoreError(f"state {uri!r}: unknown store (use memory://, sqlite:///path/mock.db or "
-                     "redis://host:port/0)")
-
-
-def is_shared(uri: str) -> bool:
-    """Whether several worker processes see the same data through this store."""
-    return scheme_of(uri) != "memory"

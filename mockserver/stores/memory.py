@@ -15,18 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mockserver.store import (
-    ID_LENGTH,
-    BaseStore,
-    Dataset,
-    Doc,
-    Filter,
-    Page,
-    Presenter,
-    Query,
-    predicate,
-    random_id,
-)
+from mockserver.stores.base import BaseStore, Dataset, Presenter
+from mockserver.stores.ids import ID_LENGTH, random_id
+from mockserver.stores.query import Doc, Filter, Page, Query, predicate
 
 MAX_VIEWS_PER_KIND = 16
 SortKey = Callable[[Doc], str]
@@ -184,7 +175,7 @@ def _index_remove(index: dict[str, list[str]], field: str, doc: Doc) -> None:
 
 
 class MemoryStore(BaseStore):
-    """A :class:`~mockserver.store.Store` in this process's memory; safe for the event loop and for threads."""
+    """A :class:`~mockserver.stores.base.Store` in this process's memory; safe for the event loop and for threads."""
 
     def __init__(self, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None) -> None:
         super().__init__(dataset, present=present)

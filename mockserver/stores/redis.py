@@ -21,16 +21,10 @@ from typing import Any
 
 import redis
 
-from mockserver.store import (
-    BaseStore,
-    Dataset,
-    Doc,
-    Presenter,
-    StoreError,
-    decode_doc,
-    encode_doc,
-    random_id,
-)
+from mockserver.stores.base import BaseStore, Dataset, Presenter, StoreError
+from mockserver.stores.codec import decode_doc, encode_doc
+from mockserver.stores.ids import random_id
+from mockserver.stores.query import Doc
 from mockserver.stores.snapshot import Snapshot
 
 PREFIX = "hissuno-mock:state:"
@@ -38,7 +32,7 @@ LOCK_SECONDS = 10
 
 
 class RedisStore(BaseStore):
-    """A :class:`~mockserver.store.Store` in Redis (one connection pool per process)."""
+    """A :class:`~mockserver.stores.base.Store` in Redis (one connection pool per process)."""
 
     def __init__(self, uri: str, dataset: Dataset, *, present: Presenter | None = None) -> None:
         super().__init__(dataset, present=present)

@@ -7,7 +7,7 @@ parsed copy until the version moves: lists, and lookups by id or by email, which
 
 from __future__ import annotations
 
-from mockserver.store import Doc
+from mockserver.stores.query import Doc
 
 
 class Snapshot:

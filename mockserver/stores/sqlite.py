@@ -30,16 +30,10 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from mockserver.store import (
-    BaseStore,
-    Dataset,
-    Doc,
-    Presenter,
-    StoreError,
-    decode_doc,
-    encode_doc,
-    random_id,
-)
+from mockserver.stores.base import BaseStore, Dataset, Presenter, StoreError
+from mockserver.stores.codec import decode_doc, encode_doc
+from mockserver.stores.ids import random_id
+from mockserver.stores.query import Doc
 from mockserver.stores.snapshot import Snapshot
 
 # Documents in a rowid table, found through a unique index: kilobyte JSON bodies in a WITHOUT ROWID table
@@ -98,7 +92,7 @@ class WriterLock:
 
 
 class SQLiteStore(BaseStore):
-    """A :class:`~mockserver.store.Store` in a SQLite file (one connection per process)."""
+    """A :class:`~mockserver.stores.base.Store` in a SQLite file (one connection per process)."""
 
     def __init__(self, uri: str, dataset: Dataset, *, present: Presenter | None = None) -> None:
         super().__init__(dataset, present=present)

@@ -7,8 +7,8 @@ import threading
 import pytest
 from mock_support import Keys, MockClient
 
-from mockserver.store import Filter, Query
 from mockserver.stores.memory import MemoryStore
+from mockserver.stores.query import Filter, Query
 
 NW = "proj_northwind"
 

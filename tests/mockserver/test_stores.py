@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.store import ID_ALPHABET, Filter, Query, StoreError, open_store, random_id
+from mockserver.stores.base import StoreError
+from mockserver.stores.factory import open_store
+from mockserver.stores.ids import ID_ALPHABET, random_id
 from mockserver.stores.memory import MemoryStore
+from mockserver.stores.query import Filter, Query
 from mockserver.stores.sqlite import SQLiteStore, sqlite_path
 
 DATASET = {
