@@ -28,8 +28,8 @@ from starlette.routing import Route
 from conformance.spec import bundled
 from mockserver.data.fixture import load_fixture
 from mockserver.data.seed import build_dataset
+from mockserver.presentation import Views, pick
 from mockserver.settings import default_fixtures
-from mockserver.views import Views, pick
 
 Doc = dict[str, Any]
 

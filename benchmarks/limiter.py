@@ -22,8 +22,8 @@ from benchmarks.loadgen import LoadGeneratorError, Request, run_wrk
 from benchmarks.results import LimiterCost
 from benchmarks.servers import ServerStartError, free_port, start
 from benchmarks.targets import MOCK, benchmark_key, mock_target
-from mockserver.auth import Identity
 from mockserver.data.fixture import Fixture
+from mockserver.pipeline.authenticate import Identity
 from mockserver.ratelimit import RateLimiter, build_policies
 
 SAMPLE = 2000

@@ -1,6 +1,6 @@
 """Builds the mock: the contract's documents served by a Connexion ``AsyncApp``.
 
-Every operation of the contract is answered by one middleware, :mod:`mockserver.pipeline`:
+Every operation of the contract is answered by one middleware, :mod:`mockserver.pipeline.middleware`:
 
     route → Prefer → authenticate (401) → admit (403, 429, rate-limit headers) → body size (413)
           → validate (400, 422) → handler (200/201/204, 404)
@@ -8,7 +8,7 @@ Every operation of the contract is answered by one middleware, :mod:`mockserver.
 and everything else by Connexion's own stack: errors → CORS → Swagger UI → routing → the ``/__mock/``
 controls (404/405 as the contract's JSON errors).
 
-The documents come from ``openapi/`` (mounted by :mod:`mockserver.documents`); routes, parameters and
+The documents come from ``openapi/`` (mounted by :mod:`mockserver.host.documents`); routes, parameters and
 schemas are never declared here.
 """
 
@@ -33,24 +33,24 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conformance.spec import DOCUMENTS
-from mockserver import documents
-from mockserver.access import Gate
-from mockserver.auth import KeyRegistry
 from mockserver.control import MockControls
 from mockserver.data.fixture import Fixture, load_fixture
 from mockserver.data.seed import build_dataset
-from mockserver.dispatch import Handler, MockApp
-from mockserver.errors import ErrorRenderer
 from mockserver.handlers import operation_table
-from mockserver.pipeline import OperationPipeline, PipelineConfig
-from mockserver.prefer import Preferences
+from mockserver.host import documents
+from mockserver.host.strict_routes import anchor_routes
+from mockserver.pipeline.admit import Gate
+from mockserver.pipeline.authenticate import KeyRegistry
+from mockserver.pipeline.errors import ErrorRenderer
+from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
+from mockserver.pipeline.prefer import Preferences
+from mockserver.pipeline.reply import Handler, MockApp
+from mockserver.pipeline.validate.operation import ValidatorCache
+from mockserver.presentation import Views
 from mockserver.ratelimit import RateLimiter, build_policies
-from mockserver.routing import anchor_routes
 from mockserver.settings import Settings, SettingsError
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
-from mockserver.validation import ValidatorCache
-from mockserver.views import Views
 from mockserver.webhooks import WebhookDispatcher, WebhookRelay
 
 EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
@@ -173,7 +173,7 @@ def build_stack(app: MockApp) -> None:
 
     Starlette compiles a mount as ``<base>/{path:path}`` whose ``.*`` stops at a newline, so a path
     parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route, and its ``$`` lets
-    ``/v1/sessions%0A`` pass for ``/v1/sessions``: :func:`~mockserver.routing.anchor_routes` fixes both.
+    ``/v1/sessions%0A`` pass for ``/v1/sessions``: :func:`~mockserver.host.strict_routes.anchor_routes` fixes both.
     """
     middleware = app.middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()

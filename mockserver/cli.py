@@ -110,7 +110,7 @@ def serve(
         fail(str(error))
     except InvalidSpecification as error:
         fail(f"the OpenAPI document is not valid: {str(error).splitlines()[0]}")
-    from mockserver.workers import Supervisor, reuse_port_available, worker_sockets
+    from mockserver.host.workers import Supervisor, reuse_port_available, worker_sockets
 
     own_sockets = settings.workers > 1 and reuse_port_available()
     if own_sockets:  # one socket per worker, so that connections spread over the workers
@@ -122,7 +122,7 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from mockserver.protocol import MockHttpProtocol
+    from mockserver.host.protocol import MockHttpProtocol
 
     configure_logging(settings.log_level)
     options = {"log_level": settings.log_level, "access_log": settings.log_level in ("info", "debug"),

@@ -17,7 +17,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockserver.auth import KeyRegistry
+from mockserver.pipeline.authenticate import KeyRegistry
 from mockserver.ratelimit import RateLimiter
 from mockserver.stores.base import Store
 from mockserver.webhooks import WebhookDispatcher

@@ -21,8 +21,8 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from mockserver.auth import Identity
 from mockserver.data.fixture import check_limit
+from mockserver.pipeline.authenticate import Identity
 from mockserver.settings import SettingsError
 
 NAMESPACE = "hissuno-mock"

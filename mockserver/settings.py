@@ -90,7 +90,7 @@ class Settings:
 
     @property
     def cache_path(self) -> Path | None:
-        """Where verdicts that outlive a run are kept (see :mod:`mockserver.documents`); ``None``: nowhere.
+        """Where verdicts that outlive a run are kept (see :mod:`mockserver.host.documents`); ``None``: nowhere.
 
         ``$XDG_CACHE_HOME/hissuno-contract`` (``~/.cache/hissuno-contract``) unless ``cache_dir`` says
         otherwise; ``HISSUNO_MOCK_CACHE_DIR=off`` keeps nothing.

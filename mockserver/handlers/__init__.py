@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockserver.dispatch import Call, Reply
 from mockserver.handlers.customers import CustomerHandlers
 from mockserver.handlers.issues import IssueHandlers
 from mockserver.handlers.knowledge_sources import KnowledgeSourceHandlers
 from mockserver.handlers.sessions import SessionHandlers
 from mockserver.handlers.webhooks import WebhookHandlers
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.presentation import Views
 from mockserver.stores.base import Store
-from mockserver.views import Views
 
 
 def operation_table(store: Store, views: Views) -> dict[str, Callable[[Call], Reply]]:

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from mockserver.dispatch import Call, Reply
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.presentation import Views
 from mockserver.stores.query import Filter, Page, Query
-from mockserver.views import Views
 
 Clock = Callable[[], datetime]
 

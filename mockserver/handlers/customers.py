@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mockserver.dispatch import Call, Reply
 from mockserver.handlers.common import Clock, list_query, list_reply, stamp, utc_now, when
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.pipeline.validate.operation import is_email, is_hostname
+from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.query import Filter
-from mockserver.validation import is_email, is_hostname
-from mockserver.views import Views, pick
 
 KIND = "customers"
 COMPANIES = "companies"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.dispatch import Call, Reply
-from mockserver.errors import not_found
 from mockserver.handlers.common import list_query, list_reply, when
+from mockserver.pipeline.errors import not_found
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.query import Filter
-from mockserver.views import Views, pick
 
 KIND = "issues"
 SEARCHED = ("title", "description")

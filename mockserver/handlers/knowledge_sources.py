@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.dispatch import Call, Reply
-from mockserver.errors import validation_failed
 from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now, when
+from mockserver.pipeline.errors import validation_failed
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.query import Filter
-from mockserver.views import Views, pick
 
 KIND = "knowledge_sources"
 INPUT_FIELDS = ("name", "url", "content", "repository_url", "repository_branch", "analysis_scope")

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver.dispatch import Call, Reply
-from mockserver.errors import bad_request, not_found
 from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now, when
+from mockserver.pipeline.errors import bad_request, not_found
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.query import Filter, parse_timestamp
-from mockserver.views import Views, pick
 
 KIND = "sessions"
 SEARCHED = ("name", "customer_email", "user_id", "id")

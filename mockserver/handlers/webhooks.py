@@ -7,11 +7,11 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.dispatch import Call, Reply
-from mockserver.errors import not_found
 from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now
+from mockserver.pipeline.errors import not_found
+from mockserver.pipeline.reply import Call, Reply
+from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
-from mockserver.views import Views, pick
 
 KIND = "webhooks"
 _SECRET_ALPHABET = string.ascii_letters + string.digits

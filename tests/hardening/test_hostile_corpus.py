@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from mockserver.protocol import HEAD_TIMEOUT_S
+from mockserver.host.protocol import HEAD_TIMEOUT_S
 
 from .contract import Contract, error_envelope_problems
 from .rawhttp import RawResponse, address, exchange, read_response, request_bytes

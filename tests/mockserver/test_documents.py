@@ -9,7 +9,7 @@ import pytest
 from connexion.exceptions import InvalidSpecification
 from connexion.spec import OpenAPISpecification
 
-from mockserver.documents import LoadedSpecification, VerifiedSpecification, mounted_document, specification
+from mockserver.host.documents import LoadedSpecification, VerifiedSpecification, mounted_document, specification
 from mockserver.settings import Settings
 
 
@@ -66,7 +66,7 @@ def test_the_cache_folder_is_a_setting(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_bundles_come_from_the_cache_until_a_source_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from conformance import spec
-    from mockserver.documents import bundled
+    from mockserver.host.documents import bundled
 
     sources = tmp_path / "openapi"
     shutil.copytree(spec.spec_dir(), sources)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mockserver.errors import ApiError
-from mockserver.validation import parse_json
+from mockserver.pipeline.errors import ApiError
+from mockserver.pipeline.validate.operation import parse_json
 
 
 @pytest.mark.parametrize("raw", [

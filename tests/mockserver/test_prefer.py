@@ -13,8 +13,8 @@ import pytest
 from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient
 
 from conformance.spec import DOCUMENTS, bundled, operations, resolve
-from mockserver.errors import ApiError
-from mockserver.prefer import MAX_DELAY_MS, Preference, parse_prefer
+from mockserver.pipeline.errors import ApiError
+from mockserver.pipeline.prefer import MAX_DELAY_MS, Preference, parse_prefer
 
 NW = "proj_northwind"
 IDS = {"{projectId}": NW, "{sessionId}": "sess_x", "{issueId}": "iss_x", "{webhookId}": "whk_x"}

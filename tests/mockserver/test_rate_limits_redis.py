@@ -13,7 +13,7 @@ import pytest
 import redis.asyncio as aredis
 from redis.exceptions import NoScriptError
 
-from mockserver.auth import Identity
+from mockserver.pipeline.authenticate import Identity
 from mockserver.ratelimit import REDIS_KEY_PREFIX, RateLimiter, WindowRedisStorage, build_policies
 
 PLANS = {"pro": "300/minute"}

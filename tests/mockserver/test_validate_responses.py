@@ -6,7 +6,7 @@ from connexion.middleware.response_validation import ResponseValidationOperation
 from mock_support import Keys
 
 from mockserver.app import create_app
-from mockserver.pipeline import OperationPipeline
+from mockserver.pipeline.middleware import OperationPipeline
 from mockserver.settings import Settings
 
 NW = "proj_northwind"

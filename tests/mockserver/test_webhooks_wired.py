@@ -22,8 +22,8 @@ from test_webhook_deliveries import Receiver
 
 from conformance.spec import bundled
 from mockserver.app import create_app
+from mockserver.pipeline.validate.operation import format_checker
 from mockserver.settings import Settings
-from mockserver.validation import format_checker
 from mockserver.webhooks import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, DeliveryPolicy, verify
 
 STANDARD = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}  # proj_northwind

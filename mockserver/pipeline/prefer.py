@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.spec import operations, resolve
-from mockserver.errors import ApiError, bad_request
 from mockserver.fake import SchemaFaker
+from mockserver.pipeline.errors import ApiError, bad_request
 
 HEADER = b"prefer"
 MAX_DELAY_MS = 10_000

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Scope
 
-from mockserver.errors import ApiError
+from mockserver.pipeline.errors import ApiError
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """5 MiB: the size of the largest file the Hissuno customer import takes, far above any request the

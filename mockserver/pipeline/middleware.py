@@ -1,21 +1,15 @@
-"""The request path of every operation in the contract, as one Connexion middleware:
+"""The operation pipeline: the Connexion middleware that answers every operation of the contract, in order
 
-    route → Prefer → authenticate (401) → admit (403, 429) → body size (413) → validate (400, 422)
+    route → prefer → authenticate (401) → admit (403, 429) → body_limit (413) → validate (400, 422)
           → handler (2xx, 404) → reply, with the key's rate-limit headers and CORS on every answer
 
-Each step is a plain call into the module that owns it (:mod:`~mockserver.router`, :mod:`~mockserver.prefer`,
-:mod:`~mockserver.auth`, :mod:`~mockserver.access`, :mod:`~mockserver.bodylimit`,
-:mod:`~mockserver.validation`, :mod:`~mockserver.dispatch`), prepared once per operation when Connexion hands
-this middleware the documents (it is a ``SpecMiddleware``, like Connexion's own routing and validation). A
-stack of ten ASGI layers, half of them wrapping ``send``, cost more than the mock's handlers; this is one.
-
-Requests for anything else (the Swagger UI, ``/__mock/`` controls, CORS preflights, paths outside the
+with one plain call per step (one module each in this folder), and :mod:`~mockserver.pipeline.errors` for every
+failure. Requests for anything else (the Swagger UI, ``/__mock/`` controls, CORS preflights, paths outside the
 contract) go on to the rest of Connexion's stack.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,17 +22,16 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.access import Gate, with_window
-from mockserver.auth import KeyRegistry
-from mockserver.bodylimit import MAX_BODY_BYTES, limited
-from mockserver.dispatch import REPLY, Call, Handler, rehearsed_reply, send_reply
-from mockserver.errors import ApiError, encoded, to_api_error
-from mockserver.prefer import DeclaredOperation, Preferences
+from mockserver.pipeline.admit import Gate, with_window
+from mockserver.pipeline.authenticate import KeyRegistry
+from mockserver.pipeline.body_limit import MAX_BODY_BYTES, limited
+from mockserver.pipeline.errors import ApiError, encoded, to_api_error
+from mockserver.pipeline.prefer import DeclaredOperation, Preferences
+from mockserver.pipeline.reply import REPLY, Call, Handler, rehearsed_reply, send_reply
+from mockserver.pipeline.route import PathRouter
+from mockserver.pipeline.validate.operation import OperationValidator, ValidatorCache
 from mockserver.ratelimit import RateLimitDecision
-from mockserver.router import PathRouter
-from mockserver.validation import OperationValidator, ValidatorCache
 
-logger = logging.getLogger("mockserver.pipeline")
 _AUTHORIZATION = b"authorization"
 _ORIGIN = b"origin"
 _VARY_ORIGIN = (b"vary", b"Origin")

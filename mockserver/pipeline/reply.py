@@ -4,7 +4,7 @@ A handler is a plain function ``(Call) -> Reply``: the earlier steps have authen
 and validated the parameters and the body, so it only reads and writes the store. Its reply is serialised
 once, with orjson. Connexion's ``AsyncApp`` would wrap every handler in a decorator built anew on each request
 (signature inspection, response serialisation), which costs more than the mock's handlers themselves; its
-app is still the one that mounts the documents, but no operation reaches it (see :mod:`mockserver.pipeline`).
+app is still the one that mounts the documents, but no operation reaches it (see :mod:`mockserver.pipeline.middleware`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from connexion.operations import AbstractOperation
 from connexion.spec import Specification
 from starlette.types import Receive, Scope, Send
 
-from mockserver.auth import Identity
 from mockserver.encoding import json_bytes
-from mockserver.errors import not_found
-from mockserver.prefer import Rehearsal
+from mockserver.pipeline.authenticate import Identity
+from mockserver.pipeline.errors import not_found
+from mockserver.pipeline.prefer import Rehearsal
 
 Header = tuple[bytes, bytes]
 REPLY = "hissuno.reply"
@@ -116,7 +116,7 @@ class MockApp(AsyncApp):
         """``add_api`` for a ready :class:`~connexion.spec.Specification`.
 
         Connexion's ``add_api`` takes a dict or a file and loads (and validates) it again; the mock loads
-        its documents itself (see :mod:`mockserver.documents`).
+        its documents itself (see :mod:`mockserver.host.documents`).
         """
         middleware = self.middleware
         if middleware.middleware_stack is not None:

@@ -1,11 +1,8 @@
-"""After authentication, before validation: project scope, permission level and rate limit, in that order.
+"""The admit step, after authentication: project scope (403), permission level (403), rate limit (429).
 
-The contract's check order is 401 → 403 (project) → 403 (permission) → 429 → 400 → 422/404. Authentication
-(:mod:`mockserver.auth`) has answered 401 by the time a request gets here; this step answers the 403s and
-the 429, then the request is validated. Every answer from here on (2xx, 400, 403, 404, 422, 429) carries the
-key's rate-limit headers: a 403 shows the window without counting the request, a 429 adds ``Retry-After``.
-A ``Prefer: code=403`` or ``code=429`` is answered here too, like the real one and uncounted (see
-:mod:`mockserver.prefer`); a malformed ``Prefer`` is a 400, so it waits until the rate limit has passed.
+Every answer from here on carries the key's rate-limit headers: a 403 shows the window without counting the
+request, a 429 adds ``Retry-After``. A ``Prefer: code=403`` or ``code=429`` is answered here, uncounted; a
+malformed ``Prefer`` (a 400) waits until the rate limit has passed, as the contract's check order asks.
 """
 
 from __future__ import annotations
@@ -13,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mockserver.auth import Identity
-from mockserver.errors import ApiError, forbidden
-from mockserver.prefer import ANSWERED_AT_ACCESS, Rehearsal
+from mockserver.pipeline.authenticate import Identity
+from mockserver.pipeline.errors import ApiError, forbidden
+from mockserver.pipeline.prefer import ANSWERED_AT_ACCESS, Rehearsal
 from mockserver.ratelimit import RateLimitDecision, RateLimiter
 
 PERMISSION_RANK = {"read-only": 0, "standard": 1, "full": 2}

@@ -28,7 +28,7 @@ from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
-from mockserver.errors import ApiError, bad_request, validation_failed
+from mockserver.pipeline.errors import ApiError, bad_request, validation_failed
 
 try:
     import jsonschema_rs as _jsonschema_rs
@@ -478,7 +478,7 @@ class JSONBody:
 
 
 async def read_body(receive: Receive) -> bytes:
-    """The whole request body (its size is limited by :mod:`mockserver.bodylimit`'s ``receive``)."""
+    """The whole request body (its size is limited by :mod:`mockserver.pipeline.body_limit`'s ``receive``)."""
     chunks: list[bytes] = []
     while True:
         message = await receive()

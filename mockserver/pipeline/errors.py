@@ -18,7 +18,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-logger = logging.getLogger("mockserver.errors")
+logger = logging.getLogger("mockserver.pipeline.errors")
 
 JSON = "application/json"
 

@@ -2,7 +2,7 @@
 plan, permission) or a 401.
 
 Authentication only: whether that identity may touch this project or this operation (403) is decided
-after it, in :mod:`mockserver.access`, together with the rate limit, because a 403 must carry the key's
+after it, in :mod:`mockserver.pipeline.admit`, together with the rate limit, because a 403 must carry the key's
 rate-limit headers too.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mockserver.data.fixture import KeyFixture
-from mockserver.errors import unauthorized
+from mockserver.pipeline.errors import unauthorized
 
 KEY_PREFIX = "hss_"
 MISSING_OR_MALFORMED = "Unauthorized."

@@ -32,7 +32,7 @@ from connexion.spec import OpenAPISpecification
 
 from conformance import spec
 
-logger = logging.getLogger("mockserver.documents")
+logger = logging.getLogger("mockserver.host.documents")
 _CONNEXION_VERSION = importlib.metadata.version("connexion")
 
 

@@ -2,7 +2,7 @@
 
 Python's ``$`` also matches before a trailing newline, so Starlette's compiled routes would serve
 ``/v1/sessions%0A`` as ``/v1/sessions``, and a mount's ``{path:path}`` (``.*``) stops at an encoded newline.
-The contract's operations are routed by :mod:`mockserver.router`; this keeps the rest of Connexion's routing
+The contract's operations are routed by :mod:`mockserver.pipeline.route`; this keeps the rest of Connexion's routing
 (the documents' mounts, the Swagger UI, the ``/__mock/`` controls) as strict.
 """
 

@@ -1,0 +1,1 @@
+"""What bends Connexion, Starlette and uvicorn to the mock."""

@@ -1,0 +1,1 @@
+"""The request path of every operation of the contract, one module per step."""

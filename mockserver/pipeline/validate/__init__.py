@@ -1,0 +1,1 @@
+"""Request validation (400, 422)."""
