@@ -45,7 +45,7 @@ from mockserver.pipeline.errors import ErrorRenderer
 from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
 from mockserver.pipeline.prefer import Preferences
 from mockserver.pipeline.reply import Handler, MockApp
-from mockserver.pipeline.validate.operation import ValidatorCache
+from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.presentation import Views
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.settings import Settings, SettingsError

@@ -7,7 +7,7 @@ from typing import Any
 
 from mockserver.handlers.common import Clock, list_query, list_reply, stamp, utc_now, when
 from mockserver.pipeline.reply import Call, Reply
-from mockserver.pipeline.validate.operation import is_email, is_hostname
+from mockserver.pipeline.validate.formats import is_email, is_hostname
 from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.query import Filter

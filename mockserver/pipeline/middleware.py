@@ -29,7 +29,8 @@ from mockserver.pipeline.errors import ApiError, encoded, to_api_error
 from mockserver.pipeline.prefer import DeclaredOperation, Preferences
 from mockserver.pipeline.reply import REPLY, Call, Handler, rehearsed_reply, send_reply
 from mockserver.pipeline.route import PathRouter
-from mockserver.pipeline.validate.operation import OperationValidator, ValidatorCache
+from mockserver.pipeline.validate.operation import OperationValidator
+from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.ratelimit import RateLimitDecision
 
 _AUTHORIZATION = b"authorization"

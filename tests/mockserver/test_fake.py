@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.converter import to_json_schema
 
 from conformance.spec import DOCUMENTS, bundled
 from mockserver.fake import PatternStrings, SchemaFaker
-from mockserver.pipeline.validate.operation import format_checker
+from mockserver.pipeline.validate.formats import format_checker
 
 
 def patterns(node: Any) -> set[str]:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
 
-from mockserver.pipeline.validate.operation import format_checker
+from mockserver.pipeline.validate.formats import format_checker
 
 CHECKER = format_checker()
 STRATEGIES = {

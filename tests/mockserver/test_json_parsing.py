@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mockserver.pipeline.errors import ApiError
-from mockserver.pipeline.validate.operation import parse_json
+from mockserver.pipeline.validate.strict_json import parse_json
 
 
 @pytest.mark.parametrize("raw", [

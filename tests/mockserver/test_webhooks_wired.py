@@ -22,7 +22,7 @@ from test_webhook_deliveries import Receiver
 
 from conformance.spec import bundled
 from mockserver.app import create_app
-from mockserver.pipeline.validate.operation import format_checker
+from mockserver.pipeline.validate.formats import format_checker
 from mockserver.settings import Settings
 from mockserver.webhooks import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, DeliveryPolicy, verify
 
