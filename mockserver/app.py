@@ -15,22 +15,13 @@ schemas are never declared here.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connexion.exceptions import ProblemException, ResolverError
-from connexion.middleware.exceptions import ExceptionMiddleware
-from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.routing import RoutingMiddleware
-from connexion.middleware.server_error import ServerErrorMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.exceptions import ProblemException
 from connexion.options import SwaggerUIOptions
-from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conformance.spec import DOCUMENTS
 from mockserver.control import MockControls
@@ -38,13 +29,12 @@ from mockserver.data.fixture import Fixture, load_fixture
 from mockserver.data.seed import build_dataset
 from mockserver.handlers import operation_table
 from mockserver.host import documents
-from mockserver.host.strict_routes import anchor_routes
+from mockserver.host.connexion_app import MockApp, build_stack, cors_policy, make_resolver, middleware_stack
 from mockserver.pipeline.admit import Gate
 from mockserver.pipeline.authenticate import KeyRegistry
 from mockserver.pipeline.errors import ErrorRenderer
-from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
+from mockserver.pipeline.middleware import PipelineConfig
 from mockserver.pipeline.prefer import Preferences
-from mockserver.pipeline.reply import Handler, MockApp
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.presentation import Views
 from mockserver.ratelimit import RateLimiter, build_policies
@@ -52,9 +42,6 @@ from mockserver.settings import Settings, SettingsError
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
 from mockserver.webhooks import WebhookDispatcher, WebhookRelay
-
-EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
-                   "RateLimit", "Retry-After", "Location")
 
 
 @dataclass(frozen=True)
@@ -68,58 +55,6 @@ class MockRuntime:
     limiter: RateLimiter
     controls: MockControls
     webhooks: WebhookDispatcher
-
-
-class DocsMiddleware(SwaggerUIMiddleware):
-    """Connexion's Swagger UI middleware, consulted only for documentation paths.
-
-    Its router would otherwise try every docs route on every API request.
-    """
-
-    def __init__(self, app: ASGIApp, *, bases: tuple[str, ...] = ()) -> None:
-        super().__init__(app)
-        prefixes = "|".join(re.escape(base) for base in bases) or "(?!)"
-        self._docs = re.compile(rf"^({prefixes})/(openapi\.(json|yaml)|ui(/.*)?)$")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not self._docs.match(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
-
-
-CORS_OPTIONS: dict[str, Any] = {
-    "allow_origin_regex": ".*", "allow_credentials": True, "allow_methods": ["*"], "allow_headers": ["*"],
-    "expose_headers": list(EXPOSED_HEADERS), "max_age": 600,
-}
-"""Any origin, with credentials: the mock stands in for the real API on a developer's machine."""
-
-
-def stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig) -> list[Any]:
-    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest.
-
-    Connexion's security, request-validation and context middleware are left out: the pipeline does their
-    work for the operations, and nothing else needs them.
-    """
-    return [
-        functools.partial(OperationPipeline, config=pipeline),
-        functools.partial(ServerErrorMiddleware, handler=renderer),
-        functools.partial(CORSMiddleware, **CORS_OPTIONS),
-        ExceptionMiddleware,
-        functools.partial(DocsMiddleware, bases=tuple(bases)),
-        RoutingMiddleware,
-        LifespanMiddleware,
-    ]
-
-
-def make_resolver(table: Mapping[str, Handler]) -> Resolver:
-    def resolve(operation_id: str) -> Handler:
-        try:
-            return table[operation_id]
-        except KeyError:
-            raise ResolverError(f"no handler for operationId {operation_id!r}") from None
-
-    return Resolver(function_resolver=resolve)
 
 
 def create_app(settings: Settings | None = None) -> MockApp:
@@ -145,10 +80,10 @@ def create_app(settings: Settings | None = None) -> MockApp:
         registry=registry,
         gate=Gate(limiter, _project_param(bundled("internal"))),
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
-        cors=CORSMiddleware(None, **CORS_OPTIONS),  # type: ignore[arg-type]
+        cors=cors_policy(),
         cache=ValidatorCache(),
     )
-    app = MockApp(__name__, middlewares=stack(renderer, [base for base, _ in mounted.values()], pipeline))
+    app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline))
     resolver = make_resolver(operation_table(store, views))
     for name, (base, document) in mounted.items():
         app.add_specification(
@@ -166,19 +101,6 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
     build_stack(app)
     return app
-
-
-def build_stack(app: MockApp) -> None:
-    """Build Connexion's middleware stack now rather than on the first request, and anchor its routes.
-
-    Starlette compiles a mount as ``<base>/{path:path}`` whose ``.*`` stops at a newline, so a path
-    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route, and its ``$`` lets
-    ``/v1/sessions%0A`` pass for ``/v1/sessions``: :func:`~mockserver.host.strict_routes.anchor_routes` fixes both.
-    """
-    middleware = app.middleware
-    middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
-    for layer in middleware.middleware_stack:
-        anchor_routes(getattr(getattr(layer, "router", None), "routes", ()))
 
 
 def _project_param(document: Mapping[str, Any]) -> str:

@@ -13,16 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connexion.apps.abstract import AbstractApp
-from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncASGIApp
-from connexion.middleware.main import API
-from connexion.operations import AbstractOperation
-from connexion.spec import Specification
 from starlette.types import Receive, Scope, Send
 
 from mockserver.encoding import json_bytes
 from mockserver.pipeline.authenticate import Identity
-from mockserver.pipeline.errors import not_found
 from mockserver.pipeline.prefer import Rehearsal
 
 Header = tuple[bytes, bytes]
@@ -84,42 +78,3 @@ async def send_reply(scope: Scope, receive: Receive, send: Send) -> None:
     status, headers, body = scope[REPLY]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-class Unrouted:
-    """Connexion's endpoint for an operation: never reached, the operation pipeline answers them all first."""
-
-    def __init__(self, operation_id: str) -> None:
-        self.operation_id = operation_id
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise not_found()
-
-
-class HandlerApi(AsyncApi):
-    def make_operation(self, operation: AbstractOperation) -> Unrouted:  # type: ignore[override]
-        return Unrouted(operation.operation_id)
-
-
-class HandlerASGIApp(AsyncASGIApp):
-    api_cls = HandlerApi  # type: ignore[assignment]
-
-
-class MockApp(AsyncApp):
-    """A Connexion ``AsyncApp`` whose own operation endpoints are inert (see :class:`Unrouted`)."""
-
-    def __init__(self, import_name: str, **kwargs: Any) -> None:
-        self._middleware_app = HandlerASGIApp()
-        AbstractApp.__init__(self, import_name, **kwargs)
-
-    def add_specification(self, specification: Specification, *, base_path: str, name: str, **options: Any) -> None:
-        """``add_api`` for a ready :class:`~connexion.spec.Specification`.
-
-        Connexion's ``add_api`` takes a dict or a file and loads (and validates) it again; the mock loads
-        its documents itself (see :mod:`mockserver.host.documents`).
-        """
-        middleware = self.middleware
-        if middleware.middleware_stack is not None:
-            raise RuntimeError("Cannot add an API after the application has started")
-        settings = middleware.options.replace(**options)
-        middleware.apis.append(API(specification, base_path=base_path, name=name, **settings.__dict__))

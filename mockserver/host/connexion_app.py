@@ -1,0 +1,143 @@
+"""The Connexion ``AsyncApp`` the mock runs in: its middleware stack, with the operation pipeline outermost.
+
+Connexion still mounts the documents, serves the Swagger UI and routes the ``/__mock/`` controls, but no
+operation reaches its own endpoints: the operation pipeline answers them all first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from connexion.apps.abstract import AbstractApp
+from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncASGIApp
+from connexion.exceptions import ResolverError
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.main import API
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.operations import AbstractOperation
+from connexion.resolver import Resolver
+from connexion.spec import Specification
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.host.strict_routes import anchor_routes
+from mockserver.pipeline.errors import ErrorRenderer, not_found
+from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
+from mockserver.pipeline.reply import Handler
+
+EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
+                   "RateLimit", "Retry-After", "Location")
+
+CORS_OPTIONS: dict[str, Any] = {
+    "allow_origin_regex": ".*", "allow_credentials": True, "allow_methods": ["*"], "allow_headers": ["*"],
+    "expose_headers": list(EXPOSED_HEADERS), "max_age": 600,
+}
+"""Any origin, with credentials: the mock stands in for the real API on a developer's machine."""
+
+
+def cors_policy() -> CORSMiddleware:
+    """Starlette's CORS policy with :data:`CORS_OPTIONS`, for the operation pipeline to call directly."""
+    return CORSMiddleware(None, **CORS_OPTIONS)  # type: ignore[arg-type]
+
+
+class DocsMiddleware(SwaggerUIMiddleware):
+    """Connexion's Swagger UI middleware, consulted only for documentation paths.
+
+    Its router would otherwise try every docs route on every API request.
+    """
+
+    def __init__(self, app: ASGIApp, *, bases: tuple[str, ...] = ()) -> None:
+        super().__init__(app)
+        prefixes = "|".join(re.escape(base) for base in bases) or "(?!)"
+        self._docs = re.compile(rf"^({prefixes})/(openapi\.(json|yaml)|ui(/.*)?)$")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._docs.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig) -> list[Any]:
+    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest.
+
+    Connexion's security, request-validation and context middleware are left out: the pipeline does their
+    work for the operations, and nothing else needs them.
+    """
+    return [
+        functools.partial(OperationPipeline, config=pipeline),
+        functools.partial(ServerErrorMiddleware, handler=renderer),
+        functools.partial(CORSMiddleware, **CORS_OPTIONS),
+        ExceptionMiddleware,
+        functools.partial(DocsMiddleware, bases=tuple(bases)),
+        RoutingMiddleware,
+        LifespanMiddleware,
+    ]
+
+
+def make_resolver(table: Mapping[str, Handler]) -> Resolver:
+    def resolve(operation_id: str) -> Handler:
+        try:
+            return table[operation_id]
+        except KeyError:
+            raise ResolverError(f"no handler for operationId {operation_id!r}") from None
+
+    return Resolver(function_resolver=resolve)
+
+
+class Unrouted:
+    """Connexion's endpoint for an operation: never reached, the operation pipeline answers them all first."""
+
+    def __init__(self, operation_id: str) -> None:
+        self.operation_id = operation_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise not_found()
+
+
+class UnroutedApi(AsyncApi):
+    def make_operation(self, operation: AbstractOperation) -> Unrouted:  # type: ignore[override]
+        return Unrouted(operation.operation_id)
+
+
+class UnroutedASGIApp(AsyncASGIApp):
+    api_cls = UnroutedApi  # type: ignore[assignment]
+
+
+class MockApp(AsyncApp):
+    """A Connexion ``AsyncApp`` whose own operation endpoints are inert (see :class:`Unrouted`)."""
+
+    def __init__(self, import_name: str, **kwargs: Any) -> None:
+        self._middleware_app = UnroutedASGIApp()
+        AbstractApp.__init__(self, import_name, **kwargs)
+
+    def add_specification(self, specification: Specification, *, base_path: str, name: str, **options: Any) -> None:
+        """``add_api`` for a ready :class:`~connexion.spec.Specification`.
+
+        Connexion's ``add_api`` takes a dict or a file and loads (and validates) it again; the mock loads
+        its documents itself (see :mod:`mockserver.host.documents`).
+        """
+        middleware = self.middleware
+        if middleware.middleware_stack is not None:
+            raise RuntimeError("Cannot add an API after the application has started")
+        settings = middleware.options.replace(**options)
+        middleware.apis.append(API(specification, base_path=base_path, name=name, **settings.__dict__))
+
+
+def build_stack(app: MockApp) -> None:
+    """Build Connexion's middleware stack now rather than on the first request, and anchor its routes.
+
+    Starlette compiles a mount as ``<base>/{path:path}`` whose ``.*`` stops at a newline, so a path
+    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route, and its ``$`` lets
+    ``/v1/sessions%0A`` pass for ``/v1/sessions``: :func:`~mockserver.host.strict_routes.anchor_routes` fixes both.
+    """
+    middleware = app.middleware
+    middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+    for layer in middleware.middleware_stack:
+        anchor_routes(getattr(getattr(layer, "router", None), "routes", ()))
