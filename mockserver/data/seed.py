@@ -32,16 +32,12 @@ from mockserver.data import vocabulary
 from mockserver.data.fixture import Fixture, ProjectFixture
 from mockserver.data.vocabulary import FIRST_NAMES, LAST_NAMES, Topic
 from mockserver.stores.ids import random_id
+from mockserver.stores.timestamps import format_timestamp
 
 Doc = dict[str, Any]
 T = TypeVar("T")
 DAY = 86_400
 MAX_LINKED_SESSIONS = 25  # the domain's "a few issues have 5-25 upvotes"; a big project does not link thousands
-
-
-def timestamp(moment: datetime) -> str:
-    """RFC 3339 in UTC to the second (``isoformat`` is C; ``strftime`` parses its format on every call)."""
-    return moment.isoformat()[:19] + "Z"
 
 
 def build_dataset(fixture: Fixture, seed: int) -> dict[str, dict[str, list[Doc]]]:
@@ -235,13 +231,13 @@ class ProjectSeeder:
                 "company_url": f"https://{company['domain']}",
                 "notes": rng.choice(vocabulary.CUSTOMER_NOTES) if rng.random() < 0.3 else None,
                 "is_champion": rng.random() < 0.15,
-                "last_contacted_at": timestamp(contacted) if contacted else None,
+                "last_contacted_at": format_timestamp(contacted) if contacted else None,
                 "custom_fields": {"region": rng.choice(vocabulary.REGIONS), "nps_score": rng.randint(0, 10) * 10,
                                   "contract_type": rng.choice(("annual", "monthly"))},
                 "company": {k: v for k, v in company.items() if k != "id"},
                 "is_archived": rng.random() < 0.05,
-                "created_at": timestamp(created),
-                "updated_at": timestamp(min(updated, self.anchor)),
+                "created_at": format_timestamp(created),
+                "updated_at": format_timestamp(min(updated, self.anchor)),
             })
         return customers
 
@@ -419,12 +415,12 @@ class ProjectSeeder:
         age_days = (self.anchor - created).days
         status = rng.choices(("open", "ready", "in_progress", "resolved", "closed"),
                              weights=(55, 15, 15, 10, 5) if age_days > 30 else (75, 10, 15, 0, 0))[0]
-        last = max(s["updated_at"] for s in linked) if linked else timestamp(created)
+        last = max(s["updated_at"] for s in linked) if linked else format_timestamp(created)
         analysed_at = None
         if analysed:
             analysed_at = min(datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=rng.randint(1, 20)),
                               self.anchor)
-        updated = max(last, timestamp(analysed_at) if analysed_at else last, timestamp(created))
+        updated = max(last, format_timestamp(analysed_at) if analysed_at else last, format_timestamp(created))
         spec = None
         if status in ("ready", "in_progress"):
             spec = (f"## Problem\n\n{topic.description}\n\n## Proposal\n\nAddress the {topic.area} flow first "
@@ -448,8 +444,8 @@ class ProjectSeeder:
             "affected_areas": [topic.area],
             "product_spec": spec,
             "is_archived": status == "closed" and rng.random() < 0.5,
-            "analysis_computed_at": timestamp(analysed_at) if analysed_at else None,
-            "created_at": timestamp(created),
+            "analysis_computed_at": format_timestamp(analysed_at) if analysed_at else None,
+            "created_at": format_timestamp(created),
             "updated_at": updated,
             "session_ids": [s["id"] for s in linked],
         }
@@ -481,8 +477,8 @@ class ProjectSeeder:
                 "status": status,
                 "error_message": FAILURES.get(kind, "The source could not be reached.") if failed else None,
                 "enabled": True,
-                "analyzed_at": timestamp(analysed) if analysed else None,
-                "created_at": timestamp(created),
-                "updated_at": timestamp(analysed or created),
+                "analyzed_at": format_timestamp(analysed) if analysed else None,
+                "created_at": format_timestamp(created),
+                "updated_at": format_timestamp(analysed or created),
             })
         return sources

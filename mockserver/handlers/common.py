@@ -1,35 +1,22 @@
-"""What every resource handler shares: the clock, list envelopes and created replies."""
+"""What every resource's handlers share: the store, the API's views and a clock; list and created replies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from mockserver.pipeline.reply import Call, Reply
 from mockserver.presentation import Views
+from mockserver.stores.base import Store
 from mockserver.stores.query import Filter, Page, Query
 
 Clock = Callable[[], datetime]
+NOT_ARCHIVED = Filter("is_archived", "eq", False)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def stamp(moment: datetime) -> str:
-    """RFC 3339 in UTC to the second (``2026-01-20T12:00:00Z``); ``isoformat`` is C, ``strftime`` parses a format."""
-    return moment.isoformat()[:19] + "Z"
-
-
-def list_query(call: Call, filters: Iterable[Filter | None], sort: str) -> Query:
-    """Paging from the (validated, defaulted) ``limit``/``offset`` and the filters that apply."""
-    return Query(
-        filters=tuple(f for f in filters if f is not None),
-        sort=sort,
-        limit=int(call.params.get("limit", 50)),
-        offset=int(call.params.get("offset", 0)),
-    )
 
 
 def when(value: Any, make: Callable[[Any], Filter]) -> Filter | None:
@@ -37,11 +24,30 @@ def when(value: Any, make: Callable[[Any], Filter]) -> Filter | None:
     return None if value is None else make(value)
 
 
-def list_reply(views: Views, kind: str, page: Page, query: Query) -> Reply:
-    """The list envelope, from each item's cached JSON, itself cached per result set (lists are the hot path)."""
-    encode = views.encoder(kind)
-    return Reply(200, raw=views.page(kind, page.token, query.offset, query.limit,
-                                     lambda: envelope(page, query, encode), page.source))
+class ResourceHandlers:
+    """The handlers of one resource kind; a subclass names its ``kind`` and maps its operations."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, store: Store, views: Views, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.views = views
+        self.clock = clock
+
+    def operations(self) -> dict[str, Callable[[Call], Reply]]:
+        raise NotImplementedError
+
+    def list_reply(self, call: Call, filters: Iterable[Filter | None], sort: str) -> Reply:
+        """One page of the kind's documents that pass ``filters``, paged by the (validated, defaulted) ``limit``
+        and ``offset``: the list envelope from each item's cached JSON, itself cached per result set."""
+        params = call.params
+        query = Query(filters=tuple(f for f in filters if f is not None), sort=sort,
+                      limit=int(params.get("limit", 50)), offset=int(params.get("offset", 0)))
+        kind, views = self.kind, self.views
+        page = self.store.list(call.project_id, kind, query)
+        encode = views.encoder(kind)
+        return Reply(200, raw=views.page(kind, page.token, query.offset, query.limit,
+                                         lambda: envelope(page, query, encode), page.source))
 
 
 def envelope(page: Page, query: Query, encode: Callable[[Mapping[str, Any]], bytes]) -> bytes:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mockserver.handlers.common import Clock, list_query, list_reply, stamp, utc_now, when
+from mockserver.handlers.common import NOT_ARCHIVED, Clock, ResourceHandlers, utc_now, when
 from mockserver.pipeline.reply import Call, Reply
 from mockserver.pipeline.validate.formats import is_email, is_hostname
 from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.query import Filter
+from mockserver.stores.timestamps import format_timestamp
 
 KIND = "customers"
 COMPANIES = "companies"
@@ -22,11 +23,11 @@ class ItemError(ValueError):
     """One import item is unusable; the message goes into the result's ``errors``."""
 
 
-class CustomerHandlers:
+class CustomerHandlers(ResourceHandlers):
+    kind = KIND
+
     def __init__(self, store: Store, views: Views, clock: Clock = utc_now, stages: tuple[str, ...] = ()) -> None:
-        self.store = store
-        self.views = views
-        self.clock = clock
+        super().__init__(store, views, clock)
         self.stages = stages or views.company_stages
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
@@ -34,13 +35,12 @@ class CustomerHandlers:
 
     def list(self, call: Call) -> Reply:
         p = call.params
-        query = list_query(call, (
-            None if p.get("show_archived") else Filter("is_archived", "eq", False),
+        return self.list_reply(call, (
+            None if p.get("show_archived") else NOT_ARCHIVED,
             when(p.get("search"), lambda v: Filter("", "search", v, SEARCHED)),
             Filter("is_champion", "true") if p.get("is_champion") else None,
             when(p.get("stage"), lambda v: Filter("company.stage", "eq", v)),
         ), sort="updated_at")
-        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def import_customers(self, call: Call) -> Reply:
         items = call.body["customers"]
@@ -71,7 +71,7 @@ class CustomerHandlers:
         if not is_email(email):
             raise ItemError("Invalid email format.")
         company = self._company(project_id, item.get("company"), create_companies)
-        now = stamp(self.clock())
+        now = format_timestamp(self.clock())
         existing = self.store.find(project_id, KIND, "email", email)
         given = {name: item[name] for name in CONTACT_FIELDS if item.get(name) is not None}
         if existing is not None:

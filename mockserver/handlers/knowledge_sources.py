@@ -5,37 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now, when
+from mockserver.handlers.common import ResourceHandlers, created_reply, when
 from mockserver.pipeline.errors import validation_failed
 from mockserver.pipeline.reply import Call, Reply
-from mockserver.presentation import Views, pick
-from mockserver.stores.base import Store
+from mockserver.presentation import pick
 from mockserver.stores.query import Filter
+from mockserver.stores.timestamps import format_timestamp
 
 KIND = "knowledge_sources"
 INPUT_FIELDS = ("name", "url", "content", "repository_url", "repository_branch", "analysis_scope")
 
 
-class KnowledgeSourceHandlers:
-    def __init__(self, store: Store, views: Views, clock: Clock = utc_now) -> None:
-        self.store = store
-        self.views = views
-        self.clock = clock
+class KnowledgeSourceHandlers(ResourceHandlers):
+    kind = KIND
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
         return {"listKnowledgeSources": self.list, "createKnowledgeSource": self.create}
 
     def list(self, call: Call) -> Reply:
         p = call.params
-        query = list_query(call, (
+        return self.list_reply(call, (
             when(p.get("type"), lambda v: Filter("type", "eq", v)),
             when(p.get("status"), lambda v: Filter("status", "eq", v)),
         ), sort="created_at")
-        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def create(self, call: Call) -> Reply:
         body = call.body
-        now = stamp(self.clock())
+        now = format_timestamp(self.clock())
         fields: dict[str, Any] = {"type": body["type"]}
         fields.update({name: body.get(name) for name in INPUT_FIELDS})
         fields.update({"status": "pending", "error_message": None, "enabled": body.get("enabled", True),

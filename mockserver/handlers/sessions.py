@@ -6,30 +6,27 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now, when
+from mockserver.handlers.common import NOT_ARCHIVED, ResourceHandlers, created_reply, when
 from mockserver.pipeline.errors import bad_request, not_found
 from mockserver.pipeline.reply import Call, Reply
-from mockserver.presentation import Views, pick
-from mockserver.stores.base import Store
-from mockserver.stores.query import Filter, parse_timestamp
+from mockserver.presentation import pick
+from mockserver.stores.query import Filter
+from mockserver.stores.timestamps import format_timestamp, parse_timestamp
 
 KIND = "sessions"
 SEARCHED = ("name", "customer_email", "user_id", "id")
 
 
-class SessionHandlers:
-    def __init__(self, store: Store, views: Views, clock: Clock = utc_now) -> None:
-        self.store = store
-        self.views = views
-        self.clock = clock
+class SessionHandlers(ResourceHandlers):
+    kind = KIND
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
         return {"listSessions": self.list, "getSession": self.get, "createSession": self.create}
 
     def list(self, call: Call) -> Reply:
         p = call.params
-        query = list_query(call, (
-            None if p.get("show_archived") else Filter("is_archived", "eq", False),
+        return self.list_reply(call, (
+            None if p.get("show_archived") else NOT_ARCHIVED,
             when(p.get("status"), lambda v: Filter("status", "eq", v)),
             when(p.get("source"), lambda v: Filter("source", "eq", v)),
             when(p.get("session_type"), lambda v: Filter("session_type", "eq", v)),
@@ -39,7 +36,6 @@ class SessionHandlers:
             when(p.get("date_from"), lambda v: Filter("created_at", "since", _moment(v))),
             when(p.get("date_to"), lambda v: Filter("created_at", "until", _moment(v))),
         ), sort="last_activity_at")
-        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
 
     def get(self, call: Call) -> Reply:
         doc = self.store.get(call.project_id, KIND, call.params["sessionId"])
@@ -49,7 +45,7 @@ class SessionHandlers:
 
     def create(self, call: Call) -> Reply:
         body = call.body
-        now = stamp(self.clock())
+        now = format_timestamp(self.clock())
         customer = self.store.find(call.project_id, "customers", "email", body["customer_email"])
         doc = self.store.create(call.project_id, KIND, {
             "name": body.get("name"),

@@ -7,11 +7,11 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.handlers.common import Clock, created_reply, list_query, list_reply, stamp, utc_now
+from mockserver.handlers.common import ResourceHandlers, created_reply
 from mockserver.pipeline.errors import not_found
 from mockserver.pipeline.reply import Call, Reply
-from mockserver.presentation import Views, pick
-from mockserver.stores.base import Store
+from mockserver.presentation import pick
+from mockserver.stores.timestamps import format_timestamp
 
 KIND = "webhooks"
 _SECRET_ALPHABET = string.ascii_letters + string.digits
@@ -21,19 +21,15 @@ def new_secret() -> str:
     return "whsec_" + "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(32))
 
 
-class WebhookHandlers:
-    def __init__(self, store: Store, views: Views, clock: Clock = utc_now) -> None:
-        self.store = store
-        self.views = views
-        self.clock = clock
+class WebhookHandlers(ResourceHandlers):
+    kind = KIND
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
         return {"listWebhooks": self.list, "getWebhook": self.get, "createWebhook": self.create,
                 "deleteWebhook": self.delete}
 
     def list(self, call: Call) -> Reply:
-        query = list_query(call, (), sort="created_at")
-        return list_reply(self.views, KIND, self.store.list(call.project_id, KIND, query), query)
+        return self.list_reply(call, (), sort="created_at")
 
     def get(self, call: Call) -> Reply:
         return Reply(200, self.summary(self._find(call)))
@@ -45,7 +41,7 @@ class WebhookHandlers:
             "events": list(dict.fromkeys(body["events"])),
             "description": body.get("description"),
             "enabled": body.get("enabled", True),
-            "created_at": stamp(self.clock()),
+            "created_at": format_timestamp(self.clock()),
             "secret": new_secret(),
         }, "whk_")
         return created_reply(call, {**self.summary(doc), "secret": doc["secret"]}, doc["id"])

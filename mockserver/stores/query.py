@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
+
+from mockserver.stores.timestamps import parse_timestamp
 
 Doc = dict[str, Any]
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -52,11 +53,6 @@ def lookup(doc: Mapping[str, Any], dotted: str) -> Any:
             return None
         value = value.get(part)
     return value
-
-
-def parse_timestamp(value: str) -> datetime:
-    """An RFC 3339 date-time (``Z`` or an offset; ``t``/``z`` in either case) as an aware datetime."""
-    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
 
 
 def predicate(condition: Filter) -> Predicate:

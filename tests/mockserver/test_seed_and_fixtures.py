@@ -21,9 +21,9 @@ from mockserver.data.seed import (
     build_dataset,
     priority_from_scores,
     priority_from_upvotes,
-    timestamp,
 )
 from mockserver.settings import Settings, SettingsError, default_fixtures, parse_rate_limits
+from mockserver.stores.timestamps import format_timestamp
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def test_seeding_does_not_load_faker() -> None:
 @pytest.mark.parametrize("seconds", [0, 59, 86_399, 86_400, 1_768_910_400, 1_768_910_400 + 45_296, 4_102_444_799])
 def test_stamps_match_the_datetime_formatting(seconds: int) -> None:
     stamp = Stamps()
-    expected = timestamp(datetime.fromtimestamp(seconds, UTC))
+    expected = format_timestamp(datetime.fromtimestamp(seconds, UTC))
     assert stamp(seconds) == expected == datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert stamp(seconds) == expected  # again, from the day's cached prefix
 
