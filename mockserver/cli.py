@@ -6,11 +6,9 @@ in one line on stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
-import errno
 import gc
 import logging
 import os
-import socket
 import sys
 import warnings
 from pathlib import Path
@@ -37,27 +35,6 @@ def _settings(**overrides: object):
         return Settings.from_env(**overrides)
     except SettingsError as error:
         fail(str(error))
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """Bind the listening socket here, so a port in use is a clear message and not a uvicorn traceback."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        fail(f"cannot resolve host {host!r}: {error.strerror}")
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-    except OSError as error:
-        sock.close()
-        if error.errno == errno.EADDRINUSE:
-            fail(f"port {port} on {host} is already in use (another mock running? try --port {port + 1})")
-        fail(f"cannot listen on {host}:{port}: {error.strerror}")
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
 
 
 def configure_logging(level: str) -> None:
@@ -110,13 +87,11 @@ def serve(
         fail(str(error))
     except InvalidSpecification as error:
         fail(f"the OpenAPI document is not valid: {str(error).splitlines()[0]}")
-    from mockserver.host.workers import Supervisor, reuse_port_available, worker_sockets
+    from mockserver.host.sockets import listening_sockets
+    from mockserver.host.workers import Supervisor, reuse_port_available
 
-    own_sockets = settings.workers > 1 and reuse_port_available()
-    if own_sockets:  # one socket per worker, so that connections spread over the workers
-        sockets = worker_sockets(settings.host, settings.port, settings.workers, fail)
-    else:
-        sockets = [bind(settings.host, settings.port)]
+    own_sockets = settings.workers > 1 and reuse_port_available()  # so that connections spread over the workers
+    sockets = listening_sockets(settings.host, settings.port, fail, settings.workers if own_sockets else 1)
     actual_port = sockets[0].getsockname()[1]
 
     import uvicorn

@@ -15,7 +15,6 @@ SIGINT or SIGTERM stops every worker.
 
 from __future__ import annotations
 
-import errno
 import logging
 import multiprocessing
 import os
@@ -23,7 +22,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -36,42 +35,6 @@ STOP_SECONDS = 30
 def reuse_port_available() -> bool:
     """Linux balances connections over the sockets sharing a port; BSD and macOS give them to the last one."""
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
-
-
-def worker_sockets(host: str, port: int, count: int, fail: Callable[[str], Any]) -> list[socket.socket]:
-    """``count`` listening sockets on one port, one per worker (``SO_REUSEPORT``).
-
-    A port already in use is refused even if the other user also sets ``SO_REUSEPORT`` (a second mock on the
-    same port would otherwise silently share its connections): the port is first bound without it.
-    """
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, kind, proto, _, address = infos[0]
-    if port:
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(address)
-            except OSError as error:
-                in_use = error.errno == errno.EADDRINUSE
-                fail(f"port {port} on {host} is already in use (another mock running? try --port {port + 1})"
-                     if in_use else f"cannot listen on {host}:{port}: {error.strerror}")
-    sockets: list[socket.socket] = []
-    for _ in range(count):
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        try:
-            sock.bind(address)
-        except OSError as error:
-            sock.close()
-            for other in sockets:
-                other.close()
-            fail(f"cannot listen on {host}:{port}: {error.strerror}")
-        sock.listen(2048)
-        sock.set_inheritable(True)
-        sockets.append(sock)
-        address = sock.getsockname()  # port 0: the others join the port the first one got
-    return sockets
 
 
 def run_worker(options: Mapping[str, Any], sock: socket.socket) -> None:
