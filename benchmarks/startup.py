@@ -1,7 +1,7 @@
 """The mock's start-up, first and later: from ``Popen`` to the first 200, and the idle RSS right after.
 
 A first start on a machine validates the spec documents (Connexion, about a third of a second); later starts
-of the same documents load them on the verdict kept in the cache folder (see ``mockserver/documents.py``).
+of the same documents load them on the verdict kept in the cache folder (see ``mockserver/host/documents.py``).
 Both are measured, each with its own fresh cache folder in the work folder, so neither depends on what this
 machine ran before: ``first`` with an empty folder, then ``repeats`` starts on the verdict it left.
 """

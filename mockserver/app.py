@@ -1,15 +1,8 @@
-"""Builds the mock: the contract's documents served by a Connexion ``AsyncApp``.
+"""Builds the mock: settings, fixture, store, keys and limiter wired into one Connexion app.
 
-Every operation of the contract is answered by one middleware, :mod:`mockserver.pipeline.middleware`:
-
-    route → Prefer → authenticate (401) → admit (403, 429, rate-limit headers) → body size (413)
-          → validate (400, 422) → handler (200/201/204, 404)
-
-and everything else by Connexion's own stack: errors → CORS → Swagger UI → routing → the ``/__mock/``
-controls (404/405 as the contract's JSON errors).
-
-The documents come from ``openapi/`` (mounted by :mod:`mockserver.host.documents`); routes, parameters and
-schemas are never declared here.
+Every operation of the contract is answered by the operation pipeline (:mod:`mockserver.pipeline`), everything
+else (the Swagger UI, the ``/__mock/`` controls) by Connexion's stack (:mod:`mockserver.host.connexion_app`).
+Routes, parameters and schemas come from ``openapi/``, never from here.
 """
 
 from __future__ import annotations

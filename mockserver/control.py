@@ -1,9 +1,8 @@
 """Routes outside the contract, under ``/__mock/``: reset, the fixture keys, the webhook deliveries.
 
-They need no key (a developer or a test harness calls them), are never rate-limited, and answer JSON.
-With several workers, ``reset`` resets the shared store and rate-limit storage for all of them, while
-``deliveries`` lists those made by the worker that answers (each worker delivers the events of the
-requests it handled); ``GET /`` names that worker's process id.
+They need no key (a developer or a test harness calls them), are never rate-limited, and answer JSON. With
+several workers, ``reset`` resets the shared state for all of them, while ``deliveries`` lists those of the
+worker that answers (``GET /`` names its process id).
 """
 
 from __future__ import annotations

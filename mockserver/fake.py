@@ -1,11 +1,7 @@
 """Data made up from a response schema, for ``Prefer: dynamic=true`` (Prism's dynamic mode).
 
-Every value satisfies its schema: types, enums, formats (``date-time``, ``date``, ``email``, ``uri``,
-``hostname``), patterns (a string is drawn from the regular expression itself), bounds, ``nullable``,
-``allOf``/``anyOf``/``oneOf`` and ``additionalProperties``. Faker makes the strings read like data rather
-than noise. Values are random on each call (a frontend should cope with any valid answer); the tests hold
-the output to the contract. Faker is imported on the first dynamic answer, not at start-up: it costs about
-17 MiB and a fifth of a second, and most runs never ask for dynamic data.
+Every value satisfies its schema (types, enums, formats, patterns drawn from the regular expression itself,
+bounds, ``nullable``, ``allOf``/``anyOf``/``oneOf``); Faker, imported on first use, makes strings read like data.
 """
 
 from __future__ import annotations

@@ -1,13 +1,8 @@
 """One pipelined connection to Redis per worker, for the rate limiter's one script call per request.
 
-Why not redis-py's asyncio client: every command there takes a connection from a pool (an asyncio lock),
-goes through retry and response-callback layers and gives the connection back, which costs more CPU than
-the rest of a mock request. Redis answers the commands of one connection in the order they were sent, so a
-single connection can carry every request of the worker at once: a command is one buffered write and one
-future, the commands of one event-loop turn leave in one ``write``, and each reply resolves the oldest
-waiting future. That is all this module does; anything else (``reset``, ``peek``) stays on redis-py.
-
-URIs are redis-py's: ``redis://[[user]:password@]host[:port][/db]`` and ``unix:///path/to/redis.sock?db=N``
+Redis answers a connection's commands in order, so one connection carries every request of the worker: a
+command is one buffered write and one future, resolved by its reply. Anything else stays on redis-py. URIs are
+redis-py's: ``redis://[[user]:password@]host[:port][/db]`` and ``unix:///path/to/redis.sock?db=N``
 (``rediss://`` is left to redis-py, with its TLS options).
 """
 

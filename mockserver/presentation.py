@@ -1,8 +1,7 @@
 """What the API shows of a stored document: the fields each response schema declares, read from the spec.
 
-Stored documents may hold more than the API returns (a webhook's secret, a session's messages, links
-between sessions and issues); rendering through the schema's own property list means nothing private can
-leak and nothing the spec adds is forgotten.
+The handlers render their answers through it and webhook events their ``data``, so nothing private leaks;
+rendered JSON is cached per document and per page.
 """
 
 from __future__ import annotations

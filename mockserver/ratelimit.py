@@ -1,11 +1,4 @@
-"""Per-key rate limits by plan, with the `limits` library's moving window.
-
-Why the moving window: it is exact. With N allowed per window, no span of that length ever holds more than
-N accepted requests, whatever the concurrency (the memory storage serialises a key's hits with a lock, the
-Redis one with a Lua script), and the moment a slot frees up is known, so ``Retry-After`` is accurate: the
-oldest request in the window leaves it at ``reset``, and a retry after that succeeds. A fixed window allows
-2N across a boundary; the sliding-window counter is an approximation.
-"""
+"""Per-key rate limits by plan: the `limits` library's moving window, in memory or in Redis, and its headers."""
 
 from __future__ import annotations
 
@@ -94,14 +87,10 @@ class RateLimitDecision:
 
 
 class WindowMemoryStorage(MemoryStorage):
-    """`limits`' async memory storage with an O(1) moving window.
+    """`limits`' async memory storage with an O(1) moving window: a deque of hit times per key, pruned on use.
 
-    The stock one keeps each key's window as a list and inserts every hit at its front (O(n) per request:
-    a benchmark that raises the limit to a million per minute slows down as the list grows) and expires
-    old entries in a background task that hops to a thread on every hit. Here a window is a deque of hit
-    times, oldest on the left, pruned when the key is used. The semantics are the same: a hit is accepted
-    while fewer than ``limit`` hits are younger than ``expiry`` seconds. Nothing awaits between the check
-    and the append, so a key's hits are serialised by the event loop.
+    A hit is accepted while fewer than ``limit`` hits are younger than ``expiry`` seconds, as in `limits`.
+    Nothing awaits between the check and the append, so a key's hits are serialised by the event loop.
     """
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str) -> None:
@@ -176,11 +165,8 @@ return {allowed, oldest or ARGV[1], count}
 
 
 class WindowRedisStorage(RedisStorage):
-    """`limits`' async Redis storage that counts a hit and reads its window in one round trip.
+    """`limits`' async Redis storage that counts a hit and reads its window in one pipelined script call.
 
-    The stock strategy makes two script calls per request (acquire, then the window for the headers), each
-    through redis-py's connection pool; here it is one script call on one pipelined connection per worker
-    (:mod:`mockserver.pipelined_redis`), which is most of what the limiter costs with several workers.
     Everything else (keys, ``reset``, ``peek``) is the stock storage's, on redis-py.
     """
 

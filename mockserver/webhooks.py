@@ -1,10 +1,7 @@
 """Signed webhook deliveries, made in the background so they never slow down or fail the API request.
 
-The contract (``callbacks`` of ``createWebhook``) promises a JSON POST of ``{id, type, created_at, data}``
-with ``Hissuno-Signature: t=<unix>,v1=<hex>``, the HMAC-SHA256 of ``"<t>.<raw body>"`` keyed with the
-subscription's ``whsec_...`` secret (the scheme Stripe made familiar, so receivers can reuse their code).
-A delivery gets a bounded timeout and a bounded number of retries with backoff; every attempt is recorded
-so a developer can see at ``GET /__mock/deliveries`` what their receiver answered.
+Each event is a JSON POST of ``{id, type, created_at, data}`` with a ``Hissuno-Signature`` (:func:`sign`),
+retried a bounded number of times; every attempt is recorded for ``GET /__mock/deliveries``.
 """
 
 from __future__ import annotations

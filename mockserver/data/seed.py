@@ -1,19 +1,10 @@
-"""Fixture definition + seed -> the mock's documents, deterministically.
+"""Fixture definition + seed -> the mock's documents, deterministically: the same fixture and seed give
+byte-identical answers.
 
-Everything random comes from generators seeded with ``(seed, project id, purpose)`` and every timestamp is
-derived from the fixture's ``anchor``, never from the clock, so the same fixture and seed give
-byte-identical responses, and adding a project does not change the others. The data follows the domain
-notes: sessions mostly from the widget, issues linked to the sessions that raised them (``upvote_count`` is
-at least the number of linked sessions), priority derived from scores or upvotes, customers with work
-emails on their company's domain.
-
-Documents carry a few fields the API does not show (a session's ``messages`` and ``issue_ids``, an issue's
-``session_ids``); the handlers pick the public fields from the spec when they render.
-
-Seeding is on the start-up path and a scale test asks for 100,000 sessions in one project, so the per-session
-work is kept small: draws go through :class:`Dice` (an index into a sequence rather than ``randint`` and
-``choice``), session times are whole seconds since the epoch formatted by :class:`Stamps`, and names come
-from plain tuples (:mod:`mockserver.data.vocabulary`) rather than Faker.
+The data follows the domain notes: sessions mostly from the widget, issues linked to the sessions that raised
+them, priority derived from scores or upvotes, customers with work emails on their company's domain. Documents
+carry a few fields the API does not show (a session's ``messages``, links between sessions and issues); the
+handlers render the public ones.
 """
 
 from __future__ import annotations

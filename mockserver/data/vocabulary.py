@@ -1,9 +1,7 @@
-"""Words and sentences that make the seeded data read like a real product-feedback tool.
+"""Words, sentences and people's names that make the seeded data read like a real product-feedback tool.
 
-People's names come from Faker's lists (:mod:`mockserver.data.vocabulary`); what Faker cannot know (what SaaS users
-complain about, how an assistant answers, what an issue description sounds like) is written here once. Each
-:class:`Topic` ties together a session's name, its first messages, the page it started on and, for bugs and
-requests, the issue it raises, so that linked sessions and issues talk about the same thing.
+Each :class:`Topic` ties a session's name, first messages and page to the issue it raises, so that linked
+sessions and issues talk about the same thing.
 """
 
 from __future__ import annotations

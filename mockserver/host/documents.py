@@ -1,18 +1,9 @@
-"""The contract's documents as the mock mounts them: one Connexion ``Specification`` per document and base path.
+"""The contract's documents as Connexion mounts them: one ``Specification`` per document, under its own base path.
 
-Both documents use the same operationIds, and Connexion looks operations up by operationId within a base
-path, so each document is mounted under its own base path (``/api``, ``/v1``) with that prefix taken off its
-paths; the URLs a client calls are exactly the spec's.
-
-Two costs of every start depend on nothing but the spec's files, so they are kept like ``.pyc`` files, in
-the cache folder (``Settings.cache_path``), under names made of a digest of what they depend on:
-
-* the bundled documents: parsing the YAML and inlining the shared components took a fifth of a second; an
-  unchanged set of source files (and bundler) is read back as JSON instead;
-* Connexion's validation of a document against the OpenAPI schema, a third of the start-up: a document
-  whose digest passed once (a marker file) is loaded without validating it again.
-
-A changed document is bundled and validated again, and an invalid one still stops the mock.
+Both documents use the same operationIds and Connexion looks operations up within a base path, so each is
+mounted under its paths' common first segment (``/api``, ``/v1``); the URLs a client calls are exactly the
+spec's. The bundled documents and Connexion's verdict on them are kept in the cache folder under a digest of
+their inputs.
 """
 
 from __future__ import annotations

@@ -1,16 +1,8 @@
-"""The HTTP/1.1 connection: uvicorn's httptools protocol with the limits it leaves out, answering in JSON.
+"""The HTTP/1.1 connection: uvicorn's httptools protocol with a bounded request head, every refusal in JSON.
 
-uvicorn (0.54, httptools) closes a connection that stays idle after a response, but not one that never
-finishes its request head: a client trickling a header byte now and then (slow loris) holds a connection
-forever, and one enormous header is buffered whole. Its answer to a malformed request is ``text/plain``.
-:class:`MockHttpProtocol` adds, per connection:
-
-- a request head must arrive within :data:`HEAD_TIMEOUT_S` of the connection opening (or of the previous
-  request ending): else 408, or a silent close if nothing was sent;
-- a request head larger than :data:`MAX_HEAD_BYTES` gets 414 (the request line alone is too long) or 431;
-- a request the parser rejects gets 400;
-
-each as the contract's ``{"error": "..."}`` with ``Connection: close``, before any of the app runs.
+A head must arrive within :data:`HEAD_TIMEOUT_S` (else 408, or a silent close if nothing was sent) and stay
+under :data:`MAX_HEAD_BYTES` (else 414 or 431); a request the parser rejects gets 400. Each is answered as
+``{"error": "..."}`` with ``Connection: close``, before any of the app runs.
 """
 
 from __future__ import annotations

@@ -1,9 +1,5 @@
-"""Connexion's routes made to match the whole path and nothing but it.
-
-Python's ``$`` also matches before a trailing newline, so Starlette's compiled routes would serve
-``/v1/sessions%0A`` as ``/v1/sessions``, and a mount's ``{path:path}`` (``.*``) stops at an encoded newline.
-The contract's operations are routed by :mod:`mockserver.pipeline.route`; this keeps the rest of Connexion's routing
-(the documents' mounts, the Swagger UI, the ``/__mock/`` controls) as strict.
+"""Connexion's own routes (the documents' mounts, the Swagger UI, the ``/__mock/`` controls) made to match
+the whole path and nothing but it, as :mod:`mockserver.pipeline.route` does for the operations.
 """
 
 from __future__ import annotations

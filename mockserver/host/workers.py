@@ -1,16 +1,8 @@
-"""``serve --workers N``: N worker processes, each accepting on a listening socket of its own.
+"""``serve --workers N``: a supervisor of N worker processes, each accepting on a socket of its own.
 
-Why not uvicorn's ``Multiprocess``: it hands every worker the same listening socket, and each new connection
-wakes every worker; the first one to run accepts the whole burst that is waiting. A client that opens its
-connections at once (a load generator, a browser, a connection pool) often ends up with almost all of them
-on one worker (16 connections split 15/1 or 16/0 in a third of the runs here) while the other worker idles.
-With ``SO_REUSEPORT`` (Linux) each worker has its own socket on the same port and the kernel spreads new
-connections over them by address, so the split is even on average and lopsided only by chance (16/0 once in
-30,000). Elsewhere the workers share one socket under uvicorn's ``Multiprocess``, as before.
-
-The supervisor keeps each worker's socket: a worker that dies is replaced on the same socket (connections
-that arrived meanwhile wait in its queue), one that fails before it started serving stops everything, and
-SIGINT or SIGTERM stops every worker.
+A worker that dies is replaced on the same socket, one that fails before serving stops everything, and SIGINT
+or SIGTERM stops them all. Where the kernel does not spread connections over sockets sharing a port (not
+Linux), the workers share one socket under uvicorn's ``Multiprocess``.
 """
 
 from __future__ import annotations

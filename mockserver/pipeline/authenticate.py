@@ -1,9 +1,7 @@
-"""Who is calling: the fixture's keys, and the bearer token of a request turned into an identity (key, project,
-plan, permission) or a 401.
+"""The authenticate step: a request's bearer token turned into the :class:`Identity` of a fixture key, or a 401.
 
-Authentication only: whether that identity may touch this project or this operation (403) is decided
-after it, in :mod:`mockserver.pipeline.admit`, together with the rate limit, because a 403 must carry the key's
-rate-limit headers too.
+Whether that identity may touch this project or operation (403) is the admit step's question: a 403 carries
+the key's rate-limit headers.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
-"""The request body size limit: 413 for a body larger than :data:`MAX_BODY_BYTES`, before it is buffered.
+"""The body_limit step: 413 for a body larger than :data:`MAX_BODY_BYTES`, refused before it is buffered.
 
-It applies after the access step (so the answer is authenticated and carries the key's rate-limit headers,
-like every answer of an operation) and before request validation (the only reader of bodies). A declared
-``Content-Length`` over the limit is refused without reading a byte; a body without one (chunked) is counted
-as it streams in and refused as soon as it passes the limit. Either way at most the limit is ever held in
-memory; the server discards whatever the client still sends.
+A declared ``Content-Length`` over the limit is refused without reading a byte, a body without one as soon as
+the chunks that streamed in pass it.
 """
 
 from __future__ import annotations

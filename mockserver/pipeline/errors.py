@@ -1,10 +1,8 @@
 """The one place where every failure becomes the contract's ``application/json`` ``{"error": "..."}``.
 
-Every step of an operation's path raises :class:`ApiError`; Connexion raises its own ``ProblemException``s
-and Starlette its ``HTTPException`` (404/405 from routing). :func:`to_api_error` maps all of them to an
-:class:`ApiError`; :func:`encoded` renders it for the operation pipeline and :class:`ErrorRenderer` for
-Connexion (registered as its error handler and as the outermost server-error handler).
-Connexion's ``application/problem+json`` never leaves the mock.
+The steps raise :class:`ApiError`, Connexion its ``ProblemException`` and Starlette its ``HTTPException``;
+:func:`to_api_error` maps them all, :func:`encoded` renders one for the pipeline and :class:`ErrorRenderer`
+for Connexion, so ``application/problem+json`` never leaves the mock.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``Prefer``: ask the mock for a given answer, as with Prism (``code=``, ``example=``, ``dynamic=``), plus ``delay=``.
+"""The prefer step: ``Prefer`` asks the mock for a given answer, as with Prism, plus ``delay=``.
 
     Prefer: code=404                     the operation's 404 response, with its (first) example
     Prefer: code=404, example=not_found  that named example of the 404 response
@@ -6,20 +6,10 @@
     Prefer: dynamic=true                 the success response made up from its schema
     Prefer: delay=1500                   the normal answer, 1.5 s late (at most 10 s)
 
-Everything comes from the spec: the declared status codes, the named examples and the schemas. An
-undeclared code or an unknown example name is a 400 that lists what is declared; preferences the mock
-does not know (``return=minimal``, ``respond-async``) are ignored, as RFC 7240 asks.
-
-A rehearsed status is answered where the real one would be, so the check order stays the contract's:
-
-* ``code=401`` before authentication: a frontend rehearses an expired key with its usual key;
-* every other code needs a valid key (a bad one gets the real 401, as in Prism, whose security check comes
-  first); the real 403s of the key still apply;
-* ``code=403`` and ``code=429`` at the access step, not counted against the key's window, with the window's
-  headers (a 429 with ``Retry-After``);
-* everything else in place of the handler, after the rate limit (counted) and request validation (a
-  malformed request still gets its real 400/422, as in Prism): the body comes from the spec, not from the
-  seeded data, and nothing is stored. ``dynamic`` applies to success bodies; errors keep the contract's.
+Codes, examples and schemas come from the spec: an undeclared one is a 400 that lists what is declared, and
+preferences the mock does not know (``return=minimal``) are ignored, as RFC 7240 asks. A rehearsed status is
+answered where the real one would be: ``code=401`` here, ``403`` and ``429`` at admit, the rest in place of
+the handler.
 """
 
 from __future__ import annotations

@@ -1,10 +1,5 @@
-"""The last step of an operation's path: call its handler (or play the ``Prefer`` rehearsal) and write the reply.
-
-A handler is a plain function ``(Call) -> Reply``: the earlier steps have authenticated the key and parsed
-and validated the parameters and the body, so it only reads and writes the store. Its reply is serialised
-once, with orjson. Connexion's ``AsyncApp`` would wrap every handler in a decorator built anew on each request
-(signature inspection, response serialisation), which costs more than the mock's handlers themselves; its
-app is still the one that mounts the documents, but no operation reaches it (see :mod:`mockserver.pipeline.middleware`).
+"""The reply step: the handler, a plain function from a :class:`Call` to a :class:`Reply`, answers, and the
+reply is serialised once (a ``Prefer`` rehearsal answers instead when it asked for a status).
 """
 
 from __future__ import annotations

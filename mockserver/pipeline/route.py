@@ -1,9 +1,7 @@
-"""Which operation of the contract a request is for, from its method and its path as the client wrote it.
+"""The route step: which operation of the contract a request is for, from its method and its raw path.
 
-The templates come from the spec (``/v1/sessions/{id}``), compiled once into segment lists, and a request
-is matched segment by segment on the *raw* path: an id holding an encoded slash (``/v1/sessions/a%2Fb``)
-stays one segment, a trailing newline (``/v1/sessions%0A``) is not the collection, and nothing is matched by
-a regular expression that could stop at either. ``HEAD`` is routed to the ``GET`` operation, as Starlette does.
+The spec's templates are matched segment by segment on the path as the client wrote it: an id holding an
+encoded slash stays one segment, ``/v1/sessions%0A`` is not the collection, and ``HEAD`` is routed to ``GET``.
 """
 
 from __future__ import annotations

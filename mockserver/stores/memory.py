@@ -1,10 +1,7 @@
 """``memory://``: the data in this process's dicts. The default, the fastest, and lost when the process ends.
 
-Lists are answered from sorted views that every write keeps in step (one ``bisect`` and one list insert per
-view), never re-sorted after a write: a create lands at the newest end of its views, and the list that follows
-costs what any other list costs, whatever the size of the project. Lookups by email go through an index kept
-the same way. Ids of created documents come from a generator seeded with ``--seed``, so a scripted session
-creates the same ids on every run.
+Lists come from sorted views that every write keeps in step; created ids come from a generator seeded with
+``--seed``, so a scripted session creates the same ids on every run.
 """
 
 from __future__ import annotations

@@ -1,14 +1,7 @@
 """``redis://host:port/db``: the data in Redis, shared by workers on several hosts.
 
-Each project's kind is one hash (id -> JSON document) and a ``versions`` hash counts the writes per kind, so
-every worker knows when its cached list snapshot is stale with one ``HGET``. A write and its version bump
-go in one ``MULTI`` transaction; ids are claimed with ``HSETNX``, so two workers never hand out the same
-one. Seeding happens once, guarded by ``WATCH`` on the meta hash, which also remembers the digest of the
-seeded data so that a database seeded from another fixture or seed is refused. ``atomic`` (the customer
-import's read-then-write) is a Redis lock per project, held for one handler call.
-
-The client is redis-py's synchronous one: the handlers are plain functions, and a round trip to a local
-Redis costs tens of microseconds. Keys live under ``hissuno-mock:state:``; use a database of its own.
+One hash per project and kind, and a version per kind that tells each worker when its parsed snapshot is
+stale. Keys live under ``hissuno-mock:state:``; use a database of its own.
 """
 
 from __future__ import annotations

@@ -1,9 +1,4 @@
-"""A kind's documents as one shared backend read them at one version, kept parsed by each worker.
-
-SQLite and Redis hold documents as JSON; parsing a kind on every request would cost more than the request.
-A worker parses a kind once per version (the write count every backend keeps per kind) and answers from the
-parsed copy until the version moves: lists, and lookups by id or by email, which are built on first use.
-"""
+"""A kind's documents as a shared backend held them at one version, kept parsed by each worker until it moves."""
 
 from __future__ import annotations
 

@@ -1,18 +1,8 @@
-"""``sqlite:///mock.db``: the data in one SQLite file, shared by every worker on the host and kept across restarts.
+"""``sqlite:///mock.db``: the data in one SQLite file, shared by the workers of one host, kept across restarts.
 
-SQLite in WAL mode lets readers run while one writer writes, which is what a mock sees (mostly lists and
-reads). A write and the version bump that invalidates every worker's list cache commit together, so a
-session created on one worker is in the next list another worker serves. Each worker keeps every kind it has
-read parsed in memory and answers lists, gets and lookups by email from it while ``PRAGMA data_version`` says
-no other worker has committed; writers take turns on a lock file (``mock.db-writer.lock``) rather than in
-SQLite's sleeping retry loop, and nothing is fsynced (the data outlives the process, not a power cut).
-The file is seeded on first
-start and remembers the fixture and seed it was seeded from (a digest of the seeded data): starting it
-with another fixture or seed is refused rather than mixing two data sets. ``/__mock/reset`` puts the
-seeded data back for every worker.
-
-The path follows SQLAlchemy's convention: ``sqlite:///mock.db`` is relative to the working directory,
-``sqlite:////tmp/mock.db`` is absolute.
+The file remembers the fixture and seed it was seeded from and refuses another; ``/__mock/reset`` puts the
+seeded data back for every worker. The path follows SQLAlchemy's convention: ``sqlite:///mock.db`` is relative
+to the working directory, ``sqlite:////tmp/mock.db`` is absolute.
 """
 
 from __future__ import annotations
@@ -64,12 +54,8 @@ def sqlite_path(uri: str) -> Path:
 class WriterLock:
     """An exclusive ``flock`` on a file next to the database, held for each write transaction.
 
-    Why: SQLite lets one writer in at a time and makes the others poll, sleeping 1, 2, 5, 10 ... ms between
-    tries (its busy handler). Two workers creating at the same time collide on most writes, and each sleep
-    stalls the whole event loop of the worker that sleeps (creates at 70 µs each had a p99 of 11 ms and
-    stalls of 120 ms). A process blocked on ``flock`` is woken the moment the lock is free, and the write
-    transactions it waits for are tens of microseconds long. Where ``fcntl`` is missing (Windows) writers
-    fall back to SQLite's own waiting.
+    A writer blocked on it is woken the moment it is free, where SQLite's own busy handler sleeps and polls
+    (stalling the worker's event loop). Without ``fcntl`` (Windows) writers fall back to SQLite's waiting.
     """
 
     def __init__(self, path: Path) -> None:

@@ -1,1 +1,1 @@
-"""Request validation (400, 422)."""
+"""The validate step (400, 422), one module per concern; ``operation`` runs them in Connexion's order."""

@@ -1,10 +1,7 @@
-"""Request validation (400, 422) that reports every failing field and never turns bad input into a 500.
+"""Request validation for one operation, prepared once: parameters, then content type, then body.
 
-Connexion 3's own validators stop at the first error, answer a schema failure with 400 (the contract says
-422), crash on a body that is not UTF-8, and rebuild a JSON-schema validator on every request. The
-:class:`OperationValidator` here keeps Connexion's order (parameters, then content type, then body) and its
-URI parsing and content-type rules, but collects all errors, compiles each schema once, and hands the parsed
-parameters and body to the handler so nothing is parsed twice.
+Connexion's URI parsing and content-type rules are inherited; every failing field is reported (its own
+validators stop at the first), and a body that fails its schema is a 422, as the contract says.
 """
 
 from __future__ import annotations
@@ -23,12 +20,9 @@ from mockserver.pipeline.validate.schemas import ValidatorCache
 
 
 class OperationValidator(RequestValidationOperation):
-    """Request validation for one operation, prepared once: parameters, then content type, then body.
+    """Request validation for one operation, built when the app is: parameters, then content type, then body.
 
-    Connexion's own validation builds a URI parser, a parameter validator and a body validator on every
-    request; here they are built when the app is, and Connexion's content-type rules (its
-    ``extract_content_type`` and ``validate_mime_type``) are inherited. An operation without a request body
-    never looks at the content type, as Connexion's would not either (it accepts any).
+    An operation without a request body never looks at the content type, as Connexion's would not either.
     """
 
     def __init__(self, operation: AbstractOperation, cache: ValidatorCache) -> None:

@@ -62,11 +62,8 @@ def parse_json(raw: bytes) -> Any:
     """Strict JSON from bytes: UTF-8 only, no NaN/Infinity, integers of any size, numbers a double can hold,
     at most :data:`MAX_JSON_DEPTH` levels of nesting, no unpaired surrogates.
 
-    orjson first (several times faster on the create path), the standard library whenever orjson's answer
-    could differ from the exact one: orjson reads integers beyond 64 bits as floats, which would turn a valid
-    ``employee_count`` into a 422, so a body holding any float, or one orjson refuses, is parsed again by the
-    standard library, whose errors are the ones reported. ``1e400`` would become infinity (and ``null`` on the
-    way out), and a stored value nested hundreds deep would break every later answer that shows it.
+    orjson first; the standard library, whose errors are the ones reported, for a body holding any float or
+    one orjson refuses (orjson reads integers beyond 64 bits as floats).
     """
     try:
         value = orjson.loads(raw)
