@@ -1,4 +1,4 @@
-"""The operation pipeline: the Connexion middleware that answers every operation of the contract, in order
+"""The operation pipeline: the Connexion middleware that answers every operation of the contract, in order:
 
     route → prefer → authenticate (401) → admit (403, 429) → body_limit (413) → validate (400, 422)
           → handler (2xx, 404) → reply, with the key's rate-limit headers and CORS on every answer
