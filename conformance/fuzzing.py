@@ -19,7 +19,7 @@ from schemathesis.engine import Status as EngineStatus
 from schemathesis.engine import events, from_schema
 
 from conformance.checks import BUILTIN_CHECKS, RESPONSE_CHECKS, SCHEMATHESIS, Selection, family_of
-from conformance.contract import PROJECT_PARAMETER, Contract
+from conformance.operations import PROJECT_PARAMETER, Contract
 from conformance.profiles import Profile
 from conformance.results import CheckResult, Problem, verdict
 from conformance.target import Target

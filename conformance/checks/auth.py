@@ -21,7 +21,7 @@ from conformance.checks.base import (
     scenario_check,
     unique_body,
 )
-from conformance.contract import Operation
+from conformance.operations import Operation
 from conformance.results import CheckResult, Problem, verdict
 
 FAMILY = "auth"

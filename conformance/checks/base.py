@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.client import Client, Credential, Exchange
-from conformance.contract import Contract, Operation
+from conformance.operations import Contract, Operation
 from conformance.profiles import Profile
 from conformance.results import RUN_WIDE, CheckResult, Problem, skipped
 from conformance.target import Target

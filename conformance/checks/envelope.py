@@ -27,7 +27,7 @@ from conformance.checks.base import (
     response_json,
     scenario_check,
 )
-from conformance.contract import ENVELOPE_FIELDS, Operation
+from conformance.operations import ENVELOPE_FIELDS, Operation
 from conformance.results import CheckResult, Problem, skipped, verdict
 
 FAMILY = "envelope"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from conformance.checks.base import OTHER_PROJECT_ROLE, Created, Scenario, page_ids, problem, scenario_check
-from conformance.contract import Operation
+from conformance.operations import Operation
 from conformance.results import CheckResult, skipped, verdict
 
 FAMILY = "isolation"

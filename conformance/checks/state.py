@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from conformance.checks.base import Created, Scenario, page_ids, problem, scenario_check
 from conformance.client import Exchange
-from conformance.contract import Operation
+from conformance.operations import Operation
 from conformance.results import CheckResult, Problem, verdict
 
 FAMILY = "state"

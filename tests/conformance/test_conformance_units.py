@@ -12,7 +12,7 @@ from conformance.checks import SCHEMATHESIS, select
 from conformance.checks.base import unique_body
 from conformance.checks.state import echo_differences
 from conformance.client import Client, Credential, Exchange, render_curl
-from conformance.contract import Contract
+from conformance.operations import Contract
 from conformance.results import RunReport, Status, passed, skipped, verdict
 from conformance.retry import RetryPolicy, retry_after_seconds
 from conformance.target import TargetError, choose_mock_keys

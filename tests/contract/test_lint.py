@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.lint import RULES, lint_document, lint_documents
-from conformance.spec import DOCUMENTS, operations, spec_dir
+from contract.lint import RULES, lint_document, lint_documents
+from contract.spec import DOCUMENTS, operations, spec_dir
 
 Mutation = Callable[[dict[str, Any], dict[str, Any]], None]
 
@@ -161,7 +161,7 @@ def test_shared_component_violation_reaches_both_documents(contract_copy: Path) 
 def test_cli_exits_1_on_findings_and_0_when_clean(contract_copy: Path) -> None:
     from typer.testing import CliRunner
 
-    from conformance.contract_cli import app
+    from contract.cli import app
 
     runner = CliRunner()
     clean = runner.invoke(app, ["lint", "--dir", str(contract_copy)])
@@ -175,7 +175,7 @@ def test_cli_exits_1_on_findings_and_0_when_clean(contract_copy: Path) -> None:
 
 
 def test_all_seed_operations_exist() -> None:
-    from conformance.spec import bundled
+    from contract.spec import bundled
 
     internal = {(path, method) for path, method, _ in operations(bundled("internal"))}
     prefix = "/api/projects/{projectId}"
@@ -211,7 +211,7 @@ def test_all_seed_operations_exist() -> None:
 def test_v1_is_semver_and_describes_signed_webhook_callbacks() -> None:
     import re
 
-    from conformance.spec import bundled
+    from contract.spec import bundled
 
     v1 = bundled("v1")
     assert re.fullmatch(r"\d+\.\d+\.\d+", v1["info"]["version"])

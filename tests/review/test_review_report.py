@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from review_helpers import edit_yaml
 
-from conformance.review.engine import review
-from conformance.review.loader import open_snapshot
-from conformance.review.locate import SourceLocator
-from conformance.review.model import ConformanceFailure, ConformanceSummary, Level, Review
-from conformance.review.report import format_score, github, grouped, markdown
-from conformance.review.report import json as json_report
-from conformance.spec import spec_dir
+from contract.review.engine import review
+from contract.review.loader import open_snapshot
+from contract.review.locate import SourceLocator
+from contract.review.model import ConformanceFailure, ConformanceSummary, Level, Review
+from contract.review.report import format_score, github, grouped, markdown
+from contract.review.report import json as json_report
+from contract.spec import spec_dir
 
 GOLDEN = Path(__file__).parent / "golden" / "review.md"
 

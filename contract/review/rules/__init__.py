@@ -1,0 +1,67 @@
+"""The breaking-change rules, one small function each, grouped by what they look at.
+
+``REGISTRY`` lists them in report order; each :class:`Rule` names the rule ids it may emit (oasdiff's
+names where oasdiff has the rule, ``hissuno-...`` for our own conventions).
+"""
+
+from __future__ import annotations
+
+from contract.review.align import DocumentPair
+from contract.review.model import Check, Finding, Level
+from contract.review.rules import (
+    constraints,
+    enums,
+    errors,
+    parameters,
+    paths,
+    properties,
+    ratelimit,
+    request_body,
+    responses,
+    security,
+    type_changes,
+    variants,
+    webhooks,
+)
+from contract.review.rules.base import Rule
+
+REGISTRY: tuple[Rule, ...] = (
+    *paths.RULES,
+    *security.RULES,
+    *parameters.RULES,
+    *request_body.RULES,
+    *responses.RULES,
+    *properties.RULES,
+    *type_changes.RULES,
+    *enums.RULES,
+    *constraints.RULES,
+    *variants.RULES,
+    *ratelimit.RULES,
+    *errors.RULES,
+    *webhooks.RULES,
+)
+
+
+RULE_FAILED = Check("hissuno-rule-failed", Level.ERROR)
+_MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+def run_rules(pair: DocumentPair, rules: tuple[Rule, ...] = REGISTRY) -> list[Finding]:
+    """Every finding of every rule for one document pair, in registry order.
+
+    A document that parses but is not valid OpenAPI (a list where a mapping belongs) can trip a rule; that
+    becomes one ``hissuno-rule-failed`` error naming the rule, never a traceback. The lint says what is wrong.
+    """
+    found: list[Finding] = []
+    for rule in rules:
+        try:
+            found.extend(rule(pair))
+        except _MALFORMED as error:
+            message = (
+                f"{rule.name} could not compare the documents ({type(error).__name__}: {error}); fix the lint errors"
+            )
+            found.append(RULE_FAILED.at(pair.name, "", message))
+    return found
+
+
+__all__ = ["REGISTRY", "Rule", "run_rules"]

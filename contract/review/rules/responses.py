@@ -1,0 +1,95 @@
+"""Responses as a whole: status codes, media types and (non-rate-limit) headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contract.review.align import DocumentPair, NodePair
+from contract.review.model import Check, Finding, Level
+from contract.review.rules.base import Rule, code, found
+from contract.review.rules.ratelimit import is_rate_limit_header
+
+SUCCESS_STATUS_REMOVED = Check("response-success-status-removed", Level.BREAKING)
+NON_SUCCESS_STATUS_REMOVED = Check("response-non-success-status-removed", Level.BREAKING)
+SUCCESS_STATUS_ADDED = Check("response-success-status-added", Level.WARNING)
+NON_SUCCESS_STATUS_ADDED = Check("response-non-success-status-added", Level.INFO)
+MEDIA_TYPE_REMOVED = Check("response-media-type-removed", Level.BREAKING)
+MEDIA_TYPE_ADDED = Check("response-media-type-added", Level.INFO)
+REQUIRED_HEADER_REMOVED = Check("required-response-header-removed", Level.BREAKING)
+OPTIONAL_HEADER_REMOVED = Check("optional-response-header-removed", Level.WARNING)
+HEADER_BECAME_OPTIONAL = Check("response-header-became-optional", Level.BREAKING)
+HEADER_ADDED = Check("response-header-added", Level.INFO)
+
+
+def is_success(status: str) -> bool:
+    return status[:1] in "123" and status != "default"
+
+
+def status_removed(pair: DocumentPair) -> Iterator[Finding]:
+    """Clients branch on status codes; one that disappears means an answer they do not handle."""
+    for response in pair.responses:
+        if response.base is not None and response.head is None:
+            success = is_success(response.key)
+            check = SUCCESS_STATUS_REMOVED if success else NON_SUCCESS_STATUS_REMOVED
+            kind = "success" if success else "non-success"
+            message = f"removed the {kind} response with the status {response.key}"
+            yield found(check, pair, response.operation, response.pointer, message)
+
+
+def status_added(pair: DocumentPair) -> Iterator[Finding]:
+    """A new success status may replace the one clients expect (a warning); a new error is an addition."""
+    for response in pair.responses:
+        if response.base is None and response.head is not None:
+            success = is_success(response.key)
+            check = SUCCESS_STATUS_ADDED if success else NON_SUCCESS_STATUS_ADDED
+            kind = "success" if success else "non-success"
+            message = f"added the {kind} response with the status {response.key}"
+            yield found(check, pair, response.operation, response.pointer, message)
+
+
+def response_media_types(pair: DocumentPair) -> Iterator[Finding]:
+    """A client asking for a media type that is gone gets nothing it can parse."""
+    for response in pair.responses:
+        for media in pair.children(response, "content"):
+            if media.base is not None and media.head is None:
+                message = f"removed the media type {code(media.key)} for the response with the status {response.key}"
+                yield found(MEDIA_TYPE_REMOVED, pair, response.operation, media.pointer, message)
+            elif media.base is None and media.head is not None:
+                message = f"added the media type {code(media.key)} for the response with the status {response.key}"
+                yield found(MEDIA_TYPE_ADDED, pair, response.operation, media.pointer, message)
+
+
+def _header_required(header: dict | None) -> bool:
+    return bool(header and header.get("required"))
+
+
+def _header_change(response: NodePair, header: NodePair) -> tuple[Check, str] | None:
+    name, status = code(header.key), response.key
+    if header.base is not None and header.head is None:
+        if _header_required(header.base):
+            return REQUIRED_HEADER_REMOVED, f"removed the required response header {name} for the status {status}"
+        return OPTIONAL_HEADER_REMOVED, f"removed the optional response header {name} for the status {status}"
+    if header.base is None and header.head is not None:
+        return HEADER_ADDED, f"added the response header {name} for the status {status}"
+    if _header_required(header.base) and not _header_required(header.head):
+        return HEADER_BECAME_OPTIONAL, f"the response header {name} became optional for the status {status}"
+    return None
+
+
+def response_headers(pair: DocumentPair) -> Iterator[Finding]:
+    """Headers clients read (``Location``...). Rate-limit headers have their own rule."""
+    for response in pair.responses:
+        for header in pair.children(response, "headers"):
+            if is_rate_limit_header(header.key):
+                continue
+            change = _header_change(response, header)
+            if change is not None:
+                yield found(change[0], pair, response.operation, header.pointer, change[1])
+
+
+RULES = (
+    Rule(status_removed, (SUCCESS_STATUS_REMOVED, NON_SUCCESS_STATUS_REMOVED)),
+    Rule(status_added, (SUCCESS_STATUS_ADDED, NON_SUCCESS_STATUS_ADDED)),
+    Rule(response_media_types, (MEDIA_TYPE_REMOVED, MEDIA_TYPE_ADDED)),
+    Rule(response_headers, (REQUIRED_HEADER_REMOVED, OPTIONAL_HEADER_REMOVED, HEADER_BECAME_OPTIONAL, HEADER_ADDED)),
+)
