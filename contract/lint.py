@@ -20,7 +20,9 @@ from openapi_spec_validator.readers import read_from_filename
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from contract.spec import DOCUMENTS, bundle, document_path, operations, read_yaml, resolve, spec_dir
+from contract.pointer import pointer, resolve
+from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
+from contract.yaml_reader import YamlError, read_yaml
 
 ERROR_SCHEMA_REF = "#/components/schemas/Error"
 LIST_ENVELOPE_REF = "#/components/schemas/ListEnvelope"
@@ -65,11 +67,6 @@ def rule(rule_id: str) -> Callable[[Rule], Rule]:
         return function
 
     return register
-
-
-def pointer(*parts: str) -> str:
-    """A JSON pointer from raw keys (escaping ``~`` and ``/``)."""
-    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 def _operation_pointer(path: str, method: str, *rest: str) -> str:
@@ -273,12 +270,14 @@ def validate_source(path: Path) -> Iterator[tuple[str, str]]:
 def lint_document(name: str, directory: Path | None = None) -> list[LintFinding]:
     """Every finding for one document: spec validity first, then (if it bundles) each house rule."""
     directory = directory or spec_dir()
-    findings = [
-        LintFinding(name, "openapi-spec-validator", where, message)
-        for where, message in validate_source(document_path(name, directory))
-    ]
+    path = document_path(name, directory)
     try:
-        document = bundle(read_yaml(document_path(name, directory)), read_yaml(directory / "components.yaml"))
+        source, shared = read_yaml(path), read_yaml(directory / SHARED_FILE)
+    except YamlError as error:
+        return [LintFinding(name, "bundle", "/", str(error))]
+    findings = [LintFinding(name, "openapi-spec-validator", where, message) for where, message in validate_source(path)]
+    try:
+        document = bundle(source, shared)
     except (ValueError, KeyError) as error:
         return [*findings, LintFinding(name, "bundle", "/", str(error))]
     for rule_id, check in RULES.items():

@@ -1,10 +1,9 @@
-"""The contract on disk: where the OpenAPI documents live and how to load one as a self-contained dict.
+"""The contract on disk: where the OpenAPI documents live, and each one loaded as a self-contained dict.
 
-The documents in ``openapi/`` share one ``components.yaml`` through relative ``$ref``s, so that no schema is
-declared twice. Most tools (Connexion, Schemathesis, code generators, our lint and review) are simpler and
-faster with one self-contained document, so :func:`bundle` inlines the shared file: every
-``components.yaml#/components/<section>/<name>`` becomes a local ``#/components/<section>/<name>`` and only
-the components a document actually reaches are copied in.
+The documents share ``components.yaml`` through relative ``$ref``s; the tools that read them (Connexion,
+Schemathesis, the lint and the review) want one document each, so :func:`bundle` inlines what a document
+reaches of the shared file as its own ``#/components/...``. The folder is the checkout's ``openapi/``, or the
+copy an installed wheel carries as ``contract/_data/openapi``.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from contract.yaml_reader import read_yaml
 
 SHARED_FILE = "components.yaml"
 DOCUMENTS = ("internal", "v1")
@@ -31,18 +30,6 @@ def spec_dir() -> Path:
 def document_path(name: str, directory: Path | None = None) -> Path:
     """Path of a document by name (``internal`` or ``v1``)."""
     return (directory or spec_dir()) / f"{name}.yaml"
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 5x faster start-up
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML file into a dict (a YAML error propagates with the file name in it)."""
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_YAML_LOADER)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
-    return data
 
 
 def bundle(document: Mapping[str, Any], shared: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,17 +109,3 @@ def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str
         for method in HTTP_METHODS:
             if method in item:
                 yield path, method, item[method]
-
-
-def resolve(document: Mapping[str, Any], node: Any) -> Any:
-    """Follow a local ``$ref`` (repeatedly) to the object it names; other nodes come back as they are."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-        seen += 1
-        if seen > 50:
-            raise ValueError("circular $ref")
-    return node

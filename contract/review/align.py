@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from contract.lint import ERROR_SCHEMA_REF
+from contract.pointer import deref, join
 from contract.spec import HTTP_METHODS
 
 Origin = Literal["parameter", "request", "response", "callback"]
@@ -27,31 +28,6 @@ Kind = Literal["root", "property", "items", "additionalProperties", "variant"]
 _COMBINED_KEYS = ("allOf", "properties", "required")
 _TEMPLATE = re.compile(r"\{[^}]*\}")
 _MAX_DEPTH = 32
-
-
-def escape(part: object) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")
-
-
-def join(pointer: str, *parts: object) -> str:
-    """Extend a JSON pointer with raw keys."""
-    return pointer + "".join("/" + escape(part) for part in parts)
-
-
-def deref(document: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
-    """Follow local ``$ref``s; return the node they lead to and its pointer."""
-    for _ in range(64):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            return node, pointer
-        target: Any = document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
-        if target is None:
-            return {}, ref[1:]
-        node, pointer = target, ref[1:]
-    raise ValueError(f"circular $ref at {pointer}")
 
 
 def path_key(path: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from contract.review.align import deref
+from contract.pointer import deref
 
 PROSE_KEYS = frozenset({"description", "summary", "example", "examples", "title", "externalDocs"})
 Difference = tuple[str, Literal["added", "removed", "changed"]]

@@ -23,13 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from contract.review.model import ReviewInputError
 from contract.spec import SHARED_FILE, bundle
+from contract.yaml_reader import YamlError, parse_yaml
 
 SPEC_FOLDER = "openapi"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -55,13 +53,9 @@ class Snapshot:
 
 def _parse(text: str, where: str) -> dict[str, Any]:
     try:
-        data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ReviewInputError(f"{where}: not valid YAML ({first})") from None
-    if not isinstance(data, dict):
-        raise ReviewInputError(f"{where}: expected a mapping at the top level")
-    return data
+        return parse_yaml(text, where)
+    except YamlError as error:
+        raise ReviewInputError(str(error)) from None
 
 
 def _document_files(folder: Path) -> list[Path]:

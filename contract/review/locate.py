@@ -11,14 +11,10 @@ from functools import cache
 
 import yaml
 
+from contract.pointer import split
 from contract.review.loader import Snapshot
 from contract.spec import SHARED_FILE
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _parts(pointer: str) -> list[str]:
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]] if pointer else []
+from contract.yaml_reader import compose_yaml
 
 
 class SourceLocator:
@@ -29,10 +25,8 @@ class SourceLocator:
         self._node = cache(self._compose)
 
     def _compose(self, file: str) -> yaml.Node | None:
-        try:
-            return yaml.compose(self._snapshot.texts[file], Loader=_LOADER)
-        except (KeyError, yaml.YAMLError):
-            return None
+        text = self._snapshot.texts.get(file)
+        return compose_yaml(text) if text is not None else None
 
     def _file(self, document: str, parts: list[str]) -> str:
         try:
@@ -58,7 +52,7 @@ class SourceLocator:
         return line
 
     def __call__(self, document: str, pointer: str) -> tuple[str, int | None]:
-        parts = _parts(pointer)
+        parts = split(pointer)
         file = self._file(document, parts)
         return self._snapshot.display_path(file), self._line(file, parts)
 

@@ -222,3 +222,20 @@ def test_v1_is_semver_and_describes_signed_webhook_callbacks() -> None:
     envelope = v1["components"]["schemas"]["WebhookEvent"]
     assert envelope["required"] == ["id", "type", "created_at", "data"]
     assert "session.created" in v1["components"]["schemas"]["EventType"]["enum"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("  bad: [unclosed\n", "not valid YAML"), ("- 1\n", "expected a mapping at the top level")]
+)
+def test_an_unreadable_document_is_one_finding_not_a_traceback(contract_copy: Path, text: str, said: str) -> None:
+    from typer.testing import CliRunner
+
+    from contract.cli import app
+
+    (contract_copy / "v1.yaml").write_text(text)
+    (finding,) = lint_document("v1", contract_copy)
+    assert finding.pointer == "/" and said in finding.message and "v1.yaml" in finding.message
+    result = CliRunner().invoke(app, ["lint", "--dir", str(contract_copy)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert said in result.output and "Traceback" not in result.output

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contract.lint import ERROR_SCHEMA_REF
-from contract.review.align import DocumentPair, deref
+from contract.pointer import deref
+from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize
 from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract.review.align import DocumentPair, join
+from contract.pointer import join
+from contract.review.align import DocumentPair
 from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found
 
