@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from contract.findings import Finding
 from contract.lint import lint_documents
 from contract.review.cli import review
 from contract.spec import DOCUMENTS
@@ -33,13 +34,23 @@ def lint(
         raise typer.Exit(2)
     findings = lint_documents(directory)
     if as_json:
-        typer.echo(json.dumps([finding.as_dict() for finding in findings], indent=2))
+        typer.echo(json.dumps([_lint_entry(finding) for finding in findings], indent=2))
     else:
         for finding in findings:
             typer.echo(str(finding))
         verdict = "clean" if not findings else f"{len(findings)} finding(s)"
         typer.echo(f"lint: {len(DOCUMENTS)} documents, {verdict}")
     raise typer.Exit(1 if findings else 0)
+
+
+def _lint_entry(finding: Finding) -> dict[str, str]:
+    """One finding as ``lint --json`` prints it."""
+    return {
+        "document": finding.document,
+        "rule": finding.rule_id,
+        "pointer": finding.pointer,
+        "message": finding.message,
+    }
 
 
 app.command("review")(review)

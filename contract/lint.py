@@ -1,16 +1,15 @@
-"""House rules of the contract, as code, so a pull request cannot quietly break a convention.
+r"""House rules of the contract, as code, so a pull request cannot quietly break a convention.
 
 `openapi-spec-validator` proves a document is valid OpenAPI 3.0.3; it cannot know our conventions (every
 operation secured and answering 401/403/429 with the one ``Error`` schema, lists wrapped in the ``data``
 envelope, examples that validate, links from creates to reads, rate-limit headers on every response). Each
-rule below is one small function over the bundled document that yields :class:`LintFinding`s with the JSON
-pointer of the offending node.
+rule below is one small function over the bundled document that yields :class:`~contract.findings.Finding`
+values with the JSON pointer of the offending node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from openapi_spec_validator.readers import read_from_filename
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from contract.findings import Finding, Level
 from contract.pointer import pointer, resolve
 from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
 from contract.yaml_reader import YamlError, read_yaml
@@ -39,20 +39,8 @@ AUTH_STATUSES = ("401", "403", "429")
 _DOCUMENT_URI = "urn:hissuno:contract"
 
 
-@dataclass(frozen=True)
-class LintFinding:
-    """One broken rule at one place of one document."""
-
-    document: str
-    rule: str
-    pointer: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.document}: {self.rule} at {self.pointer}: {self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+def _finding(document: str, rule_id: str, where: str, message: str) -> Finding:
+    return Finding(rule_id, Level.ERROR, document, where, message)
 
 
 Rule = Callable[[dict[str, Any]], Iterator[tuple[str, str]]]
@@ -267,24 +255,24 @@ def validate_source(path: Path) -> Iterator[tuple[str, str]]:
         yield pointer(*error.absolute_path), error.message
 
 
-def lint_document(name: str, directory: Path | None = None) -> list[LintFinding]:
+def lint_document(name: str, directory: Path | None = None) -> list[Finding]:
     """Every finding for one document: spec validity first, then (if it bundles) each house rule."""
     directory = directory or spec_dir()
     path = document_path(name, directory)
     try:
         source, shared = read_yaml(path), read_yaml(directory / SHARED_FILE)
     except YamlError as error:
-        return [LintFinding(name, "bundle", "/", str(error))]
-    findings = [LintFinding(name, "openapi-spec-validator", where, message) for where, message in validate_source(path)]
+        return [_finding(name, "bundle", "/", str(error))]
+    findings = [_finding(name, "openapi-spec-validator", where, message) for where, message in validate_source(path)]
     try:
         document = bundle(source, shared)
     except (ValueError, KeyError) as error:
-        return [*findings, LintFinding(name, "bundle", "/", str(error))]
+        return [*findings, _finding(name, "bundle", "/", str(error))]
     for rule_id, check in RULES.items():
-        findings.extend(LintFinding(name, rule_id, where, message) for where, message in check(document))
+        findings.extend(_finding(name, rule_id, where, message) for where, message in check(document))
     return findings
 
 
-def lint_documents(directory: Path | None = None, names: tuple[str, ...] = DOCUMENTS) -> list[LintFinding]:
+def lint_documents(directory: Path | None = None, names: tuple[str, ...] = DOCUMENTS) -> list[Finding]:
     """Findings for every document of the contract (an empty list means the contract is clean)."""
     return [finding for name in names for finding in lint_document(name, directory)]

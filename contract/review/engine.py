@@ -11,19 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from contract.findings import Bump, Check, Finding, Level
 from contract.review.align import DocumentPair
 from contract.review.lint_step import LintFunction, run_lint
 from contract.review.loader import Snapshot
-from contract.review.model import (
-    Bump,
-    Check,
-    ConformanceSummary,
-    DocumentReview,
-    Finding,
-    Level,
-    Review,
-    SemverVerdict,
-)
+from contract.review.model import ConformanceSummary, DocumentReview, Review, SemverVerdict
 from contract.review.rules import run_rules
 from contract.review.semver import required_bump, verdict
 

@@ -1,41 +1,29 @@
-"""Run the contract's lint (``contract.lint``) on the head snapshot and turn its findings into ours.
+"""The review's lint step: run a lint (the contract's own by default) on the head snapshot, never crashing.
 
-The review takes the lint as a callable so tests (and other linters) can stand in for it; any object with
-``document``, ``rule``, ``pointer`` and ``message`` attributes is accepted.
+The lint is a callable returning :class:`~contract.findings.Finding` values, so a test (or another linter)
+can stand in for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from contract.findings import Check, Finding, Level
 from contract.review.loader import Snapshot
-from contract.review.model import Check, Finding, Level
 
-LintFunction = Callable[[Path, tuple[str, ...]], Iterable[Any]]
+LintFunction = Callable[[Path, tuple[str, ...]], Iterable[Finding]]
 LINT_UNAVAILABLE = Check("lint-unavailable", Level.WARNING)
 LINT_FAILED = Check("lint-failed", Level.ERROR)
 
 
 def contract_lint() -> LintFunction:
-    """The lead's lint: openapi-spec-validator plus the house rules."""
+    """The contract's lint: openapi-spec-validator plus the house rules."""
     from contract.lint import lint_documents
 
     return lint_documents
-
-
-def _convert(item: Any, default_document: str) -> Finding:
-    rule = getattr(item, "rule", None) or getattr(item, "rule_id", None) or "lint"
-    return Finding(
-        rule_id=str(rule),
-        level=Level.ERROR,
-        document=str(getattr(item, "document", None) or default_document),
-        pointer=str(getattr(item, "pointer", None) or "/"),
-        message=str(getattr(item, "message", item)),
-    )
 
 
 def run_lint(lint: LintFunction, snapshot: Snapshot) -> dict[str, list[Finding]]:
@@ -55,7 +43,6 @@ def run_lint(lint: LintFunction, snapshot: Snapshot) -> dict[str, list[Finding]]
             message = f"the lint broke on {snapshot.label} ({type(error).__name__}: {error}); is it valid OpenAPI?"
             found[name].append(LINT_FAILED.at(name, "/", message))
         return found
-    for item in results:
-        finding = _convert(item, names[0])
+    for finding in results:
         found.setdefault(finding.document, []).append(finding)
     return found

@@ -1,4 +1,4 @@
-"""The values a spec review produces: findings, semver verdicts, per-document results and the whole review.
+"""What a spec review produces around its findings: semver verdicts, per-document results, the whole review.
 
 Rules, the lint step and the conformance reader produce these; the reports (Markdown, JSON, GitHub
 annotations) only consume them, so adding a report never touches a rule.
@@ -7,99 +7,13 @@ annotations) only consume them, so adding a report never touches a rule.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import IntEnum, StrEnum
 from typing import Any
+
+from contract.findings import Bump, Finding, Level
 
 
 class ReviewInputError(Exception):
     """Bad input (unknown git ref, unreadable spec, malformed conformance JSON): the CLI exits 2 with this line."""
-
-
-class Level(StrEnum):
-    """How serious a finding is. ``error`` is a lint error; the diff uses the other three."""
-
-    ERROR = "error"
-    BREAKING = "breaking"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return _LEVEL_RANK[self]
-
-
-_LEVEL_RANK = {Level.ERROR: 0, Level.BREAKING: 1, Level.WARNING: 2, Level.INFO: 3}
-
-
-class Bump(IntEnum):
-    """A semantic-version increment, ordered so that ``max`` gives the one a set of changes needs."""
-
-    NONE = 0
-    PATCH = 1
-    MINOR = 2
-    MAJOR = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One observation at one place: a lint error or one change between base and head.
-
-    ``pointer`` is a JSON pointer into the bundled head document (into the base one for things that are
-    gone); ``method``/``path`` name the operation the change is seen through, when there is one.
-    """
-
-    rule_id: str
-    level: Level
-    document: str
-    pointer: str
-    message: str
-    method: str | None = None
-    path: str | None = None
-    bump: Bump = Bump.NONE
-    context: str = ""  # where in the operation it was seen ("response 200: `data/items/status`")
-
-    @property
-    def operation(self) -> str | None:
-        """``GET /v1/sessions`` style label, or None for document-wide findings."""
-        return f"{self.method.upper()} {self.path}" if self.method and self.path else None
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["level"] = self.level.value
-        data["bump"] = self.bump.label
-        return data
-
-
-@dataclass(frozen=True)
-class Check:
-    """What one rule id means: its level and the version bump a change of this kind needs."""
-
-    rule_id: str
-    level: Level
-    bump: Bump | None = None
-
-    @property
-    def required_bump(self) -> Bump:
-        if self.bump is not None:
-            return self.bump
-        return Bump.MAJOR if self.level is Level.BREAKING else Bump.MINOR
-
-    def at(
-        self,
-        document: str,
-        pointer: str,
-        message: str,
-        *,
-        method: str | None = None,
-        path: str | None = None,
-        context: str = "",
-    ) -> Finding:
-        """A finding of this kind at ``pointer``."""
-        return Finding(self.rule_id, self.level, document, pointer, message, method, path, self.required_bump, context)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def mutate(directory: Path, document: str, mutation: Mutation) -> None:
 def rules_fired(directory: Path, document: str) -> dict[str, list[str]]:
     fired: dict[str, list[str]] = {}
     for finding in lint_document(document, directory):
-        fired.setdefault(finding.rule, []).append(finding.pointer)
+        fired.setdefault(finding.rule_id, []).append(finding.pointer)
     return fired
 
 
@@ -172,6 +172,22 @@ def test_cli_exits_1_on_findings_and_0_when_clean(contract_copy: Path) -> None:
     assert "auth-responses-declared" in broken.output
     missing = runner.invoke(app, ["lint", "--dir", str(contract_copy / "nope")])
     assert missing.exit_code == 2
+
+
+def test_cli_json_lists_each_finding_with_document_rule_pointer_and_message(contract_copy: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from contract.cli import app
+
+    mutate(contract_copy, "v1", _drop_401)
+    result = CliRunner().invoke(app, ["lint", "--dir", str(contract_copy), "--json"])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert findings and all(set(finding) == {"document", "rule", "pointer", "message"} for finding in findings)
+    assert {"document": "v1", "rule": "auth-responses-declared", "pointer": "/paths/~1v1~1sessions/get/responses",
+            "message": "operation does not declare 401"} in findings
 
 
 def test_all_seed_operations_exist() -> None:

@@ -12,8 +12,9 @@ from review_helpers import edit_yaml
 from typer.testing import CliRunner
 
 from contract.cli import app
+from contract.findings import Level
 from contract.review.engine import ReviewSettings, review_document
-from contract.review.model import Level, Review
+from contract.review.model import Review
 from contract.review.report import markdown
 from contract.spec import spec_dir
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from contract.findings import Finding, Level
 from contract.review.align import DocumentPair
-from contract.review.model import Finding, Level
 from contract.review.rules import REGISTRY, run_rules
 
 Document = dict[str, Any]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from contract.findings import Bump, Check, Level
 from contract.review.engine import ReviewSettings, review_document
-from contract.review.model import Bump, Check, Level
 from contract.review.semver import bump_between, parse_version, required_bump, verdict
 
 Document = dict[str, Any]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contract.review.model import Finding, Level
+from contract.findings import Finding, Level
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from contract.review.model import DocumentReview, Level, Review
+from contract.findings import Level
+from contract.review.model import DocumentReview, Review
 from contract.review.report import Group, grouped
 from contract.review.report.markdown import summary_line
 

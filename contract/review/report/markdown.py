@@ -3,7 +3,8 @@ document with its findings in collapsible ``<details>`` blocks, and the conforma
 
 from __future__ import annotations
 
-from contract.review.model import ConformanceSummary, DocumentReview, Finding, Level, Review
+from contract.findings import Finding, Level
+from contract.review.model import ConformanceSummary, DocumentReview, Review
 from contract.review.report import Group, format_score, grouped
 
 _SECTIONS = (

@@ -6,8 +6,8 @@ names where oasdiff has the rule, ``hissuno-...`` for our own conventions).
 
 from __future__ import annotations
 
+from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules import (
     constraints,
     enums,

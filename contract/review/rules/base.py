@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from contract.findings import Bump, Check, Finding, Level
 from contract.review.align import DocumentPair, OperationPair, SchemaPair
-from contract.review.model import Bump, Check, Finding, Level
 
 RuleFunction = Callable[[DocumentPair], Iterable[Finding]]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, SchemaPair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import (
     REQUEST_SUBJECTS,
     RESPONSE_SUBJECTS,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Finding, Level
 from contract.review.align import DocumentPair, SchemaPair
-from contract.review.model import Finding, Level
 from contract.review.rules.base import (
     REQUEST_SUBJECTS,
     Rule,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.lint import ERROR_SCHEMA_REF
 from contract.pointer import deref
 from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found
 
 ERROR_SCHEMA_CHANGED = Check("hissuno-error-schema-changed", Level.BREAKING)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, NodePair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, found
 
 PARAMETER_REMOVED = Check("request-parameter-removed", Level.BREAKING)

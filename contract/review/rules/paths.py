@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Bump, Check, Finding, Level
 from contract.pointer import join
 from contract.review.align import DocumentPair, path_key
-from contract.review.model import Bump, Check, Finding, Level
 from contract.review.rules.base import Rule, code, found
 
 PATH_REMOVED = Check("api-path-removed-without-deprecation", Level.BREAKING)

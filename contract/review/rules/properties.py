@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, SchemaPair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, describe, on_schema, schema_pairs
 
 REQUIRED_REQUEST_PROPERTY_ADDED = Check("new-required-request-property", Level.BREAKING)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.lint import RATE_LIMIT_HEADERS
 from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found
 
 RETRY_AFTER = "Retry-After"

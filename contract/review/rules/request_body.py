@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.pointer import join
 from contract.review.align import DocumentPair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found
 
 BODY_ADDED_REQUIRED = Check("request-body-added-required", Level.BREAKING)

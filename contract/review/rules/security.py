@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from contract.findings import Check, Finding, Level
 from contract.pointer import join
 from contract.review.align import DocumentPair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found
 
 SECURITY_REMOVED = Check("api-security-removed", Level.BREAKING)

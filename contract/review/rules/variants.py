@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, on_schema, schema_pairs
 
 REQUEST_VARIANT_REMOVED = Check("request-property-one-of-removed", Level.BREAKING)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, SchemaPair, webhook_event_types
-from contract.review.model import Check, Finding, Level
 from contract.review.rules.base import Rule, code, found, on_schema
 
 EVENT_TYPE_REMOVED = Check("hissuno-webhook-event-type-removed", Level.BREAKING)
