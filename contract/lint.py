@@ -1,31 +1,32 @@
-r"""House rules of the contract, as code, so a pull request cannot quietly break a convention.
+"""The contract's lint: openapi-spec-validator, then the house rules, each finding at its JSON pointer.
 
-`openapi-spec-validator` proves a document is valid OpenAPI 3.0.3; it cannot know our conventions (every
-operation secured and answering 401/403/429 with the one ``Error`` schema, lists wrapped in the ``data``
-envelope, examples that validate, links from creates to reads, rate-limit headers on every response). Each
-rule below is one small function over the bundled document that yields :class:`~contract.findings.Finding`
-values with the JSON pointer of the offending node.
+The validator proves a document is valid OpenAPI 3.0.3 but cannot know our conventions (secured operations
+answering 401/403/429 with the one ``Error`` schema, list envelopes, valid examples, create links, rate-limit
+headers); the house rules are those conventions as code, so a pull request cannot quietly break one. Each
+rule is a small function over the bundled document, declared with :func:`rule`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import OpenAPIV30SpecValidator
 from openapi_spec_validator.readers import read_from_filename
-from referencing import Registry, Resource
+from referencing import Registry as SchemaRegistry
+from referencing import Resource
 from referencing.jsonschema import DRAFT4
 
-from contract.findings import Finding, Level
+from contract.findings import Bump, Check, Finding, Level
 from contract.pointer import pointer, resolve
+from contract.registry import Registry
 from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
 from contract.yaml_reader import YamlError, read_yaml
 
 ERROR_SCHEMA_REF = "#/components/schemas/Error"
-LIST_ENVELOPE_REF = "#/components/schemas/ListEnvelope"
 ENVELOPE_FIELDS = ("data", "total", "limit", "offset")
 RATE_LIMIT_HEADERS = (
     "X-RateLimit-Limit",
@@ -39,20 +40,34 @@ AUTH_STATUSES = ("401", "403", "429")
 _DOCUMENT_URI = "urn:hissuno:contract"
 
 
-def _finding(document: str, rule_id: str, where: str, message: str) -> Finding:
-    return Finding(rule_id, Level.ERROR, document, where, message)
+SPEC_INVALID = Check("openapi-spec-validator", Level.ERROR, Bump.NONE)
+UNBUNDLED = Check("bundle", Level.ERROR, Bump.NONE)  # the document cannot be read or bundled: no rule can run
+
+Places = Iterator[tuple[str, str]]  # (pointer, message) for each violation
 
 
-Rule = Callable[[dict[str, Any]], Iterator[tuple[str, str]]]
-RULES: dict[str, Rule] = {}
+@dataclass(frozen=True)
+class LintRule:
+    """A house rule: its id, the convention it enforces (the README's lint table), and its check."""
+
+    name: str
+    summary: str
+    places: Callable[[dict[str, Any]], Places]
+
+    def __call__(self, document_name: str, document: dict[str, Any]) -> Iterator[Finding]:
+        found = Check(self.name, Level.ERROR, Bump.NONE)
+        for where, message in self.places(document):
+            yield found.at(document_name, where, message)
 
 
-def rule(rule_id: str) -> Callable[[Rule], Rule]:
-    """Register a house rule; it yields ``(pointer, message)`` pairs."""
+RULES: Registry[LintRule] = Registry("lint rule")
 
-    def register(function: Rule) -> Rule:
-        RULES[rule_id] = function
-        return function
+
+def rule(name: str, *, summary: str) -> Callable[[Callable[[dict[str, Any]], Places]], LintRule]:
+    """Declare a house rule: a function over the bundled document yielding ``(pointer, message)`` pairs."""
+
+    def register(places: Callable[[dict[str, Any]], Places]) -> LintRule:
+        return RULES.add(LintRule(name, summary, places))
 
     return register
 
@@ -68,24 +83,24 @@ def _responses(document: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[s
             yield path, method, str(status), operation, resolve(document, response)
 
 
-@rule("operation-metadata")
-def _operation_metadata(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("operation-metadata", summary="every operation has `operationId`, `summary` and `tags`")
+def operation_metadata(document: dict[str, Any]) -> Places:
     for path, method, operation in operations(document):
         for field in ("operationId", "summary", "tags"):
             if not operation.get(field):
                 yield _operation_pointer(path, method), f"operation has no {field}"
 
 
-@rule("operation-secured")
-def _operation_secured(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("operation-secured", summary="every operation requires `bearerAuth`")
+def operation_secured(document: dict[str, Any]) -> Places:
     for path, method, operation in operations(document):
         security = operation.get("security", document.get("security"))
         if not security or not any("bearerAuth" in requirement for requirement in security):
             yield _operation_pointer(path, method), "operation is not secured with bearerAuth"
 
 
-@rule("auth-responses-declared")
-def _auth_responses(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("auth-responses-declared", summary="every operation declares 401, 403 and 429")
+def auth_responses_declared(document: dict[str, Any]) -> Places:
     for path, method, operation in operations(document):
         declared = {str(status) for status in operation.get("responses", {})}
         for status in AUTH_STATUSES:
@@ -93,8 +108,8 @@ def _auth_responses(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield _operation_pointer(path, method, "responses"), f"operation does not declare {status}"
 
 
-@rule("error-schema")
-def _error_schema(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("error-schema", summary="every 4xx/5xx answers exactly `application/json` with the shared `Error` schema")
+def error_schema(document: dict[str, Any]) -> Places:
     for path, method, status, _, response in _responses(document):
         if status[0] not in "45":
             continue
@@ -127,8 +142,8 @@ def _schema_properties(document: dict[str, Any], schema: dict[str, Any]) -> tupl
     return required, properties
 
 
-@rule("list-envelope")
-def _list_envelope(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("list-envelope", summary='every list answers `{"data": [...], "total", "limit", "offset"}`')
+def list_envelope(document: dict[str, Any]) -> Places:
     for path, method, operation in operations(document):
         if method != "get" or not _is_list_operation(operation):
             continue
@@ -170,8 +185,8 @@ def _media_types(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str,
                 yield where, content_type, media, str(status).startswith("2")
 
 
-@rule("examples-present")
-def _examples_present(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("examples-present", summary="every request body and success response has an example")
+def examples_present(document: dict[str, Any]) -> Places:
     for where, _, media, needs_example in _media_types(document):
         if needs_example and not any(True for _ in _examples(document, media)):
             yield where, "request bodies and success responses need at least one example"
@@ -180,7 +195,7 @@ def _examples_present(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def schema_validator(document: dict[str, Any], schema: dict[str, Any]) -> OAS30Validator:
     """An OpenAPI 3.0 schema validator (``nullable``, formats) that resolves the document's local refs."""
     root = {**document, "__schema__": schema}
-    registry = Registry().with_resource(_DOCUMENT_URI, Resource.from_contents(root, default_specification=DRAFT4))
+    registry = SchemaRegistry().with_resource(_DOCUMENT_URI, Resource.from_contents(root, default_specification=DRAFT4))
     return OAS30Validator(
         {"$ref": f"{_DOCUMENT_URI}#/__schema__"},
         registry=registry,
@@ -188,8 +203,8 @@ def schema_validator(document: dict[str, Any], schema: dict[str, Any]) -> OAS30V
     )
 
 
-@rule("examples-valid")
-def _examples_valid(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("examples-valid", summary="every example validates against its schema")
+def examples_valid(document: dict[str, Any]) -> Places:
     for where, _, media, _ in _media_types(document):
         schema = media.get("schema")
         if schema is None:
@@ -211,8 +226,8 @@ def _parameter_names(document: dict[str, Any], path: str, operation: dict[str, A
     return {resolve(document, parameter).get("name") for parameter in declared}
 
 
-@rule("create-links")
-def _create_links(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule("create-links", summary="every create links its success response to existing read operations and parameters")
+def create_links(document: dict[str, Any]) -> Places:
     by_id = _operation_ids(document)
     paths_of = {operation.get("operationId"): path for path, _, operation in operations(document)}
     for path, method, status, _, response in _responses(document):
@@ -233,8 +248,11 @@ def _create_links(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
                     yield f"{where}/{name}", f"link sets {parameter!r}, which {target} does not declare"
 
 
-@rule("rate-limit-headers")
-def _rate_limit_headers(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+@rule(
+    "rate-limit-headers",
+    summary="rate-limit headers on every response but 401/500; `Retry-After` on 429; `Location` on 201",
+)
+def rate_limit_headers(document: dict[str, Any]) -> Places:
     for path, method, status, _, response in _responses(document):
         headers = response.get("headers", {})
         where = _operation_pointer(path, method, "responses", status, "headers")
@@ -262,14 +280,14 @@ def lint_document(name: str, directory: Path | None = None) -> list[Finding]:
     try:
         source, shared = read_yaml(path), read_yaml(directory / SHARED_FILE)
     except YamlError as error:
-        return [_finding(name, "bundle", "/", str(error))]
-    findings = [_finding(name, "openapi-spec-validator", where, message) for where, message in validate_source(path)]
+        return [UNBUNDLED.at(name, "/", str(error))]
+    findings = [SPEC_INVALID.at(name, where, message) for where, message in validate_source(path)]
     try:
         document = bundle(source, shared)
     except (ValueError, KeyError) as error:
-        return [*findings, _finding(name, "bundle", "/", str(error))]
-    for rule_id, check in RULES.items():
-        findings.extend(_finding(name, rule_id, where, message) for where, message in check(document))
+        return [*findings, UNBUNDLED.at(name, "/", str(error))]
+    for house_rule in RULES:
+        findings.extend(house_rule(name, document))
     return findings
 
 

@@ -1,7 +1,7 @@
-"""The breaking-change rules, one small function each, grouped by what they look at.
+"""The breaking-change rules, one small function each, in one module per thing they look at.
 
-``REGISTRY`` lists them in report order; each :class:`Rule` names the rule ids it may emit (oasdiff's
-names where oasdiff has the rule, ``hissuno-...`` for our own conventions).
+Each rule is declared with ``@rule(...)`` and the checks it may emit (oasdiff's rule ids where oasdiff has the
+rule, ``hissuno-...`` for our own conventions); ``REGISTRY`` lists them in report order.
 """
 
 from __future__ import annotations
@@ -23,23 +23,26 @@ from contract.review.rules import (
     variants,
     webhooks,
 )
-from contract.review.rules.base import Rule
+from contract.review.rules.base import DECLARED, Rule
 
-REGISTRY: tuple[Rule, ...] = (
-    *paths.RULES,
-    *security.RULES,
-    *parameters.RULES,
-    *request_body.RULES,
-    *responses.RULES,
-    *properties.RULES,
-    *type_changes.RULES,
-    *enums.RULES,
-    *constraints.RULES,
-    *variants.RULES,
-    *ratelimit.RULES,
-    *errors.RULES,
-    *webhooks.RULES,
+# Report order: the operations first, then what they take and answer, then the shared conventions.
+FAMILIES = (
+    paths,
+    security,
+    parameters,
+    request_body,
+    responses,
+    properties,
+    type_changes,
+    enums,
+    constraints,
+    variants,
+    ratelimit,
+    errors,
+    webhooks,
 )
+_FAMILY_RANK = {module.__name__.rpartition(".")[2]: rank for rank, module in enumerate(FAMILIES)}
+REGISTRY: tuple[Rule, ...] = tuple(sorted(DECLARED, key=lambda rule: _FAMILY_RANK[rule.family]))
 
 
 RULE_FAILED = Check("hissuno-rule-failed", Level.ERROR)

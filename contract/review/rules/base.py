@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from contract.findings import Bump, Check, Finding, Level
+from contract.registry import Registry
 from contract.review.align import DocumentPair, OperationPair, SchemaPair
 
 RuleFunction = Callable[[DocumentPair], Iterable[Finding]]
@@ -13,21 +14,35 @@ RuleFunction = Callable[[DocumentPair], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule function with the rule ids it may emit; the first one is the change it exists to catch."""
+    """A breaking-change rule: its function, and the checks (rule id and level) it may emit, the first being
+    the change it exists to catch. The function's docstring says why the change matters to clients."""
 
-    check: RuleFunction
+    compare: RuleFunction
     emits: tuple[Check, ...]
 
     @property
     def name(self) -> str:
-        return self.check.__name__
+        return self.compare.__name__
 
     @property
-    def primary(self) -> str:
-        return self.emits[0].rule_id
+    def family(self) -> str:
+        """The module that holds the rule (``paths``, ``enums``...): what it looks at."""
+        return self.compare.__module__.rpartition(".")[2]
 
     def __call__(self, pair: DocumentPair) -> list[Finding]:
-        return list(self.check(pair))
+        return list(self.compare(pair))
+
+
+DECLARED: Registry[Rule] = Registry("review rule")
+
+
+def rule(*emits: Check) -> Callable[[RuleFunction], Rule]:
+    """Declare a breaking-change rule with the checks it may emit (see :class:`Rule`)."""
+
+    def register(compare: RuleFunction) -> Rule:
+        return DECLARED.add(Rule(compare, emits))
+
+    return register
 
 
 def found(

@@ -16,9 +16,9 @@ from contract.review.align import DocumentPair, SchemaPair
 from contract.review.rules.base import (
     REQUEST_SUBJECTS,
     RESPONSE_SUBJECTS,
-    Rule,
     describe,
     on_schema,
+    rule,
     schema_pairs,
     subject,
 )
@@ -78,6 +78,29 @@ def _both(pair: DocumentPair, origin: str) -> Iterator[SchemaPair]:
             yield schema
 
 
+REQUEST_TIGHTENED = (
+    Check("request-property-max-length-decreased", Level.BREAKING),
+    *(
+        Check(f"{noun}-{b.slug}-{'decreased' if b.upper else 'increased'}", Level.BREAKING)
+        for noun in REQUEST_SUBJECTS
+        for b in BOUNDS
+    ),
+    *(Check(f"{noun}-{b.slug}-set", Level.BREAKING) for noun in REQUEST_SUBJECTS for b in BOUNDS),
+    *(Check(f"{noun}-pattern-added", Level.BREAKING) for noun in REQUEST_SUBJECTS),
+    *(Check(f"{noun}-pattern-changed", Level.WARNING) for noun in REQUEST_SUBJECTS),
+)
+RESPONSE_LOOSENED = (
+    Check("response-property-max-length-increased", Level.WARNING),
+    *(
+        Check(f"{noun}-{b.slug}-{'increased' if b.upper else 'decreased'}", Level.WARNING)
+        for noun in RESPONSE_SUBJECTS
+        for b in BOUNDS
+    ),
+    *(Check(f"{noun}-{b.slug}-unset", Level.WARNING) for noun in RESPONSE_SUBJECTS for b in BOUNDS),
+)
+
+
+@rule(*REQUEST_TIGHTENED)
 def request_constraints(pair: DocumentPair) -> Iterator[Finding]:
     """Tightened request bounds are breaking (a changed pattern only warns: it may still be wider)."""
     for schema in _both(pair, "request"):
@@ -90,6 +113,7 @@ def request_constraints(pair: DocumentPair) -> Iterator[Finding]:
             yield on_schema(check, pair, schema, f"for {describe(schema)}, {detail}")
 
 
+@rule(*RESPONSE_LOOSENED)
 def response_constraints(pair: DocumentPair) -> Iterator[Finding]:
     """Loosened response bounds warn: clients may hold the old limit (a buffer size, a validation)."""
     for schema in _both(pair, "response"):
@@ -97,33 +121,3 @@ def response_constraints(pair: DocumentPair) -> Iterator[Finding]:
             if not narrowed:
                 check = _check(subject(schema), slug, verb, Level.WARNING)
                 yield on_schema(check, pair, schema, f"for {describe(schema)}, {detail}")
-
-
-RULES = (
-    Rule(
-        request_constraints,
-        (
-            Check("request-property-max-length-decreased", Level.BREAKING),
-            *(
-                Check(f"{noun}-{b.slug}-{'decreased' if b.upper else 'increased'}", Level.BREAKING)
-                for noun in REQUEST_SUBJECTS
-                for b in BOUNDS
-            ),
-            *(Check(f"{noun}-{b.slug}-set", Level.BREAKING) for noun in REQUEST_SUBJECTS for b in BOUNDS),
-            *(Check(f"{noun}-pattern-added", Level.BREAKING) for noun in REQUEST_SUBJECTS),
-            *(Check(f"{noun}-pattern-changed", Level.WARNING) for noun in REQUEST_SUBJECTS),
-        ),
-    ),
-    Rule(
-        response_constraints,
-        (
-            Check("response-property-max-length-increased", Level.WARNING),
-            *(
-                Check(f"{noun}-{b.slug}-{'increased' if b.upper else 'decreased'}", Level.WARNING)
-                for noun in RESPONSE_SUBJECTS
-                for b in BOUNDS
-            ),
-            *(Check(f"{noun}-{b.slug}-unset", Level.WARNING) for noun in RESPONSE_SUBJECTS for b in BOUNDS),
-        ),
-    ),
-)

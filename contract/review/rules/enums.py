@@ -14,11 +14,11 @@ from contract.findings import Finding, Level
 from contract.review.align import DocumentPair, SchemaPair
 from contract.review.rules.base import (
     REQUEST_SUBJECTS,
-    Rule,
     checks,
     code,
     describe,
     on_schema,
+    rule,
     schema_pairs,
     subject,
 )
@@ -40,6 +40,12 @@ def _is_event_type(pair: DocumentPair, schema: SchemaPair) -> bool:
     return bool(pointers & pair.event_type_pointers)
 
 
+@rule(
+    REQUEST_VALUE_REMOVED["request-property"],
+    *REQUEST_BECAME_ENUM.values(),
+    *REQUEST_VALUE_REMOVED.values(),
+    *REQUEST_VALUE_ADDED.values(),
+)
 def request_enums(pair: DocumentPair) -> Iterator[Finding]:
     """Removing an accepted value (or restricting a free value to an enum) rejects calls that worked."""
     for schema in schema_pairs(pair, "request"):
@@ -60,6 +66,7 @@ def request_enums(pair: DocumentPair) -> Iterator[Finding]:
             yield on_schema(REQUEST_VALUE_ADDED[noun], pair, schema, message)
 
 
+@rule(RESPONSE_VALUE_ADDED, RESPONSE_VALUE_REMOVED)
 def response_enums(pair: DocumentPair) -> Iterator[Finding]:
     """A new value in a response enum reaches clients that cannot handle it."""
     for schema in schema_pairs(pair, "response"):
@@ -77,17 +84,3 @@ def response_enums(pair: DocumentPair) -> Iterator[Finding]:
         if removed:
             message = f"removed the enum value(s) {_values(removed)} from {where}"
             yield on_schema(RESPONSE_VALUE_REMOVED, pair, schema, message)
-
-
-RULES = (
-    Rule(
-        request_enums,
-        (
-            REQUEST_VALUE_REMOVED["request-property"],
-            *REQUEST_BECAME_ENUM.values(),
-            *REQUEST_VALUE_REMOVED.values(),
-            *REQUEST_VALUE_ADDED.values(),
-        ),
-    ),
-    Rule(response_enums, (RESPONSE_VALUE_ADDED, RESPONSE_VALUE_REMOVED)),
-)

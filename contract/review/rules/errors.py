@@ -10,7 +10,7 @@ from contract.lint import ERROR_SCHEMA_REF
 from contract.pointer import deref
 from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize
-from contract.review.rules.base import Rule, code, found
+from contract.review.rules.base import code, found, rule
 
 ERROR_SCHEMA_CHANGED = Check("hissuno-error-schema-changed", Level.BREAKING)
 ERROR_SCHEMA_EXTENDED = Check("hissuno-error-schema-extended", Level.INFO)
@@ -26,6 +26,7 @@ def _shared_error(document: dict) -> object:
     return canonical(document, node) if node else None
 
 
+@rule(ERROR_SCHEMA_CHANGED, ERROR_SCHEMA_EXTENDED)
 def error_schema_changed(pair: DocumentPair) -> Iterator[Finding]:
     """The shared ``Error`` schema changed (only additions are compatible), or an error response stopped
     using it."""
@@ -46,6 +47,3 @@ def error_schema_changed(pair: DocumentPair) -> Iterator[Finding]:
             if was == ERROR_SCHEMA_REF and now != ERROR_SCHEMA_REF:
                 message = f"the response {response.key} no longer uses the shared error schema {code(ERROR_SCHEMA_REF)}"
                 yield found(ERROR_SCHEMA_CHANGED, pair, response.operation, media.head_pointer, message)
-
-
-RULES = (Rule(error_schema_changed, (ERROR_SCHEMA_CHANGED, ERROR_SCHEMA_EXTENDED)),)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, NodePair
-from contract.review.rules.base import Rule, found
+from contract.review.rules.base import found, rule
 
 PARAMETER_REMOVED = Check("request-parameter-removed", Level.BREAKING)
 REQUIRED_PARAMETER_ADDED = Check("new-required-request-parameter", Level.BREAKING)
@@ -25,6 +25,7 @@ def _required(node: dict | None) -> bool:
     return bool(node and (node.get("required") or node.get("in") == "path"))
 
 
+@rule(PARAMETER_REMOVED)
 def removed_parameters(pair: DocumentPair) -> Iterator[Finding]:
     """Clients still send it; a server that validates strictly now answers 400. (oasdiff warns; we fail.)"""
     for parameter in pair.parameters:
@@ -34,6 +35,7 @@ def removed_parameters(pair: DocumentPair) -> Iterator[Finding]:
             )
 
 
+@rule(REQUIRED_PARAMETER_ADDED, OPTIONAL_PARAMETER_ADDED)
 def added_parameters(pair: DocumentPair) -> Iterator[Finding]:
     """A new required parameter breaks every existing call; a new optional one is an addition."""
     for parameter in pair.parameters:
@@ -44,6 +46,7 @@ def added_parameters(pair: DocumentPair) -> Iterator[Finding]:
             yield found(check, pair, parameter.operation, parameter.pointer, message)
 
 
+@rule(PARAMETER_BECAME_REQUIRED, PARAMETER_BECAME_OPTIONAL)
 def parameter_requiredness(pair: DocumentPair) -> Iterator[Finding]:
     """An optional parameter made required breaks the calls that leave it out."""
     for parameter in pair.parameters:
@@ -55,10 +58,3 @@ def parameter_requiredness(pair: DocumentPair) -> Iterator[Finding]:
         check = PARAMETER_BECAME_REQUIRED if after else PARAMETER_BECAME_OPTIONAL
         message = f"the {describe(parameter)} became {'required' if after else 'optional'}"
         yield found(check, pair, parameter.operation, parameter.pointer, message)
-
-
-RULES = (
-    Rule(removed_parameters, (PARAMETER_REMOVED,)),
-    Rule(added_parameters, (REQUIRED_PARAMETER_ADDED, OPTIONAL_PARAMETER_ADDED)),
-    Rule(parameter_requiredness, (PARAMETER_BECAME_REQUIRED, PARAMETER_BECAME_OPTIONAL)),
-)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contract.findings import Bump, Check, Finding, Level
 from contract.pointer import join
 from contract.review.align import DocumentPair, path_key
-from contract.review.rules.base import Rule, code, found
+from contract.review.rules.base import code, found, rule
 
 PATH_REMOVED = Check("api-path-removed-without-deprecation", Level.BREAKING)
 DEPRECATED_PATH_REMOVED = Check("api-path-removed-with-deprecation", Level.WARNING, Bump.MAJOR)
@@ -17,6 +17,7 @@ OPERATION_ADDED = Check("endpoint-added", Level.INFO)
 OPERATION_ID_CHANGED = Check("api-operation-id-removed", Level.BREAKING)
 
 
+@rule(PATH_REMOVED, DEPRECATED_PATH_REMOVED)
 def removed_paths(pair: DocumentPair) -> Iterator[Finding]:
     """A path gone from head. Deprecating it first turns the error into a warning (still a major change)."""
     head_keys = {path_key(path) for path in pair.head.get("paths", {})}
@@ -30,6 +31,7 @@ def removed_paths(pair: DocumentPair) -> Iterator[Finding]:
         yield check.at(pair.name, "/paths", f"removed the path {code(path)} {how}", path=path)
 
 
+@rule(OPERATION_REMOVED, DEPRECATED_OPERATION_REMOVED)
 def removed_operations(pair: DocumentPair) -> Iterator[Finding]:
     """An operation gone from a path that still exists (a removed path is reported once, above)."""
     for operation in pair.operations:
@@ -42,6 +44,7 @@ def removed_operations(pair: DocumentPair) -> Iterator[Finding]:
         yield found(check, pair, operation, where, f"removed the operation {how}")
 
 
+@rule(OPERATION_ADDED)
 def added_operations(pair: DocumentPair) -> Iterator[Finding]:
     """A new operation is an addition: a minor bump."""
     for operation in pair.operations:
@@ -51,6 +54,7 @@ def added_operations(pair: DocumentPair) -> Iterator[Finding]:
             yield found(OPERATION_ADDED, pair, operation, operation.head_pointer, message)
 
 
+@rule(OPERATION_ID_CHANGED)
 def operation_id_changed(pair: DocumentPair) -> Iterator[Finding]:
     """SDKs name their methods after operationIds, so renaming one breaks every SDK caller."""
     for operation in pair.matched_operations:
@@ -59,11 +63,3 @@ def operation_id_changed(pair: DocumentPair) -> Iterator[Finding]:
         if before and before != after:
             message = f"operationId {code(before)} was removed" + (f" and replaced with {code(after)}" if after else "")
             yield found(OPERATION_ID_CHANGED, pair, operation, join(operation.head_pointer, "operationId"), message)
-
-
-RULES = (
-    Rule(removed_paths, (PATH_REMOVED, DEPRECATED_PATH_REMOVED)),
-    Rule(removed_operations, (OPERATION_REMOVED, DEPRECATED_OPERATION_REMOVED)),
-    Rule(added_operations, (OPERATION_ADDED,)),
-    Rule(operation_id_changed, (OPERATION_ID_CHANGED,)),
-)

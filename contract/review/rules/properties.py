@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, SchemaPair
-from contract.review.rules.base import Rule, describe, on_schema, schema_pairs
+from contract.review.rules.base import describe, on_schema, rule, schema_pairs
 
 REQUIRED_REQUEST_PROPERTY_ADDED = Check("new-required-request-property", Level.BREAKING)
 OPTIONAL_REQUEST_PROPERTY_ADDED = Check("new-optional-request-property", Level.INFO)
@@ -33,20 +33,7 @@ def _is_response(schema: SchemaPair) -> bool:
     return schema.origin == "response"
 
 
-def properties_added(pair: DocumentPair) -> Iterator[Finding]:
-    """A new required request field breaks every existing call; anything else added is a minor change."""
-    for schema in _properties(pair):
-        if schema.base is not None or schema.head is None:
-            continue
-        required = schema.head_required
-        if _is_response(schema):
-            check = REQUIRED_RESPONSE_PROPERTY_ADDED if required else OPTIONAL_RESPONSE_PROPERTY_ADDED
-        else:
-            check = REQUIRED_REQUEST_PROPERTY_ADDED if required else OPTIONAL_REQUEST_PROPERTY_ADDED
-        kind = "required" if required else "optional"
-        yield on_schema(check, pair, schema, f"added the {kind} property {describe(schema)}", schema.site)
-
-
+@rule(REQUIRED_RESPONSE_PROPERTY_REMOVED, OPTIONAL_RESPONSE_PROPERTY_REMOVED, REQUEST_PROPERTY_REMOVED)
 def properties_removed(pair: DocumentPair) -> Iterator[Finding]:
     """A response field clients read is gone; a request field they send is now ignored (a warning)."""
     for schema in _properties(pair):
@@ -61,6 +48,26 @@ def properties_removed(pair: DocumentPair) -> Iterator[Finding]:
         yield on_schema(check, pair, schema, f"removed the {kind}property {describe(schema)}", schema.site)
 
 
+@rule(
+    REQUIRED_REQUEST_PROPERTY_ADDED,
+    OPTIONAL_REQUEST_PROPERTY_ADDED,
+    REQUIRED_RESPONSE_PROPERTY_ADDED,
+    OPTIONAL_RESPONSE_PROPERTY_ADDED,
+)
+def properties_added(pair: DocumentPair) -> Iterator[Finding]:
+    """A new required request field breaks every existing call; anything else added is a minor change."""
+    for schema in _properties(pair):
+        if schema.base is not None or schema.head is None:
+            continue
+        required = schema.head_required
+        if _is_response(schema):
+            check = REQUIRED_RESPONSE_PROPERTY_ADDED if required else OPTIONAL_RESPONSE_PROPERTY_ADDED
+        else:
+            check = REQUIRED_REQUEST_PROPERTY_ADDED if required else OPTIONAL_REQUEST_PROPERTY_ADDED
+        kind = "required" if required else "optional"
+        yield on_schema(check, pair, schema, f"added the {kind} property {describe(schema)}", schema.site)
+
+
 def _requiredness_check(schema: SchemaPair) -> Check | None:
     before, after = schema.base_required, schema.head_required
     if before == after:
@@ -70,6 +77,12 @@ def _requiredness_check(schema: SchemaPair) -> Check | None:
     return REQUEST_PROPERTY_BECAME_REQUIRED if after else REQUEST_PROPERTY_BECAME_OPTIONAL
 
 
+@rule(
+    REQUEST_PROPERTY_BECAME_REQUIRED,
+    RESPONSE_PROPERTY_BECAME_OPTIONAL,
+    REQUEST_PROPERTY_BECAME_OPTIONAL,
+    RESPONSE_PROPERTY_BECAME_REQUIRED,
+)
 def requiredness_changed(pair: DocumentPair) -> Iterator[Finding]:
     """Required in requests narrows what clients may send; optional in responses widens what they get."""
     for schema in _properties(pair):
@@ -80,29 +93,3 @@ def requiredness_changed(pair: DocumentPair) -> Iterator[Finding]:
             state = "required" if schema.head_required else "optional"
             message = f"the property {describe(schema)} became {state}"
             yield on_schema(check, pair, schema, message, schema.site)
-
-
-RULES = (
-    Rule(
-        properties_removed,
-        (REQUIRED_RESPONSE_PROPERTY_REMOVED, OPTIONAL_RESPONSE_PROPERTY_REMOVED, REQUEST_PROPERTY_REMOVED),
-    ),
-    Rule(
-        properties_added,
-        (
-            REQUIRED_REQUEST_PROPERTY_ADDED,
-            OPTIONAL_REQUEST_PROPERTY_ADDED,
-            REQUIRED_RESPONSE_PROPERTY_ADDED,
-            OPTIONAL_RESPONSE_PROPERTY_ADDED,
-        ),
-    ),
-    Rule(
-        requiredness_changed,
-        (
-            REQUEST_PROPERTY_BECAME_REQUIRED,
-            RESPONSE_PROPERTY_BECAME_OPTIONAL,
-            REQUEST_PROPERTY_BECAME_OPTIONAL,
-            RESPONSE_PROPERTY_BECAME_REQUIRED,
-        ),
-    ),
-)

@@ -10,7 +10,7 @@ from contract.findings import Check, Finding, Level
 from contract.lint import RATE_LIMIT_HEADERS
 from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize
-from contract.review.rules.base import Rule, code, found
+from contract.review.rules.base import code, found, rule
 
 RETRY_AFTER = "Retry-After"
 _NAMES = frozenset(name.lower() for name in (*RATE_LIMIT_HEADERS, RETRY_AFTER))
@@ -23,6 +23,7 @@ def is_rate_limit_header(name: str) -> bool:
     return name.lower() in _NAMES
 
 
+@rule(RATE_LIMIT_HEADERS_CHANGED, RATE_LIMIT_HEADER_ADDED)
 def rate_limit_headers_changed(pair: DocumentPair) -> Iterator[Finding]:
     """A rate-limit header dropped from a response, or its definition (type, requiredness) changed."""
     for response in pair.responses:
@@ -41,6 +42,3 @@ def rate_limit_headers_changed(pair: DocumentPair) -> Iterator[Finding]:
                 if changed:
                     message = f"the rate-limit header {name} changed ({summarize(changed)})"
                     yield found(RATE_LIMIT_HEADERS_CHANGED, pair, response.operation, header.pointer, message)
-
-
-RULES = (Rule(rate_limit_headers_changed, (RATE_LIMIT_HEADERS_CHANGED, RATE_LIMIT_HEADER_ADDED)),)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contract.findings import Check, Finding, Level
 from contract.pointer import join
 from contract.review.align import DocumentPair
-from contract.review.rules.base import Rule, code, found
+from contract.review.rules.base import code, found, rule
 
 BODY_ADDED_REQUIRED = Check("request-body-added-required", Level.BREAKING)
 BODY_BECAME_REQUIRED = Check("request-body-became-required", Level.BREAKING)
@@ -17,6 +17,7 @@ BODY_MEDIA_TYPE_REMOVED = Check("request-body-media-type-removed", Level.BREAKIN
 BODY_MEDIA_TYPE_ADDED = Check("request-body-media-type-added", Level.INFO)
 
 
+@rule(BODY_BECAME_REQUIRED, BODY_ADDED_REQUIRED, BODY_ADDED_OPTIONAL, BODY_BECAME_OPTIONAL)
 def request_body_requiredness(pair: DocumentPair) -> Iterator[Finding]:
     """Calls without a body fail once one is required."""
     for body in pair.request_bodies:
@@ -33,6 +34,7 @@ def request_body_requiredness(pair: DocumentPair) -> Iterator[Finding]:
                 yield found(check, pair, body.operation, join(body.pointer, "required"), message)
 
 
+@rule(BODY_MEDIA_TYPE_REMOVED, BODY_MEDIA_TYPE_ADDED)
 def request_media_types(pair: DocumentPair) -> Iterator[Finding]:
     """Clients keep sending the content type they were told to use."""
     for body in pair.request_bodies:
@@ -43,12 +45,3 @@ def request_media_types(pair: DocumentPair) -> Iterator[Finding]:
             elif media.base is None and media.head is not None:
                 message = f"added the media type {code(media.key)} to the request body"
                 yield found(BODY_MEDIA_TYPE_ADDED, pair, body.operation, media.pointer, message)
-
-
-RULES = (
-    Rule(
-        request_body_requiredness,
-        (BODY_BECAME_REQUIRED, BODY_ADDED_REQUIRED, BODY_ADDED_OPTIONAL, BODY_BECAME_OPTIONAL),
-    ),
-    Rule(request_media_types, (BODY_MEDIA_TYPE_REMOVED, BODY_MEDIA_TYPE_ADDED)),
-)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, NodePair
-from contract.review.rules.base import Rule, code, found
+from contract.review.rules.base import code, found, rule
 from contract.review.rules.ratelimit import is_rate_limit_header
 
 SUCCESS_STATUS_REMOVED = Check("response-success-status-removed", Level.BREAKING)
@@ -25,6 +25,7 @@ def is_success(status: str) -> bool:
     return status[:1] in "123" and status != "default"
 
 
+@rule(SUCCESS_STATUS_REMOVED, NON_SUCCESS_STATUS_REMOVED)
 def status_removed(pair: DocumentPair) -> Iterator[Finding]:
     """Clients branch on status codes; one that disappears means an answer they do not handle."""
     for response in pair.responses:
@@ -36,6 +37,7 @@ def status_removed(pair: DocumentPair) -> Iterator[Finding]:
             yield found(check, pair, response.operation, response.pointer, message)
 
 
+@rule(SUCCESS_STATUS_ADDED, NON_SUCCESS_STATUS_ADDED)
 def status_added(pair: DocumentPair) -> Iterator[Finding]:
     """A new success status may replace the one clients expect (a warning); a new error is an addition."""
     for response in pair.responses:
@@ -47,6 +49,7 @@ def status_added(pair: DocumentPair) -> Iterator[Finding]:
             yield found(check, pair, response.operation, response.pointer, message)
 
 
+@rule(MEDIA_TYPE_REMOVED, MEDIA_TYPE_ADDED)
 def response_media_types(pair: DocumentPair) -> Iterator[Finding]:
     """A client asking for a media type that is gone gets nothing it can parse."""
     for response in pair.responses:
@@ -76,6 +79,7 @@ def _header_change(response: NodePair, header: NodePair) -> tuple[Check, str] | 
     return None
 
 
+@rule(REQUIRED_HEADER_REMOVED, OPTIONAL_HEADER_REMOVED, HEADER_BECAME_OPTIONAL, HEADER_ADDED)
 def response_headers(pair: DocumentPair) -> Iterator[Finding]:
     """Headers clients read (``Location``...). Rate-limit headers have their own rule."""
     for response in pair.responses:
@@ -85,11 +89,3 @@ def response_headers(pair: DocumentPair) -> Iterator[Finding]:
             change = _header_change(response, header)
             if change is not None:
                 yield found(change[0], pair, response.operation, header.pointer, change[1])
-
-
-RULES = (
-    Rule(status_removed, (SUCCESS_STATUS_REMOVED, NON_SUCCESS_STATUS_REMOVED)),
-    Rule(status_added, (SUCCESS_STATUS_ADDED, NON_SUCCESS_STATUS_ADDED)),
-    Rule(response_media_types, (MEDIA_TYPE_REMOVED, MEDIA_TYPE_ADDED)),
-    Rule(response_headers, (REQUIRED_HEADER_REMOVED, OPTIONAL_HEADER_REMOVED, HEADER_BECAME_OPTIONAL, HEADER_ADDED)),
-)

@@ -8,7 +8,7 @@ from typing import Any
 from contract.findings import Check, Finding, Level
 from contract.pointer import join
 from contract.review.align import DocumentPair
-from contract.review.rules.base import Rule, code, found
+from contract.review.rules.base import code, found, rule
 
 SECURITY_REMOVED = Check("api-security-removed", Level.BREAKING)
 SECURITY_ADDED = Check("api-security-added", Level.INFO)
@@ -35,6 +35,7 @@ def _show(requirement: Requirement) -> str:
     )
 
 
+@rule(SECURITY_REMOVED, SECURITY_ADDED)
 def security_requirements(pair: DocumentPair) -> Iterator[Finding]:
     """Each security requirement is one way in; removing one locks out the clients that use it (going from
     no security to a scheme removes anonymous access). Adding a way in is an addition."""
@@ -52,6 +53,7 @@ def security_requirements(pair: DocumentPair) -> Iterator[Finding]:
             )
 
 
+@rule(SCHEME_CHANGED, SCHEME_REMOVED)
 def security_schemes(pair: DocumentPair) -> Iterator[Finding]:
     """A scheme that changes how credentials travel (``http``/``bearer``, the header name) breaks every client."""
     base = pair.base.get("components", {}).get("securitySchemes", {})
@@ -67,9 +69,3 @@ def security_schemes(pair: DocumentPair) -> Iterator[Finding]:
         if changed:
             detail = ", ".join(f"{field} {scheme.get(field)!r} → {head[name].get(field)!r}" for field in changed)
             yield found(SCHEME_CHANGED, pair, None, pointer, f"the security scheme {code(name)} changed: {detail}")
-
-
-RULES = (
-    Rule(security_requirements, (SECURITY_REMOVED, SECURITY_ADDED)),
-    Rule(security_schemes, (SCHEME_CHANGED, SCHEME_REMOVED)),
-)

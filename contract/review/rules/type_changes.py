@@ -13,10 +13,10 @@ from contract.review.align import DocumentPair, SchemaView
 from contract.review.rules.base import (
     REQUEST_SUBJECTS,
     RESPONSE_SUBJECTS,
-    Rule,
     checks,
     describe,
     on_schema,
+    rule,
     schema_pairs,
     subject,
 )
@@ -46,6 +46,7 @@ def _shape(schema: SchemaView) -> str:
     return f"{kinds} ({fmt})" if fmt else kinds
 
 
+@rule(TYPE_CHANGED["request-property"], *TYPE_CHANGED.values(), *TYPE_GENERALIZED.values(), *TYPE_SPECIALIZED.values())
 def types_changed(pair: DocumentPair) -> Iterator[Finding]:
     """A changed type or format: compatible only when requests widen or responses narrow."""
     for schema in schema_pairs(pair, "request", "response"):
@@ -61,6 +62,13 @@ def types_changed(pair: DocumentPair) -> Iterator[Finding]:
         yield on_schema(check, pair, schema, message)
 
 
+@rule(
+    BECAME_NULLABLE["response-property"],
+    *BECAME_NULLABLE.values(),
+    *BECAME_NOT_NULLABLE.values(),
+    *REQUEST_BECAME_NULLABLE.values(),
+    *RESPONSE_BECAME_NOT_NULLABLE.values(),
+)
 def nullability_changed(pair: DocumentPair) -> Iterator[Finding]:
     """``null`` no longer accepted in a request, or suddenly possible in a response."""
     for schema in schema_pairs(pair, "request", "response"):
@@ -74,26 +82,3 @@ def nullability_changed(pair: DocumentPair) -> Iterator[Finding]:
             check = REQUEST_BECAME_NULLABLE[noun] if head.nullable else BECAME_NOT_NULLABLE[noun]
         state = "nullable" if head.nullable else "not nullable"
         yield on_schema(check, pair, schema, f"{describe(schema)} became {state}")
-
-
-RULES = (
-    Rule(
-        types_changed,
-        (
-            TYPE_CHANGED["request-property"],
-            *TYPE_CHANGED.values(),
-            *TYPE_GENERALIZED.values(),
-            *TYPE_SPECIALIZED.values(),
-        ),
-    ),
-    Rule(
-        nullability_changed,
-        (
-            BECAME_NULLABLE["response-property"],
-            *BECAME_NULLABLE.values(),
-            *BECAME_NOT_NULLABLE.values(),
-            *REQUEST_BECAME_NULLABLE.values(),
-            *RESPONSE_BECAME_NOT_NULLABLE.values(),
-        ),
-    ),
-)

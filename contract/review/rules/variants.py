@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair
-from contract.review.rules.base import Rule, code, on_schema, schema_pairs
+from contract.review.rules.base import code, on_schema, rule, schema_pairs
 
 REQUEST_VARIANT_REMOVED = Check("request-property-one-of-removed", Level.BREAKING)
 REQUEST_VARIANT_ADDED = Check("request-property-one-of-added", Level.INFO)
@@ -14,6 +14,7 @@ RESPONSE_VARIANT_ADDED = Check("response-property-one-of-added", Level.WARNING)
 RESPONSE_VARIANT_REMOVED = Check("response-property-one-of-removed", Level.INFO)
 
 
+@rule(REQUEST_VARIANT_REMOVED, REQUEST_VARIANT_ADDED, RESPONSE_VARIANT_ADDED, RESPONSE_VARIANT_REMOVED)
 def variants_changed(pair: DocumentPair) -> Iterator[Finding]:
     """Variants are matched by the component they reference (by position when inline)."""
     for schema in schema_pairs(pair, "request", "response"):
@@ -30,11 +31,3 @@ def variants_changed(pair: DocumentPair) -> Iterator[Finding]:
         verb = "added the" if added else "removed the"
         message = f"{verb} {combinator} variant {code(name)} {'to' if added else 'from'} {where}"
         yield on_schema(check, pair, schema, message)
-
-
-RULES = (
-    Rule(
-        variants_changed,
-        (REQUEST_VARIANT_REMOVED, REQUEST_VARIANT_ADDED, RESPONSE_VARIANT_ADDED, RESPONSE_VARIANT_REMOVED),
-    ),
-)

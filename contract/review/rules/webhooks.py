@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from contract.findings import Check, Finding, Level
 from contract.review.align import DocumentPair, SchemaPair, webhook_event_types
-from contract.review.rules.base import Rule, code, found, on_schema
+from contract.review.rules.base import code, found, on_schema, rule
 
 EVENT_TYPE_REMOVED = Check("hissuno-webhook-event-type-removed", Level.BREAKING)
 EVENT_TYPE_ADDED = Check("hissuno-webhook-event-type-added", Level.INFO)
@@ -28,6 +28,7 @@ def _event_types(document: dict) -> tuple[list[str], str | None]:
     return values, pointer
 
 
+@rule(EVENT_TYPE_REMOVED, EVENT_TYPE_ADDED)
 def event_types_changed(pair: DocumentPair) -> Iterator[Finding]:
     """An event type subscribers registered for is gone: their subscriptions go silent or fail."""
     before, base_pointer = _event_types(pair.base)
@@ -63,6 +64,7 @@ def _payload_change(schema: SchemaPair) -> tuple[Check, str] | None:
     return None
 
 
+@rule(PAYLOAD_FIELD_REMOVED, PAYLOAD_FIELD_TYPE_CHANGED, PAYLOAD_FIELD_ADDED, DELIVERY_REMOVED, DELIVERY_ADDED)
 def payload_fields(pair: DocumentPair) -> Iterator[Finding]:
     """Fields of the delivery payload removed, retyped or added (and whole deliveries removed or added)."""
     for schema in pair.schemas:
@@ -71,12 +73,3 @@ def payload_fields(pair: DocumentPair) -> Iterator[Finding]:
         change = _payload_change(schema)
         if change is not None:
             yield on_schema(change[0], pair, schema, change[1], schema.site)
-
-
-RULES = (
-    Rule(event_types_changed, (EVENT_TYPE_REMOVED, EVENT_TYPE_ADDED)),
-    Rule(
-        payload_fields,
-        (PAYLOAD_FIELD_REMOVED, PAYLOAD_FIELD_TYPE_CHANGED, PAYLOAD_FIELD_ADDED, DELIVERY_REMOVED, DELIVERY_ADDED),
-    ),
-)
