@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from contract import spec
+from contract.pointer import resolve
 
 ENVELOPE_FIELDS = frozenset({"data", "total", "limit", "offset"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -80,7 +81,7 @@ class Operation:
         return f"{{{PROJECT_PARAMETER}}}" in self.path
 
     def resolve(self, node: Any) -> Any:
-        return spec.resolve(self.document, node)
+        return resolve(self.document, node)
 
     @property
     def success_status(self) -> int:

@@ -123,6 +123,3 @@ def _probes(scenario: Scenario, listing: Operation) -> Iterator[dict[str, str]]:
         value = next((i.get(name) for i in items if isinstance(i, dict) and isinstance(i.get(name), str)), None)
         if value:
             yield {name: value}
-
-
-CHECKS = (list_isolation, get_by_id, filters)

@@ -15,9 +15,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import schemathesis
-
-from conformance.checks.base import Deferred, Scenario, error_problems, problem, response_headers, scenario_check
+from conformance.checks.base import (
+    Deferred,
+    Scenario,
+    error_problems,
+    problem,
+    response_check,
+    response_headers,
+    scenario_check,
+)
 from conformance.checks.burst import MAX_BURST, MAX_WAIT, RETRY_MARGIN, Burst, count, header_int
 from conformance.client import Exchange
 from conformance.results import RUN_WIDE, CheckResult, Problem, skipped, verdict
@@ -67,7 +73,11 @@ def _headed(status: int) -> bool:
     return 200 <= status < 300 or status in HEADED_STATUSES
 
 
-@schemathesis.check
+@response_check(
+    FAMILY,
+    "response_headers",
+    "Every answer that must carry rate-limit headers carries consistent ones; 429 adds Retry-After.",
+)
 def hissuno_rate_limit_headers(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every answer that must carry rate-limit headers carries consistent ones (and 429 a Retry-After)."""
     if not _headed(response.status_code):
@@ -78,7 +88,6 @@ def hissuno_rate_limit_headers(ctx: Any, response: Any, case: Any) -> bool | Non
     return None
 
 
-RESPONSE_CHECKS = {hissuno_rate_limit_headers.__name__: f"{FAMILY}.response_headers"}
 
 
 def _lower(exchange: Exchange) -> dict[str, str]:
@@ -245,6 +254,3 @@ def _retry(scenario: Scenario, operation: str, refused: Exchange) -> Iterator[Ch
         yield Deferred(RETRY_AFTER, refused.received_at + seconds + RETRY_MARGIN, retry, api=scenario.api)
         return
     yield verdict(operation, RETRY_AFTER, FAMILY, problems, api=scenario.api)
-
-
-CHECKS = (window,)
