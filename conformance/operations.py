@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from contract import spec
+from contract import conventions, spec
 from contract.pointer import resolve
 
-ENVELOPE_FIELDS = frozenset({"data", "total", "limit", "offset"})
+ENVELOPE_FIELDS = frozenset(conventions.ENVELOPE_FIELDS)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PROJECT_PARAMETER = "projectId"
 _PATH_PARAMETER = re.compile(r"\{([^}]+)\}")

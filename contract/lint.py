@@ -20,21 +20,13 @@ from referencing import Registry as SchemaRegistry
 from referencing import Resource
 from referencing.jsonschema import DRAFT4
 
+from contract.conventions import ENVELOPE_FIELDS, ERROR_SCHEMA_REF, RATE_LIMIT_HEADERS
 from contract.findings import Bump, Check, Finding, Level
 from contract.pointer import pointer, resolve
 from contract.registry import Registry
 from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
 from contract.yaml_reader import YamlError, read_yaml
 
-ERROR_SCHEMA_REF = "#/components/schemas/Error"
-ENVELOPE_FIELDS = ("data", "total", "limit", "offset")
-RATE_LIMIT_HEADERS = (
-    "X-RateLimit-Limit",
-    "X-RateLimit-Remaining",
-    "X-RateLimit-Reset",
-    "RateLimit-Policy",
-    "RateLimit",
-)
 UNAUTHENTICATED_STATUSES = ("401", "500")
 AUTH_STATUSES = ("401", "403", "429")
 _DOCUMENT_URI = "urn:hissuno:contract"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from contract.lint import ERROR_SCHEMA_REF
+from contract.conventions import ERROR_SCHEMA_REF
 from contract.pointer import deref, join
 from contract.spec import HTTP_METHODS
 
@@ -35,8 +35,23 @@ def path_key(path: str) -> str:
     return _TEMPLATE.sub("{}", path)
 
 
+class _TwoSides:
+    """Whether a paired node exists only in head (added) or only in base (removed)."""
+
+    base: Any
+    head: Any
+
+    @property
+    def added(self) -> bool:
+        return self.base is None and self.head is not None
+
+    @property
+    def removed(self) -> bool:
+        return self.base is not None and self.head is None
+
+
 @dataclass(frozen=True)
-class OperationPair:
+class OperationPair(_TwoSides):
     base_path: str | None
     head_path: str | None
     method: str
@@ -58,7 +73,7 @@ class OperationPair:
 
 
 @dataclass(frozen=True)
-class NodePair:
+class NodePair(_TwoSides):
     """Two versions of one named child of an operation (a parameter, a response, a header, a media type)."""
 
     operation: OperationPair

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.conventions import ERROR_SCHEMA_REF
 from contract.findings import Check, Finding, Level
-from contract.lint import ERROR_SCHEMA_REF
 from contract.pointer import deref
 from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize

@@ -29,7 +29,7 @@ def _required(node: dict | None) -> bool:
 def removed_parameters(pair: DocumentPair) -> Iterator[Finding]:
     """Clients still send it; a server that validates strictly now answers 400. (oasdiff warns; we fail.)"""
     for parameter in pair.parameters:
-        if parameter.base is not None and parameter.head is None:
+        if parameter.removed:
             yield found(
                 PARAMETER_REMOVED, pair, parameter.operation, parameter.pointer, f"removed the {describe(parameter)}"
             )
@@ -39,7 +39,7 @@ def removed_parameters(pair: DocumentPair) -> Iterator[Finding]:
 def added_parameters(pair: DocumentPair) -> Iterator[Finding]:
     """A new required parameter breaks every existing call; a new optional one is an addition."""
     for parameter in pair.parameters:
-        if parameter.base is None and parameter.head is not None:
+        if parameter.added:
             required = _required(parameter.head)
             check = REQUIRED_PARAMETER_ADDED if required else OPTIONAL_PARAMETER_ADDED
             message = f"added the new {'required' if required else 'optional'} {describe(parameter)}"

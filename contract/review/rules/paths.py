@@ -48,7 +48,7 @@ def removed_operations(pair: DocumentPair) -> Iterator[Finding]:
 def added_operations(pair: DocumentPair) -> Iterator[Finding]:
     """A new operation is an addition: a minor bump."""
     for operation in pair.operations:
-        if operation.base is None and operation.head is not None:
+        if operation.added:
             name = operation.head.get("operationId")
             message = f"added the operation {code(name)}" if name else "added the operation"
             yield found(OPERATION_ADDED, pair, operation, operation.head_pointer, message)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.conventions import RATE_LIMIT_HEADERS
 from contract.findings import Check, Finding, Level
-from contract.lint import RATE_LIMIT_HEADERS
 from contract.review.align import DocumentPair
 from contract.review.compare import canonical, differences, summarize
 from contract.review.rules.base import code, found, rule
@@ -31,10 +31,10 @@ def rate_limit_headers_changed(pair: DocumentPair) -> Iterator[Finding]:
             if not is_rate_limit_header(header.key):
                 continue
             name, status = code(header.key), response.key
-            if header.base is not None and header.head is None:
+            if header.removed:
                 message = f"removed the rate-limit header {name} from the response {status}"
                 yield found(RATE_LIMIT_HEADERS_CHANGED, pair, response.operation, header.pointer, message)
-            elif header.base is None and header.head is not None:
+            elif header.added:
                 message = f"added the rate-limit header {name} to the response {status}"
                 yield found(RATE_LIMIT_HEADER_ADDED, pair, response.operation, header.pointer, message)
             elif header.base is not None and header.head is not None:

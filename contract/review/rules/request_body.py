@@ -22,7 +22,7 @@ def request_body_requiredness(pair: DocumentPair) -> Iterator[Finding]:
     """Calls without a body fail once one is required."""
     for body in pair.request_bodies:
         after = bool(body.head and body.head.get("required"))
-        if body.base is None and body.head is not None:
+        if body.added:
             check = BODY_ADDED_REQUIRED if after else BODY_ADDED_OPTIONAL
             message = f"added {'a required' if after else 'an optional'} request body"
             yield found(check, pair, body.operation, body.pointer, message)
@@ -39,9 +39,9 @@ def request_media_types(pair: DocumentPair) -> Iterator[Finding]:
     """Clients keep sending the content type they were told to use."""
     for body in pair.request_bodies:
         for media in pair.children(body, "content"):
-            if media.base is not None and media.head is None:
+            if media.removed:
                 message = f"removed the media type {code(media.key)} from the request body"
                 yield found(BODY_MEDIA_TYPE_REMOVED, pair, body.operation, media.pointer, message)
-            elif media.base is None and media.head is not None:
+            elif media.added:
                 message = f"added the media type {code(media.key)} to the request body"
                 yield found(BODY_MEDIA_TYPE_ADDED, pair, body.operation, media.pointer, message)

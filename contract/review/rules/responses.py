@@ -29,7 +29,7 @@ def is_success(status: str) -> bool:
 def status_removed(pair: DocumentPair) -> Iterator[Finding]:
     """Clients branch on status codes; one that disappears means an answer they do not handle."""
     for response in pair.responses:
-        if response.base is not None and response.head is None:
+        if response.removed:
             success = is_success(response.key)
             check = SUCCESS_STATUS_REMOVED if success else NON_SUCCESS_STATUS_REMOVED
             kind = "success" if success else "non-success"
@@ -41,7 +41,7 @@ def status_removed(pair: DocumentPair) -> Iterator[Finding]:
 def status_added(pair: DocumentPair) -> Iterator[Finding]:
     """A new success status may replace the one clients expect (a warning); a new error is an addition."""
     for response in pair.responses:
-        if response.base is None and response.head is not None:
+        if response.added:
             success = is_success(response.key)
             check = SUCCESS_STATUS_ADDED if success else NON_SUCCESS_STATUS_ADDED
             kind = "success" if success else "non-success"
@@ -54,10 +54,10 @@ def response_media_types(pair: DocumentPair) -> Iterator[Finding]:
     """A client asking for a media type that is gone gets nothing it can parse."""
     for response in pair.responses:
         for media in pair.children(response, "content"):
-            if media.base is not None and media.head is None:
+            if media.removed:
                 message = f"removed the media type {code(media.key)} for the response with the status {response.key}"
                 yield found(MEDIA_TYPE_REMOVED, pair, response.operation, media.pointer, message)
-            elif media.base is None and media.head is not None:
+            elif media.added:
                 message = f"added the media type {code(media.key)} for the response with the status {response.key}"
                 yield found(MEDIA_TYPE_ADDED, pair, response.operation, media.pointer, message)
 
@@ -68,11 +68,11 @@ def _header_required(header: dict | None) -> bool:
 
 def _header_change(response: NodePair, header: NodePair) -> tuple[Check, str] | None:
     name, status = code(header.key), response.key
-    if header.base is not None and header.head is None:
+    if header.removed:
         if _header_required(header.base):
             return REQUIRED_HEADER_REMOVED, f"removed the required response header {name} for the status {status}"
         return OPTIONAL_HEADER_REMOVED, f"removed the optional response header {name} for the status {status}"
-    if header.base is None and header.head is not None:
+    if header.added:
         return HEADER_ADDED, f"added the response header {name} for the status {status}"
     if _header_required(header.base) and not _header_required(header.head):
         return HEADER_BECAME_OPTIONAL, f"the response header {name} became optional for the status {status}"
