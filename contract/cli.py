@@ -1,4 +1,4 @@
-"""`hissuno-contract`: tools for the people who change the contract (lint now, review for pull requests)."""
+"""``hissuno-contract``: the command for people who change the contract, with ``lint`` and ``review``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ app = typer.Typer(help="Lint and review the Hissuno OpenAPI contract.", no_args_
 
 @app.callback()
 def _group() -> None:
-    """Keep `lint` (and later commands) as sub-commands even while there is only one."""
+    """Keep ``lint`` and ``review`` as sub-commands (Typer flattens a single command otherwise)."""
 
 
 @app.command()

@@ -1,8 +1,7 @@
 """The semantic-versioning verdict: did ``info.version`` move enough for what changed?
 
 Breaking changes need a major bump, additions a minor one, any other change to the document (a fixed
-description, a new example) a patch. Below 1.0.0 the public promise is weaker, so, as Cargo does, each
-requirement drops one place: a breaking change to 0.3.1 needs 0.4.0, an addition 0.3.2.
+description, a new example) a patch; below 1.0.0 each requirement drops one place (docs/decisions.md).
 """
 
 from __future__ import annotations

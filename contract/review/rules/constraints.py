@@ -1,9 +1,9 @@
 """Validation bounds: ``maxLength``, ``minLength``, ``maximum``, ``minimum``, ``maxItems``, ``minItems``,
 ``pattern``.
 
-Tightening a bound on something clients send rejects calls that used to pass (the domain notes call that
-"tightening validation": a major change). Loosening a bound on something clients receive may hand them
-values they never planned for (a warning). The other two directions are compatible.
+Tightening a bound on something clients send rejects calls that used to pass (breaking). Loosening a bound on
+something clients receive may hand them values they never planned for (a warning). The other two directions
+are compatible.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """Enums: values removed from what clients may send, or added to what they may receive.
 
 A client that switches on a response enum has no branch for a new value, so widening a response enum is
-breaking (the domain notes: new enum values are minor only if the SDKs tolerate unknown values, and ours
-are generated from the spec). Webhook event types are the exception: subscribers pick events by name, so
-a new one reaches nobody who did not ask for it; ``hissuno-webhook-event-type-*`` reports those.
+breaking; webhook event types are reported by ``hissuno-webhook-event-type-*`` instead (docs/decisions.md).
 """
 
 from __future__ import annotations

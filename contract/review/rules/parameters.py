@@ -27,7 +27,7 @@ def _required(node: dict | None) -> bool:
 
 @rule(PARAMETER_REMOVED)
 def removed_parameters(pair: DocumentPair) -> Iterator[Finding]:
-    """Clients still send it; a server that validates strictly now answers 400. (oasdiff warns; we fail.)"""
+    """Clients still send it; a server that validates strictly now answers 400 (breaking: docs/decisions.md)."""
     for parameter in pair.parameters:
         if parameter.removed:
             yield found(

@@ -14,8 +14,6 @@ REQUIRED_RESPONSE_PROPERTY_ADDED = Check("response-required-property-added", Lev
 OPTIONAL_RESPONSE_PROPERTY_ADDED = Check("response-optional-property-added", Level.INFO)
 REQUEST_PROPERTY_REMOVED = Check("request-property-removed", Level.WARNING)
 REQUIRED_RESPONSE_PROPERTY_REMOVED = Check("response-required-property-removed", Level.BREAKING)
-# oasdiff only warns: an optional field may be absent anyway. Our SDKs and frontend read every documented
-# field (most optional ones are always sent, as null), so removing one is a major change here.
 OPTIONAL_RESPONSE_PROPERTY_REMOVED = Check("response-optional-property-removed", Level.BREAKING)
 REQUEST_PROPERTY_BECAME_REQUIRED = Check("request-property-became-required", Level.BREAKING)
 REQUEST_PROPERTY_BECAME_OPTIONAL = Check("request-property-became-optional", Level.INFO)
