@@ -31,11 +31,11 @@ UNAUTHENTICATED_STATUSES = ("401", "500")
 AUTH_STATUSES = ("401", "403", "429")
 _DOCUMENT_URI = "urn:hissuno:contract"
 
-
 SPEC_INVALID = Check("openapi-spec-validator", Level.ERROR, Bump.NONE)
 UNBUNDLED = Check("bundle", Level.ERROR, Bump.NONE)  # the document cannot be read or bundled: no rule can run
 
 Places = Iterator[tuple[str, str]]  # (pointer, message) for each violation
+HouseRuleFunction = Callable[[dict[str, Any]], Places]
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class LintRule:
 
     name: str
     summary: str
-    places: Callable[[dict[str, Any]], Places]
+    places: HouseRuleFunction
 
     def __call__(self, document_name: str, document: dict[str, Any]) -> Iterator[Finding]:
         found = Check(self.name, Level.ERROR, Bump.NONE)
@@ -55,10 +55,10 @@ class LintRule:
 RULES: Registry[LintRule] = Registry("lint rule")
 
 
-def rule(name: str, *, summary: str) -> Callable[[Callable[[dict[str, Any]], Places]], LintRule]:
+def rule(name: str, *, summary: str) -> Callable[[HouseRuleFunction], LintRule]:
     """Declare a house rule: a function over the bundled document yielding ``(pointer, message)`` pairs."""
 
-    def register(places: Callable[[dict[str, Any]], Places]) -> LintRule:
+    def register(places: HouseRuleFunction) -> LintRule:
         return RULES.add(LintRule(name, summary, places))
 
     return register
