@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conformance.checks.base import Scenario, page_ids
-from conformance.contract import Operation
+from conformance.operations import Operation
 
 PAGE_SIZE = 100
 MAX_PAGES = 50

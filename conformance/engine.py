@@ -15,7 +15,7 @@ from conformance import cleanup, fuzzing
 from conformance.checks import FAMILIES, ONCE_PER_RUN, SCHEMATHESIS, Selection, family_of, select
 from conformance.checks.base import Deferred, Scenario, ScenarioCheck
 from conformance.connection import NoAnswer
-from conformance.contract import Contract
+from conformance.operations import Contract
 from conformance.profiles import PROFILES, Profile
 from conformance.results import (
     RUN_WIDE,

@@ -18,8 +18,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status as EngineStatus
 from schemathesis.engine import events, from_schema
 
-from conformance.checks import BUILTIN_CHECKS, RESPONSE_CHECKS, SCHEMATHESIS, Selection, family_of
-from conformance.contract import PROJECT_PARAMETER, Contract
+from conformance.checks import BUILTIN_CHECKS, REPORTED_AS, SCHEMATHESIS, Selection, family_of
+from conformance.operations import PROJECT_PARAMETER, Contract
 from conformance.profiles import Profile
 from conformance.results import CheckResult, Problem, verdict
 from conformance.target import Target
@@ -91,7 +91,7 @@ class _Tally:
 
     def results(self, api: str) -> Iterator[CheckResult]:
         for operation, check in self.ran:
-            name = RESPONSE_CHECKS.get(check, check)
+            name = REPORTED_AS.get(check, check)
             family = SCHEMATHESIS if check in BUILTIN_CHECKS or check == ERROR_CHECK else family_of(name)
             problems = self.problems.get((operation, check), [])[:MAX_PROBLEMS_PER_RESULT]
             yield verdict(operation, name, family, problems, api=api)

@@ -1,8 +1,9 @@
 """The check catalogue: Schemathesis' built-in checks plus our five families, and how a run selects them.
 
-Importing this package registers our per-response checks with Schemathesis (``@schemathesis.check``),
-which is how Schemathesis expects custom checks to be declared. They only run where a Schemathesis
-configuration enables them by name, as :mod:`conformance.fuzzing` does.
+Importing this package declares our checks (each family module registers its own with
+:func:`~conformance.checks.base.response_check` and :func:`~conformance.checks.base.scenario_check`). The
+response checks are registered with Schemathesis too, and run where a Schemathesis configuration enables
+them by name, as :mod:`conformance.fuzzing` does.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from conformance.checks import auth, envelope, isolation, ratelimit, state
-from conformance.checks.base import ScenarioCheck
+from conformance.checks.base import RESPONSE_CHECKS, SCENARIO_CHECKS, ScenarioCheck
 
 SCHEMATHESIS = "schemathesis"
 
@@ -32,15 +33,12 @@ BUILTIN_CHECKS = {
 }
 
 # Order matters: state creates the rows isolation then looks for; the rate-limit burst comes last.
-SCENARIO_CHECKS: tuple[ScenarioCheck, ...] = (
-    *state.CHECKS,
-    *isolation.CHECKS,
-    *auth.CHECKS,
-    *envelope.CHECKS,
-    *ratelimit.CHECKS,
+RUN_ORDER = (state.FAMILY, isolation.FAMILY, auth.FAMILY, envelope.FAMILY, ratelimit.FAMILY)
+SCENARIO_RUN: tuple[ScenarioCheck, ...] = tuple(
+    sorted(SCENARIO_CHECKS, key=lambda check: RUN_ORDER.index(check.family))
 )
 # Registered Schemathesis name -> the name we report it under.
-RESPONSE_CHECKS = {**envelope.RESPONSE_CHECKS, **ratelimit.RESPONSE_CHECKS}
+REPORTED_AS = {check.registered: check.name for check in RESPONSE_CHECKS}
 # Families whose checks spend a shared budget (the rate-limit key's window) and so run once per run.
 ONCE_PER_RUN = frozenset({ratelimit.FAMILY})
 FAMILIES = (SCHEMATHESIS, auth.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit.FAMILY, envelope.FAMILY)
@@ -49,19 +47,8 @@ FAMILIES = (SCHEMATHESIS, auth.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit
 def catalogue() -> dict[str, tuple[str, str]]:
     """Every check we can report: name -> (family, what it proves)."""
     entries = {name: (SCHEMATHESIS, text) for name, text in BUILTIN_CHECKS.items()}
-    entries[envelope.RESPONSE_CHECKS["hissuno_error_body"]] = (
-        envelope.FAMILY,
-        'Every 4xx/5xx answer Schemathesis provokes is JSON {"error": "<message>"}.',
-    )
-    entries[envelope.RESPONSE_CHECKS["hissuno_list_shape"]] = (
-        envelope.FAMILY,
-        "Every list answer is {data, total, limit, offset}, echoes the page asked for, and holds the right count.",
-    )
-    entries[ratelimit.RESPONSE_CHECKS["hissuno_rate_limit_headers"]] = (
-        ratelimit.FAMILY,
-        "Every answer that must carry rate-limit headers carries consistent ones; 429 adds Retry-After.",
-    )
-    for check in SCENARIO_CHECKS:
+    entries.update({check.name: (check.family, check.proves) for check in RESPONSE_CHECKS})
+    for check in SCENARIO_RUN:
         for name, text in check.reports.items():
             entries[name] = (check.family, text)
     return entries
@@ -83,7 +70,7 @@ class Selection:
 
     @property
     def response(self) -> list[str]:
-        return [registered for registered, name in RESPONSE_CHECKS.items() if name in self.wanted]
+        return [check.registered for check in RESPONSE_CHECKS if check.name in self.wanted]
 
     @property
     def runs_schemathesis(self) -> bool:
@@ -91,7 +78,7 @@ class Selection:
 
     @property
     def scenario(self) -> list[ScenarioCheck]:
-        return [check for check in SCENARIO_CHECKS if self.wanted & set(check.reports)]
+        return [check for check in SCENARIO_RUN if self.wanted & set(check.reports)]
 
 
 def select(names: Iterable[str] | None = None) -> Selection:

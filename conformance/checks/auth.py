@@ -21,7 +21,7 @@ from conformance.checks.base import (
     scenario_check,
     unique_body,
 )
-from conformance.contract import Operation
+from conformance.operations import Operation
 from conformance.results import CheckResult, Problem, verdict
 
 FAMILY = "auth"
@@ -232,17 +232,3 @@ def read_only_read(scenario: Scenario) -> Iterator[CheckResult]:
         if exchange.status != 200:
             problems.append(problem(f"read-only key on a list: expected 200, got {exchange.status}", exchange))
         yield verdict(operation.label, read_only_read.name, FAMILY, problems, api=scenario.api)
-
-
-CHECKS = (
-    missing_key,
-    malformed_key,
-    unknown_key,
-    revoked_key,
-    query_key,
-    other_project,
-    read_only_write,
-    standard_delete,
-    standard_write,
-    read_only_read,
-)

@@ -1,8 +1,9 @@
-"""What every scenario check shares: the run's context, how checks are declared, and common verdicts.
+"""What every check shares: how checks are declared, the scenario a check runs in, and common verdicts.
 
-A scenario check is a function ``(scenario) -> results`` that drives several requests (create then read,
-one key then another) to prove something a single response cannot show. It is declared with
-:func:`scenario_check` and reports one :class:`~conformance.results.CheckResult` per operation.
+A response check judges one answer Schemathesis provoked; a scenario check is a function ``(scenario) ->
+results`` that drives several requests (create then read, one key then another) to prove something a single
+response cannot show. Each is declared with :func:`response_check` or :func:`scenario_check`, which state its
+name, family and what it proves beside its function.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import schemathesis
+
 from conformance.client import Client, Credential, Exchange
-from conformance.contract import Contract, Operation
+from conformance.operations import Contract, Operation
 from conformance.profiles import Profile
 from conformance.results import RUN_WIDE, CheckResult, Problem, skipped
 from conformance.target import Target
+from contract.registry import Registry
 
 JSON_TYPES = ("application/json",)
 OTHER_PROJECT_ROLE = "other_api_key"
@@ -43,12 +47,52 @@ class ScenarioCheck:
         return {self.name: self.proves, **dict(self.also)}
 
 
+SCENARIO_CHECKS: Registry[ScenarioCheck] = Registry("scenario check")
+
+
 def scenario_check(
     family: str, name: str, proves: str, also: dict[str, str] | None = None
 ) -> Callable[[Callable], ScenarioCheck]:
+    """Declare a scenario check ``<family>.<name>``; ``also`` names further verdicts from the same requests."""
+
     def decorate(function: Callable[[Scenario], Iterable[CheckResult]]) -> ScenarioCheck:
         extra = tuple((f"{family}.{key}", text) for key, text in (also or {}).items())
-        return ScenarioCheck(f"{family}.{name}", family, proves, function, extra)
+        return SCENARIO_CHECKS.add(ScenarioCheck(f"{family}.{name}", family, proves, function, extra))
+
+    return decorate
+
+
+ResponseFunction = Callable[[Any, Any, Any], bool | None]
+
+
+@dataclass(frozen=True)
+class ResponseCheck:
+    """A check Schemathesis runs on every answer of its phases: registered with Schemathesis under its
+    function's name, reported under ours."""
+
+    name: str
+    family: str
+    proves: str
+    judge: ResponseFunction
+
+    @property
+    def registered(self) -> str:
+        """The name Schemathesis knows it by (its configuration enables checks by this name)."""
+        return self.judge.__name__
+
+    def __call__(self, ctx: Any, response: Any, case: Any) -> bool | None:
+        return self.judge(ctx, response, case)
+
+
+RESPONSE_CHECKS: Registry[ResponseCheck] = Registry("response check")
+
+
+def response_check(family: str, name: str, proves: str) -> Callable[[ResponseFunction], ResponseCheck]:
+    """Declare a response check ``<family>.<name>`` and register its function with Schemathesis."""
+
+    def decorate(judge: ResponseFunction) -> ResponseCheck:
+        schemathesis.check(judge)
+        return RESPONSE_CHECKS.add(ResponseCheck(f"{family}.{name}", family, proves, judge))
 
     return decorate
 

@@ -13,8 +13,6 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-import schemathesis
-
 from conformance.checks.base import (
     JSON_TYPES,
     Scenario,
@@ -23,11 +21,12 @@ from conformance.checks.base import (
     operation_of,
     page_ids,
     problem,
+    response_check,
     response_headers,
     response_json,
     scenario_check,
 )
-from conformance.contract import ENVELOPE_FIELDS, Operation
+from conformance.operations import ENVELOPE_FIELDS, Operation
 from conformance.results import CheckResult, Problem, skipped, verdict
 
 FAMILY = "envelope"
@@ -38,7 +37,7 @@ REJECTED = (400, 422)
 # Per-response checks (registered with Schemathesis, run on every answer of its phases).
 
 
-@schemathesis.check
+@response_check(FAMILY, "error_body", 'Every 4xx/5xx answer Schemathesis provokes is JSON {"error": "<message>"}.')
 def hissuno_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every 4xx/5xx answer is JSON ``{"error": "<non-empty message>"}``."""
     if response.status_code < 400:
@@ -54,7 +53,11 @@ def hissuno_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
-@schemathesis.check
+@response_check(
+    FAMILY,
+    "list_shape",
+    "Every list answer is {data, total, limit, offset}, echoes the page asked for, and holds the right count.",
+)
 def hissuno_list_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     """A 200 list is ``{data, total, limit, offset}`` echoing the requested page, with at most ``limit`` rows."""
     if response.status_code != 200:
@@ -97,12 +100,6 @@ def list_shape_problems(operation: Operation, body: Any, query: dict[str, Any]) 
     expected = max(0, min(limit, total - offset))
     if len(data) != expected:
         yield f"{len(data)} rows for limit={limit} offset={offset} total={total}, expected {expected}"
-
-
-RESPONSE_CHECKS = {
-    hissuno_error_body.__name__: f"{FAMILY}.error_body",
-    hissuno_list_shape.__name__: f"{FAMILY}.list_shape",
-}
 
 
 # Scenario checks.
@@ -261,6 +258,3 @@ def _details_problems(operation: Operation, exchange: Any) -> list[Problem]:
     if missing:
         return [problem(f"422 `details` does not name the missing fields {missing}", exchange)]
     return []
-
-
-CHECKS = (pagination, out_of_range, not_found, bad_body)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from conformance.checks.base import OTHER_PROJECT_ROLE, Created, Scenario, page_ids, problem, scenario_check
-from conformance.contract import Operation
+from conformance.operations import Operation
 from conformance.results import CheckResult, skipped, verdict
 
 FAMILY = "isolation"
@@ -123,6 +123,3 @@ def _probes(scenario: Scenario, listing: Operation) -> Iterator[dict[str, str]]:
         value = next((i.get(name) for i in items if isinstance(i, dict) and isinstance(i.get(name), str)), None)
         if value:
             yield {name: value}
-
-
-CHECKS = (list_isolation, get_by_id, filters)

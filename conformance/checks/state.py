@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from conformance.checks.base import Created, Scenario, page_ids, problem, scenario_check
 from conformance.client import Exchange
-from conformance.contract import Operation
+from conformance.operations import Operation
 from conformance.results import CheckResult, Problem, verdict
 
 FAMILY = "state"
@@ -315,6 +315,3 @@ def _delete_problems(scenario: Scenario, operation: Operation, ids: dict[str, st
     if listing is not None and find_in_list(scenario, listing, item_id) is not None:
         problems.append(problem(f"the deleted {item_id} is still in {listing.label}", removed))
     return problems
-
-
-CHECKS = (create_echo, read_after_create, listed_after_create, unique_ids, upsert, delete)

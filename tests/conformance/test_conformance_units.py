@@ -12,7 +12,7 @@ from conformance.checks import SCHEMATHESIS, select
 from conformance.checks.base import unique_body
 from conformance.checks.state import echo_differences
 from conformance.client import Client, Credential, Exchange, render_curl
-from conformance.contract import Contract
+from conformance.operations import Contract
 from conformance.results import RunReport, Status, passed, skipped, verdict
 from conformance.retry import RetryPolicy, retry_after_seconds
 from conformance.target import TargetError, choose_mock_keys
@@ -166,3 +166,24 @@ def test_exchange_reads_json_and_content_type() -> None:
     broken = Exchange("GET", "http://h/x", {}, None, 500, {"Content-Type": "text/html"}, b"<html>")
     assert broken.json is None
     assert re.match(r"curl -i -X GET", broken.curl())
+
+
+def test_declared_response_checks_are_registered_with_schemathesis_and_catalogued() -> None:
+    from schemathesis.checks import CHECKS
+
+    from conformance.checks import RESPONSE_CHECKS, catalogue
+
+    known = catalogue()
+    assert len(RESPONSE_CHECKS) == 3
+    for check in RESPONSE_CHECKS:
+        assert CHECKS.get_one(check.registered) is check.judge
+        assert known[check.name] == (check.family, check.proves)
+
+
+def test_scenario_checks_run_state_first_and_the_rate_limit_burst_last() -> None:
+    from conformance.checks import RUN_ORDER, SCENARIO_CHECKS, SCENARIO_RUN
+
+    assert sorted(check.name for check in SCENARIO_RUN) == sorted(SCENARIO_CHECKS.names())
+    families = [check.family for check in SCENARIO_RUN]
+    assert families == sorted(families, key=RUN_ORDER.index)
+    assert families[0] == "state" and families[-1] == "ratelimit"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.contract import ENVELOPE_FIELDS, Contract
+from conformance.operations import ENVELOPE_FIELDS, Contract
 
 
 @pytest.fixture(scope="module", params=["v1", "internal"])

@@ -10,7 +10,7 @@ import pytest
 
 from conformance.checks.envelope import hissuno_error_body, hissuno_list_shape, list_shape_problems
 from conformance.checks.ratelimit import header_problems, hissuno_rate_limit_headers, parse_structured
-from conformance.contract import Contract
+from conformance.operations import Contract
 
 LIST = Contract.load("v1").by_id("listSessions")
 RATE = {

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.lint import RULES, lint_document, lint_documents
-from conformance.spec import DOCUMENTS, operations, spec_dir
+from contract.lint import RULES, lint_document, lint_documents
+from contract.spec import DOCUMENTS, operations, spec_dir
 
 Mutation = Callable[[dict[str, Any], dict[str, Any]], None]
 
@@ -39,7 +39,7 @@ def mutate(directory: Path, document: str, mutation: Mutation) -> None:
 def rules_fired(directory: Path, document: str) -> dict[str, list[str]]:
     fired: dict[str, list[str]] = {}
     for finding in lint_document(document, directory):
-        fired.setdefault(finding.rule, []).append(finding.pointer)
+        fired.setdefault(finding.rule_id, []).append(finding.pointer)
     return fired
 
 
@@ -150,7 +150,7 @@ def test_rule_fires_on_violation(contract_copy: Path, rule_id: str, mutation: Mu
 
 def test_every_house_rule_has_a_violation_test() -> None:
     tested = {case[0] for case in CASES}
-    assert set(RULES) <= tested, set(RULES) - tested
+    assert set(RULES.names()) <= tested, set(RULES.names()) - tested
 
 
 def test_shared_component_violation_reaches_both_documents(contract_copy: Path) -> None:
@@ -161,7 +161,7 @@ def test_shared_component_violation_reaches_both_documents(contract_copy: Path) 
 def test_cli_exits_1_on_findings_and_0_when_clean(contract_copy: Path) -> None:
     from typer.testing import CliRunner
 
-    from conformance.contract_cli import app
+    from contract.cli import app
 
     runner = CliRunner()
     clean = runner.invoke(app, ["lint", "--dir", str(contract_copy)])
@@ -174,8 +174,24 @@ def test_cli_exits_1_on_findings_and_0_when_clean(contract_copy: Path) -> None:
     assert missing.exit_code == 2
 
 
+def test_cli_json_lists_each_finding_with_document_rule_pointer_and_message(contract_copy: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from contract.cli import app
+
+    mutate(contract_copy, "v1", _drop_401)
+    result = CliRunner().invoke(app, ["lint", "--dir", str(contract_copy), "--json"])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert findings and all(set(finding) == {"document", "rule", "pointer", "message"} for finding in findings)
+    assert {"document": "v1", "rule": "auth-responses-declared", "pointer": "/paths/~1v1~1sessions/get/responses",
+            "message": "operation does not declare 401"} in findings
+
+
 def test_all_seed_operations_exist() -> None:
-    from conformance.spec import bundled
+    from contract.spec import bundled
 
     internal = {(path, method) for path, method, _ in operations(bundled("internal"))}
     prefix = "/api/projects/{projectId}"
@@ -211,7 +227,7 @@ def test_all_seed_operations_exist() -> None:
 def test_v1_is_semver_and_describes_signed_webhook_callbacks() -> None:
     import re
 
-    from conformance.spec import bundled
+    from contract.spec import bundled
 
     v1 = bundled("v1")
     assert re.fullmatch(r"\d+\.\d+\.\d+", v1["info"]["version"])
@@ -222,3 +238,27 @@ def test_v1_is_semver_and_describes_signed_webhook_callbacks() -> None:
     envelope = v1["components"]["schemas"]["WebhookEvent"]
     assert envelope["required"] == ["id", "type", "created_at", "data"]
     assert "session.created" in v1["components"]["schemas"]["EventType"]["enum"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("  bad: [unclosed\n", "not valid YAML"), ("- 1\n", "expected a mapping at the top level")]
+)
+def test_an_unreadable_document_is_one_finding_not_a_traceback(contract_copy: Path, text: str, said: str) -> None:
+    from typer.testing import CliRunner
+
+    from contract.cli import app
+
+    (contract_copy / "v1.yaml").write_text(text)
+    (finding,) = lint_document("v1", contract_copy)
+    assert finding.pointer == "/" and said in finding.message and "v1.yaml" in finding.message
+    result = CliRunner().invoke(app, ["lint", "--dir", str(contract_copy)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert said in result.output and "Traceback" not in result.output
+
+
+def test_readme_lint_table_lists_every_house_rule_as_declared() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {line for line in readme.splitlines() if line.startswith("| `")}
+    for house_rule in RULES:
+        assert f"| `{house_rule.name}` | {house_rule.summary} |" in rows, house_rule.name

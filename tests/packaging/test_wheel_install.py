@@ -127,7 +127,7 @@ def test_fresh_venv_sees_no_repository_or_system_packages(installed: Installed) 
 
 def test_code_spec_and_fixtures_come_from_site_packages(installed: Installed) -> None:
     script = (
-        "import json, conformance.spec as s, mockserver.settings as m;"
+        "import json, contract.spec as s, mockserver.settings as m;"
         "print(json.dumps({'code': s.__file__, 'spec': str(s.spec_dir()), 'fixtures': str(m.default_fixtures())}))"
     )
     result = installed.run("python", "-c", script)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conformance.spec import load_bundled, spec_dir
+from contract.spec import load_bundled, spec_dir
 
 Document = dict[str, Any]
 

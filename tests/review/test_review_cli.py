@@ -12,8 +12,8 @@ import pytest
 from review_helpers import edit_yaml, set_version
 from typer.testing import CliRunner
 
-from conformance.contract_cli import app
-from conformance.spec import spec_dir
+from contract.cli import app
+from contract.spec import spec_dir
 
 runner = CliRunner()
 

@@ -13,28 +13,22 @@ from pathlib import Path
 import pytest
 from review_helpers import edit_yaml
 
-from conformance.review.engine import review
-from conformance.review.loader import open_snapshot
-from conformance.review.locate import SourceLocator
-from conformance.review.model import ConformanceFailure, ConformanceSummary, Level, Review
-from conformance.review.report import format_score, github, grouped, markdown
-from conformance.review.report import json as json_report
-from conformance.spec import spec_dir
+from contract.findings import Finding, Level
+from contract.review.engine import review
+from contract.review.loader import open_snapshot
+from contract.review.locate import SourceLocator
+from contract.review.model import ConformanceFailure, ConformanceSummary, Review
+from contract.review.report import format_score, github, grouped, markdown
+from contract.review.report import json as json_report
+from contract.spec import spec_dir
 
 GOLDEN = Path(__file__).parent / "golden" / "review.md"
 
 
-@dataclasses.dataclass(frozen=True)
-class FakeLintFinding:
-    document: str
-    rule: str
-    pointer: str
-    message: str
-
-
-def fake_lint(directory: Path, names: tuple[str, ...]) -> list[FakeLintFinding]:
+def fake_lint(directory: Path, names: tuple[str, ...]) -> list[Finding]:
     """One lint finding in the internal document, so the report shows a lint section."""
-    return [FakeLintFinding("internal", "operation-metadata", "/paths/~1api~1projects~1{projectId}/get", "no summary")]
+    where = "/paths/~1api~1projects~1{projectId}/get"
+    return [Finding("operation-metadata", Level.ERROR, "internal", where, "no summary")]
 
 
 def pull_request_changes(components: dict) -> None:

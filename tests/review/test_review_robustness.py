@@ -11,11 +11,12 @@ from typing import Any
 from review_helpers import edit_yaml
 from typer.testing import CliRunner
 
-from conformance.contract_cli import app
-from conformance.review.engine import ReviewSettings, review_document
-from conformance.review.model import Level, Review
-from conformance.review.report import markdown
-from conformance.spec import spec_dir
+from contract.cli import app
+from contract.findings import Level
+from contract.review.engine import ReviewSettings, review_document
+from contract.review.model import Review
+from contract.review.report import markdown
+from contract.spec import spec_dir
 
 Document = dict[str, Any]
 JUNK = [None, "x", 3, [], {}, [1, "a"], {"$ref": "#/components/schemas/Nope"}, {"$ref": "#/nope"}, True]

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from conformance.review.align import DocumentPair
-from conformance.review.model import Finding, Level
-from conformance.review.rules import REGISTRY, run_rules
+from contract.findings import Finding, Level
+from contract.review.align import DocumentPair
+from contract.review.rules import REGISTRY, run_rules
 
 Document = dict[str, Any]
 Mutation = Callable[[Document], object]

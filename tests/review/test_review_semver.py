@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from conformance.review.engine import ReviewSettings, review_document
-from conformance.review.model import Bump, Check, Level
-from conformance.review.semver import bump_between, parse_version, required_bump, verdict
+from contract.findings import Bump, Check, Level
+from contract.review.engine import ReviewSettings, review_document
+from contract.review.semver import bump_between, parse_version, required_bump, verdict
 
 Document = dict[str, Any]
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from typer.main import get_command
 
-from conformance.contract_cli import app
+from contract.cli import app
 
 WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "contract.yml"
 
