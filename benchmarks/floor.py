@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conformance.spec import bundled
+from contract.spec import bundled
 from mockserver.data.fixture import load_fixture
 from mockserver.data.seed import build_dataset
 from mockserver.presentation import Views, pick

@@ -1,6 +1,6 @@
 """Stoplight Prism, the baseline: installed locally with npm and started on our own bundled /v1 document.
 
-Prism reads one self-contained file, so the benchmark writes ``conformance.spec.load_bundled("v1")`` as JSON
+Prism reads one self-contained file, so the benchmark writes ``contract.spec.load_bundled("v1")`` as JSON
 into the work folder. It serves the spec's examples (static) or schema-generated data (``--dynamic``); for
 ``bearerAuth`` it only checks that an ``Authorization: Bearer`` header is present, and it validates the
 request. It logs every request at its default level, so it runs at ``warn``, like the mock's quiet default.
@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conformance.spec import load_bundled
+from contract.spec import load_bundled
 
 PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.loadgen import Request
 from benchmarks.prism import prism_argv
 from benchmarks.servers import ServerCommand
-from conformance.spec import bundled
+from contract.spec import bundled
 from mockserver.data.fixture import Fixture, KeyFixture
 
 BIN = Path(sys.executable).parent

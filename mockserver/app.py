@@ -16,7 +16,7 @@ from connexion.exceptions import ProblemException
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
-from conformance.spec import DOCUMENTS
+from contract.spec import DOCUMENTS
 from mockserver.control import MockControls
 from mockserver.data.fixture import Fixture, load_fixture
 from mockserver.data.seed import build_dataset

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
-from conformance.spec import resolve
+from contract.pointer import resolve
 
 if TYPE_CHECKING:
     from faker import Faker

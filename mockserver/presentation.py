@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from conformance.spec import resolve
+from contract.pointer import resolve
 from mockserver.encoding import json_bytes
 
 Doc = dict[str, Any]

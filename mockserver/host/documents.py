@@ -21,7 +21,7 @@ import orjson
 from connexion.json_schema import resolve_refs
 from connexion.spec import OpenAPISpecification
 
-from conformance import spec
+from contract import spec
 
 logger = logging.getLogger("mockserver.host.documents")
 _CONNEXION_VERSION = importlib.metadata.version("connexion")

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.spec import operations, resolve
+from contract.pointer import resolve
+from contract.spec import operations
 from mockserver.fake import SchemaFaker
 from mockserver.pipeline.errors import ApiError, bad_request
 

@@ -9,9 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# TEMPORARY: mockserver imports the contract through the old module path until the lead rewrites those imports
-# at the merge; then conformance/spec.py and this allowance go.
-MERGE_SHIMS = frozenset({"conformance.spec"})
 
 
 def imported(folder: Path) -> dict[str, set[str]]:
@@ -46,18 +43,20 @@ def reaching(folder: Path, forbidden: str, allowed: frozenset[str] = frozenset()
 
 @pytest.mark.parametrize(
     ("package", "forbidden"),
-    [("contract", "conformance"), ("contract", "mockserver"), ("conformance", "mockserver")],
+    [
+        ("contract", "conformance"),
+        ("contract", "mockserver"),
+        ("conformance", "mockserver"),
+        ("mockserver", "conformance"),
+    ],
 )
 def test_package_does_not_import(package: str, forbidden: str) -> None:
     assert reaching(ROOT / package, forbidden) == {}
 
 
-def test_mockserver_imports_conformance_only_through_the_merge_shims() -> None:
-    assert reaching(ROOT / "mockserver", "conformance", MERGE_SHIMS) == {}
-
-
-def test_conformance_reads_the_spec_through_the_contract_package() -> None:
-    names = {name for names in imported(ROOT / "conformance").values() for name in names}
+@pytest.mark.parametrize("package", ["conformance", "mockserver"])
+def test_package_reads_the_spec_through_the_contract_package(package: str) -> None:
+    names = {name for names in imported(ROOT / package).values() for name in names}
     assert any(_under(name, "contract") for name in names)
 
 
@@ -66,7 +65,7 @@ def test_an_import_inside_a_function_is_seen(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "mod.py").write_text("def late():\n    from mockserver.app import create_app\n")
     (tmp_path / "pkg" / "ok.py").write_text("from conformance.spec import bundled\nimport conformance.spec\n")
     assert reaching(tmp_path / "pkg", "mockserver") == {"pkg/mod.py": ["mockserver.app.create_app"]}
-    assert reaching(tmp_path / "pkg", "conformance", MERGE_SHIMS) == {}
+    assert reaching(tmp_path / "pkg", "conformance", frozenset({"conformance.spec"})) == {}
     assert reaching(tmp_path / "pkg", "conformance") == {
         "pkg/ok.py": ["conformance.spec", "conformance.spec.bundled"]
     }

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.spec import DOCUMENTS, bundled, operations
+from contract.spec import DOCUMENTS, bundled, operations
 
 from .servers import LiveMock, live_mock, raised_rate_limits
 

@@ -22,7 +22,7 @@ import pytest
 
 from mockserver.host.protocol import HEAD_TIMEOUT_S
 
-from .contract import Contract, error_envelope_problems
+from .judging import Contract, error_envelope_problems
 from .rawhttp import RawResponse, address, exchange, read_response, request_bytes
 from .servers import LiveMock, live_mock
 

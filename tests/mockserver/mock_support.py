@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from conformance.response_contract import ResponseContract
+from conformance.judge import ResponseContract
 from mockserver.app import create_app
 from mockserver.settings import Settings
 

@@ -65,7 +65,7 @@ def test_the_cache_folder_is_a_setting(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_bundles_come_from_the_cache_until_a_source_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conformance import spec
+    from contract import spec
     from mockserver.host.documents import bundled
 
     sources = tmp_path / "openapi"

@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft4Validator
 from schemathesis.specs.openapi.converter import to_json_schema
 
-from conformance.spec import DOCUMENTS, bundled
+from contract.spec import DOCUMENTS, bundled
 from mockserver.fake import PatternStrings, SchemaFaker
 from mockserver.pipeline.validate.formats import format_checker
 
@@ -61,7 +61,7 @@ def test_every_schema_of_the_contract_is_satisfied(name: str) -> None:
 
 def test_faker_is_loaded_on_the_first_dynamic_value_not_at_start_up() -> None:
     """The mock builds a SchemaFaker at start-up; Faker (17 MiB) waits until a dynamic answer needs text."""
-    code = ("import sys, random; from conformance.spec import bundled; from mockserver.fake import SchemaFaker; "
+    code = ("import sys, random; from contract.spec import bundled; from mockserver.fake import SchemaFaker; "
             "fake = SchemaFaker(bundled('v1'), random.Random(1)); loaded = lambda: 'faker' in sys.modules; "
             "before = loaded(); fake({'type': 'string'}, 'name'); print(before, loaded())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

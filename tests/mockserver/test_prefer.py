@@ -12,7 +12,8 @@ import time
 import pytest
 from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient
 
-from conformance.spec import DOCUMENTS, bundled, operations, resolve
+from contract.pointer import resolve
+from contract.spec import DOCUMENTS, bundled, operations
 from mockserver.pipeline.errors import ApiError
 from mockserver.pipeline.prefer import MAX_DELAY_MS, Preference, parse_prefer
 

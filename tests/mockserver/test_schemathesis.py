@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks
 
-from conformance.spec import bundled
+from contract.spec import bundled
 from mockserver.app import create_app
 from mockserver.settings import Settings
 

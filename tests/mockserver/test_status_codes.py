@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from mock_support import Keys, MockClient
 
-from conformance.spec import DOCUMENTS, bundled, operations, resolve
+from contract.pointer import resolve
+from contract.spec import DOCUMENTS, bundled, operations
 from mockserver.app import create_app
 from mockserver.settings import Settings
 

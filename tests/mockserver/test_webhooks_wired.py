@@ -20,7 +20,7 @@ from mock_support import served
 from schemathesis.specs.openapi.converter import to_json_schema
 from test_webhook_deliveries import Receiver
 
-from conformance.spec import bundled
+from contract.spec import bundled
 from mockserver.app import create_app
 from mockserver.pipeline.validate.formats import format_checker
 from mockserver.settings import Settings

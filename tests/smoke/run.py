@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import python_client  # this folder is on sys.path when run as a script
 
-from conformance.spec import load_bundled
+from contract.spec import load_bundled
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"

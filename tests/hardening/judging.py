@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from conformance.response_contract import ResponseContract
+from conformance.judge import ResponseContract
 
 from .rawhttp import RawResponse
 
