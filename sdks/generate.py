@@ -73,8 +73,49 @@ def generate_python(bundle: Path, target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}  # the post hooks' ruff
-    run([str(bin_dir / "openapi-python-client"), "generate", "--path", str(bundle), "--meta", "none",
-         "--config", str(SDKS / "python" / "generator.yaml"), "--output-path", str(target), "--overwrite"], env=env)
+    with tempfile.TemporaryDirectory(prefix="hissuno-sdk-python-") as tmp:
+        source = Path(tmp) / "v1.json"
+        document = flatten_object_all_of(json.loads(bundle.read_text(encoding="utf-8")))
+        source.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        run([str(bin_dir / "openapi-python-client"), "generate", "--path", str(source), "--meta", "none",
+             "--config", str(SDKS / "python" / "generator.yaml"), "--output-path", str(target), "--overwrite"],
+            env=env)
+
+
+MERGEABLE = {"type", "properties", "required", "description", "title"}
+
+
+def flatten_object_all_of(document: dict[str, Any]) -> dict[str, Any]:
+    """Each component schema that is an ``allOf`` of plain object schemas, as one object schema.
+
+    openapi-python-client 0.29.1 gets a property that an ``allOf`` member narrows wrong (its issue #1123): every
+    ``XList = allOf[ListEnvelope, {data: array of X}]`` came out as a list of ``Session``. Merged here (later
+    members' properties win, ``required`` is the union) they come out right. Only schemas whose members are all
+    plain objects (no keyword beyond type, properties, required, description, title) are merged.
+    """
+    schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+
+    def resolved(member: dict[str, Any]) -> dict[str, Any]:
+        ref = member.get("$ref", "")
+        return schemas.get(ref.removeprefix("#/components/schemas/"), {}) if ref else member
+
+    for name, schema in list(schemas.items()):
+        members = [resolved(member) for member in schema.get("allOf", [])]
+        if not members or set(schema) - MERGEABLE - {"allOf"}:
+            continue
+        if any(not m or set(m) - MERGEABLE or m.get("type", "object") != "object" for m in members):
+            continue
+        merged: dict[str, Any] = {key: value for key, value in schema.items() if key != "allOf"}
+        merged["type"] = "object"
+        merged["properties"] = {}
+        required: list[str] = []
+        for member in members:
+            merged["properties"].update(member.get("properties", {}))
+            required += [field for field in member.get("required", []) if field not in required]
+        if required:
+            merged["required"] = required
+        schemas[name] = merged
+    return document
 
 
 def set_package_versions(version: str) -> None:

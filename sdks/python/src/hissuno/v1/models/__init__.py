@@ -40,6 +40,7 @@ from .session import Session
 from .session_create import SessionCreate
 from .session_create_user_metadata import SessionCreateUserMetadata
 from .session_detail import SessionDetail
+from .session_detail_user_metadata import SessionDetailUserMetadata
 from .session_list import SessionList
 from .session_source import SessionSource
 from .session_status import SessionStatus
@@ -94,6 +95,7 @@ __all__ = (
     "SessionCreate",
     "SessionCreateUserMetadata",
     "SessionDetail",
+    "SessionDetailUserMetadata",
     "SessionList",
     "SessionSource",
     "SessionStatus",

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.session import Session
+    from ..models.customer import Customer
 
 
 T = TypeVar("T", bound="CustomerList")
@@ -17,13 +17,13 @@ T = TypeVar("T", bound="CustomerList")
 class CustomerList:
     """
     Attributes:
-        data (list[Session]):
+        data (list[Customer]):
         total (int):
         limit (int):
         offset (int):
     """
 
-    data: list[Session]
+    data: list[Customer]
     total: int
     limit: int
     offset: int
@@ -56,13 +56,13 @@ class CustomerList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.session import Session  # noqa: PLC0415
+        from ..models.customer import Customer  # noqa: PLC0415
 
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in _data:
-            data_item = Session.from_dict(data_item_data)
+            data_item = Customer.from_dict(data_item_data)
 
             data.append(data_item)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,23 +14,20 @@ class ListEnvelope:
     """Every list is wrapped. `total` counts every row matching the filters, before paging.
 
     Attributes:
-        data (list[Session]):
+        data (list[Any]):
         total (int):
         limit (int):
         offset (int):
     """
 
-    data: list[Session]
+    data: list[Any]
     total: int
     limit: int
     offset: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        data = self.data
 
         total = self.total
 
@@ -54,12 +51,7 @@ class ListEnvelope:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = Session.from_dict(data_item_data)
-
-            data.append(data_item)
+        data = cast(list[Any], d.pop("data"))
 
         total = d.pop("total")
 

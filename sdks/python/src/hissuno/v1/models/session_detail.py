@@ -15,7 +15,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.linked_issue import LinkedIssue
     from ..models.message import Message
-    from ..models.session_user_metadata import SessionUserMetadata
+    from ..models.session_detail_user_metadata import SessionDetailUserMetadata
 
 
 T = TypeVar("T", bound="SessionDetail")
@@ -30,7 +30,7 @@ class SessionDetail:
         status (SessionStatus):
         source (SessionSource):
         session_type (SessionType):
-        user_metadata (SessionUserMetadata):
+        user_metadata (SessionDetailUserMetadata):
         tags (list[str]):
         message_count (int):
         last_activity_at (datetime.datetime): RFC 3339 date-time in UTC with a `Z` suffix. Example:
@@ -55,7 +55,7 @@ class SessionDetail:
     status: SessionStatus
     source: SessionSource
     session_type: SessionType
-    user_metadata: SessionUserMetadata
+    user_metadata: SessionDetailUserMetadata
     tags: list[str]
     message_count: int
     last_activity_at: datetime.datetime
@@ -205,7 +205,7 @@ class SessionDetail:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.linked_issue import LinkedIssue  # noqa: PLC0415
         from ..models.message import Message  # noqa: PLC0415
-        from ..models.session_user_metadata import SessionUserMetadata  # noqa: PLC0415
+        from ..models.session_detail_user_metadata import SessionDetailUserMetadata  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -216,7 +216,7 @@ class SessionDetail:
 
         session_type = check_session_type(d.pop("session_type"))
 
-        user_metadata = SessionUserMetadata.from_dict(d.pop("user_metadata"))
+        user_metadata = SessionDetailUserMetadata.from_dict(d.pop("user_metadata"))
 
         tags = cast(list[str], d.pop("tags"))
 
