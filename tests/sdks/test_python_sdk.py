@@ -4,7 +4,7 @@ status as its typed error, and 120 calls on a free-plan key with no 429 surfacin
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pytest
 from conftest import declared_error_statuses
@@ -66,10 +66,9 @@ def test_create_then_get_async(mock: LiveMock) -> None:
     async def create_and_get() -> tuple[str, str]:
         async with client(mock, "work-standard") as hissuno:
             body = SessionCreate(customer_email="sam@example.com", message="Async hello")
-            created = await create_session.asyncio(client=hissuno, body=body)
-            assert created is not None and not isinstance(created, Exception)
-            fetched = unwrap(await get_session.asyncio_detailed(created.id, client=hissuno))  # type: ignore[union-attr]
-            return created.id, fetched.id  # type: ignore[union-attr]
+            created = unwrap(await create_session.asyncio_detailed(client=hissuno, body=body))
+            fetched = unwrap(await get_session.asyncio_detailed(created.id, client=hissuno))
+            return created.id, fetched.id
 
     created_id, fetched_id = asyncio.run(create_and_get())
     assert created_id == fetched_id
@@ -184,7 +183,7 @@ def test_120_free_plan_calls_async(mock: LiveMock) -> None:
 class ImpatientRetries(RetryPolicy):
     """A mutant: retries a 429 after 0.2 s whatever ``Retry-After`` says (and often enough to get through)."""
 
-    def delay(self, method: str, status: int | None, headers: object, retry: int,  # type: ignore[override]
+    def delay(self, method: str, status: int | None, headers: Mapping[str, str], retry: int,
               waited_seconds: float) -> float | None:
         return 0.2 if status == 429 and retry <= 20 else None
 
