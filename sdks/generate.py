@@ -65,7 +65,9 @@ def generate(out: Path) -> None:
 
 def generate_typescript(bundle: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    run([str(toolchain.node_bin() / "openapi-typescript"), str(bundle), "-o", str(target)])
+    # A property with a default stays optional where the schema says so (a request body may leave it out).
+    run([str(toolchain.node_bin() / "openapi-typescript"), str(bundle), "-o", str(target),
+         "--default-non-nullable", "false"])
 
 
 def generate_python(bundle: Path, target: Path) -> None:

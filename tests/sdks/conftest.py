@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,10 @@ from rate_limit_proof import FREE_PLAN_LIMIT
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 FIXTURE = HERE / "fixture.yaml"
-BUNDLE = REPO / "sdks" / "v1.json"
+SDKS = REPO / "sdks"
+BUNDLE = SDKS / "v1.json"
+TYPESCRIPT = SDKS / "typescript"
+sys.path.insert(0, str(SDKS))  # generate.py and toolchain.py
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +40,20 @@ def declared_error_statuses() -> list[int]:
         if status.isdigit() and int(status) >= 400
     }
     return sorted(statuses)
+
+
+@pytest.fixture(scope="session")
+def node_bin() -> Path:
+    """``sdks/typescript/node_modules/.bin``, installed by ``npm ci`` when missing or stale."""
+    import toolchain
+
+    return toolchain.node_bin()
+
+
+@pytest.fixture(scope="session")
+def typescript_tests(node_bin: Path) -> Path:
+    """The TypeScript SDK and its tests compiled with ``tsc --strict`` (``tsconfig.test.json``)."""
+    completed = subprocess.run([str(node_bin / "tsc"), "-p", "tsconfig.test.json"], cwd=TYPESCRIPT,
+                               capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return TYPESCRIPT / "build-test" / "test"

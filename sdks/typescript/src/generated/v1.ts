@@ -226,7 +226,7 @@ export interface components {
             /** @description Subpath of the repository to analyse. */
             analysis_scope?: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /** @description Summary of the customer's company; `domain` identifies it within the project. */
         Company: {
@@ -273,7 +273,7 @@ export interface components {
              * @description Create a company for an unknown `company.domain` (otherwise the item is an error).
              * @default true
              */
-            create_missing_companies: boolean;
+            create_missing_companies?: boolean;
         };
         /** @description One customer to upsert, matched on `email`. Items are checked one by one: a missing or malformed email, or a company `stage` outside the enum, is reported in the result's `errors` and does not fail the request. */
         CustomerImportItem: {
@@ -326,7 +326,7 @@ export interface components {
             /** Format: uri */
             url: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /** @enum {string|null} */
         EffortEstimate: "trivial" | "small" | "medium" | "large" | "xlarge" | null;
@@ -453,7 +453,7 @@ export interface components {
             /** @description Only the first 50,000 characters are analysed. */
             content: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         Score: number | null;
         Session: {
@@ -534,7 +534,7 @@ export interface components {
             events: components["schemas"]["EventType"][];
             description?: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /** @description The envelope of every webhook delivery. `data` is the resource the event is about, as the API returns it (a session, an issue, a customer or a knowledge source). */
         WebhookEvent: {
@@ -565,7 +565,7 @@ export interface components {
             /** Format: uri */
             url: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
     };
     responses: {
