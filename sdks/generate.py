@@ -48,11 +48,15 @@ def bundle_v1(target: Path) -> None:
     target.write_text(json.dumps(load_bundled("v1"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def generate(out: Path) -> None:
-    """Write every generated file under ``out`` (replacing what was there)."""
+def generate(out: Path, document: dict[str, Any] | None = None) -> None:
+    """Write every generated file under ``out`` (replacing what was there), from the contract's ``/v1`` bundle or
+    from ``document`` (tests generate from an altered one)."""
     bundle = out / BUNDLE
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    bundle_v1(bundle)
+    if document is None:
+        bundle_v1(bundle)
+    else:
+        write(bundle, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     document = json.loads(bundle.read_text(encoding="utf-8"))
     version, base_url = document["info"]["version"], document["servers"][0]["url"]
     generate_typescript(bundle, out / TYPESCRIPT_TYPES)

@@ -157,11 +157,12 @@ def test_500_on_a_get_is_retried_within_the_budget(mock: LiveMock) -> None:
     assert [r.status for r in attempts] == [500, 500, 500]  # the first try and RetryPolicy's 2 retries
 
 
-def run_rate_proof(mock: LiveMock, label: str, marker: str, policy: RetryPolicy | None = None) -> list[str]:
+def run_rate_proof(mock: LiveMock, label: str, marker: str, policy: RetryPolicy | None = None,
+                   calls: int = RATE_PROOF_CALLS) -> list[str]:
     with client(mock, label, retry=policy or RetryPolicy()) as hissuno:
-        for _ in range(RATE_PROOF_CALLS):
+        for _ in range(calls):
             unwrap(list_issues.sync_detailed(client=hissuno, limit=1, search=marker))
-    return rate_limit_problems(mock.logged(marker), RATE_PROOF_CALLS)
+    return rate_limit_problems(mock.logged(marker), calls)
 
 
 def test_120_free_plan_calls_surface_no_429_and_never_retry_early(mock: LiveMock) -> None:
@@ -189,5 +190,5 @@ class ImpatientRetries(RetryPolicy):
 
 
 def test_the_rate_proof_catches_a_retry_before_retry_after(mock: LiveMock) -> None:
-    problems = run_rate_proof(mock, "free-mutant", "rate-proof-mutant", ImpatientRetries())
+    problems = run_rate_proof(mock, "free-mutant", "rate-proof-mutant", ImpatientRetries(), calls=40)
     assert any("after a 429 that said Retry-After" in problem for problem in problems), problems
