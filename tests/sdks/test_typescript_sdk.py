@@ -9,7 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import TYPESCRIPT, declared_error_statuses
+from conftest import BUNDLE, TYPESCRIPT, declared_error_statuses
 from live_mock import LiveMock
 from rate_limit_proof import rate_limit_problems
 
@@ -17,7 +17,8 @@ RATE_PROOF_CALLS = 120
 
 
 def node_test(test_file: Path, **env: str) -> str:
-    completed = subprocess.run(["node", "--test", str(test_file)], cwd=TYPESCRIPT, env={**os.environ, **env},
+    env = {**os.environ, "HISSUNO_SDK_BUNDLE": str(BUNDLE), **env}
+    completed = subprocess.run(["node", "--test", str(test_file)], cwd=TYPESCRIPT, env=env,
                                capture_output=True, text=True, timeout=300, check=False)
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-6000:]

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { APIStatusError, ERRORS_BY_STATUS, RateLimitError, createHissuno, paginate, unwrap, type RetryOptions } from "../src/index.js";
 
 const MOCK = process.env.HISSUNO_TEST_MOCK_URL ?? "";
-const BUNDLE = JSON.parse(readFileSync(new URL("../../v1.json", import.meta.url.replace("/build-test/", "/")), "utf8"));
+const BUNDLE = JSON.parse(readFileSync(process.env.HISSUNO_SDK_BUNDLE ?? new URL("../../../v1.json", import.meta.url), "utf8"));
 const KEYS: Record<string, string> = MOCK
   ? Object.fromEntries(((await (await fetch(`${MOCK}/__mock/keys`)).json()) as { label: string; key: string }[]).map((k) => [k.label, k.key]))
   : {};

@@ -24,7 +24,7 @@ import {
   type RetryOptions,
 } from "../src/index.js";
 
-const BUNDLE = JSON.parse(readFileSync(new URL("../../v1.json", import.meta.url.replace("/build-test/", "/")), "utf8"));
+const BUNDLE = JSON.parse(readFileSync(process.env.HISSUNO_SDK_BUNDLE ?? new URL("../../../v1.json", import.meta.url), "utf8"));
 const SESSION = BUNDLE.components.examples.SessionCreated.value;
 
 type Answer = Response | Error;
