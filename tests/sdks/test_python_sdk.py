@@ -111,9 +111,11 @@ def provoke_422(mock: LiveMock) -> None:
 
 
 def provoke_429(mock: LiveMock) -> None:
-    hissuno = client(mock, "free-429", retry=RetryPolicy(max_retries=0))
-    for _ in range(200):  # the free plan allows 30 a second: a 429 comes long before the end
-        list_issues.sync_detailed(client=hissuno, limit=1)
+    async def burst() -> None:  # 40 at once where the free plan allows 30 a second
+        async with client(mock, "free-429", retry=RetryPolicy(max_retries=0)) as hissuno:
+            await asyncio.gather(*(list_issues.asyncio_detailed(client=hissuno, limit=1) for _ in range(40)))
+
+    asyncio.run(burst())
 
 
 def provoke_500(mock: LiveMock, marker: str = "provoke-500") -> None:
