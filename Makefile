@@ -7,14 +7,14 @@ HOST   ?= 127.0.0.1
 PORT   ?= 4010
 PYTEST_ARGS ?=
 
-.PHONY: venv mock test lint system-deps pytest bench fuzz smoke clean
+.PHONY: venv mock test lint system-deps pytest bench fuzz smoke sdk sdk-tools clean
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sdks/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e sdks/python
 	@touch $(STAMP)
 
 mock: venv
@@ -44,5 +44,13 @@ fuzz: venv
 smoke: venv
 	$(BIN)/python tests/smoke/run.py
 
+# The SDKs' generated code from the bundled /v1 document (sdks/generate.py; README "SDKs").
+sdk: venv
+	$(BIN)/python sdks/generate.py
+
+# The SDK generators and npm packages (make test installs them on first use too).
+sdk-tools: venv
+	$(BIN)/python -c 'import sys; sys.path.insert(0, "sdks"); import toolchain; toolchain.python_generator_bin(); toolchain.node_bin()'
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build dist *.egg-info
+	rm -rf sdks/.tools sdks/typescript/node_modules sdks/typescript/dist sdks/typescript/build-test $(VENV) .pytest_cache .hypothesis .ruff_cache build dist *.egg-info

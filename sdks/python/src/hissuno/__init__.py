@@ -1,0 +1,62 @@
+"""The official Python SDK for the Hissuno ``/v1`` API: generated operations and models (``hissuno.v1``) and a
+thin layer on top (client, pagination, typed errors, retries).
+
+    from hissuno import Hissuno, paginate
+    from hissuno.v1.api.sessions import list_sessions
+
+    for session in paginate(list_sessions.sync_detailed, client=Hissuno(), status="closed"):
+        print(session.id)
+"""
+
+from hissuno._contract import DEFAULT_BASE_URL, __version__
+from hissuno.answers import unwrap
+from hissuno.client import DEFAULT_TIMEOUT_SECONDS, USER_AGENT, Hissuno
+from hissuno.errors import (
+    ERRORS_BY_STATUS,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    HissunoError,
+    InternalServerError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UnprocessableEntityError,
+)
+from hissuno.pagination import MAX_PAGE_SIZE, apaginate, paginate
+from hissuno.retry import RetryPolicy
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "ERRORS_BY_STATUS",
+    "MAX_PAGE_SIZE",
+    "USER_AGENT",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "Hissuno",
+    "HissunoError",
+    "InternalServerError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "UnprocessableEntityError",
+    "__version__",
+    "apaginate",
+    "paginate",
+    "unwrap",
+]

@@ -1,0 +1,295 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.issue_list import IssueList
+from ...models.issue_priority import IssuePriority
+from ...models.issue_status import IssueStatus
+from ...models.issue_type import IssueType
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    type_: IssueType | Unset = UNSET,
+    priority: IssuePriority | Unset = UNSET,
+    status: IssueStatus | Unset = UNSET,
+    search: str | Unset = UNSET,
+    show_archived: bool | Unset = False,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    json_type_: str | Unset = UNSET
+    if not isinstance(type_, Unset):
+        json_type_ = type_
+
+    params["type"] = json_type_
+
+    json_priority: str | Unset = UNSET
+    if not isinstance(priority, Unset):
+        json_priority = priority
+
+    params["priority"] = json_priority
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status
+
+    params["status"] = json_status
+
+    params["search"] = search
+
+    params["show_archived"] = show_archived
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/issues",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | IssueList | None:
+    if response.status_code == 200:
+        response_200 = IssueList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | IssueList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    type_: IssueType | Unset = UNSET,
+    priority: IssuePriority | Unset = UNSET,
+    status: IssueStatus | Unset = UNSET,
+    search: str | Unset = UNSET,
+    show_archived: bool | Unset = False,
+) -> Response[Error | IssueList]:
+    """List issues
+
+     Issues matching the filters, most recently updated first. `search` matches title or description.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        type_ (IssueType | Unset):
+        priority (IssuePriority | Unset):
+        status (IssueStatus | Unset):
+        search (str | Unset):
+        show_archived (bool | Unset):  Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | IssueList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+        type_=type_,
+        priority=priority,
+        status=status,
+        search=search,
+        show_archived=show_archived,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    type_: IssueType | Unset = UNSET,
+    priority: IssuePriority | Unset = UNSET,
+    status: IssueStatus | Unset = UNSET,
+    search: str | Unset = UNSET,
+    show_archived: bool | Unset = False,
+) -> Error | IssueList | None:
+    """List issues
+
+     Issues matching the filters, most recently updated first. `search` matches title or description.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        type_ (IssueType | Unset):
+        priority (IssuePriority | Unset):
+        status (IssueStatus | Unset):
+        search (str | Unset):
+        show_archived (bool | Unset):  Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | IssueList
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        offset=offset,
+        type_=type_,
+        priority=priority,
+        status=status,
+        search=search,
+        show_archived=show_archived,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    type_: IssueType | Unset = UNSET,
+    priority: IssuePriority | Unset = UNSET,
+    status: IssueStatus | Unset = UNSET,
+    search: str | Unset = UNSET,
+    show_archived: bool | Unset = False,
+) -> Response[Error | IssueList]:
+    """List issues
+
+     Issues matching the filters, most recently updated first. `search` matches title or description.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        type_ (IssueType | Unset):
+        priority (IssuePriority | Unset):
+        status (IssueStatus | Unset):
+        search (str | Unset):
+        show_archived (bool | Unset):  Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | IssueList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+        type_=type_,
+        priority=priority,
+        status=status,
+        search=search,
+        show_archived=show_archived,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    type_: IssueType | Unset = UNSET,
+    priority: IssuePriority | Unset = UNSET,
+    status: IssueStatus | Unset = UNSET,
+    search: str | Unset = UNSET,
+    show_archived: bool | Unset = False,
+) -> Error | IssueList | None:
+    """List issues
+
+     Issues matching the filters, most recently updated first. `search` matches title or description.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        type_ (IssueType | Unset):
+        priority (IssuePriority | Unset):
+        status (IssueStatus | Unset):
+        search (str | Unset):
+        show_archived (bool | Unset):  Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | IssueList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            offset=offset,
+            type_=type_,
+            priority=priority,
+            status=status,
+            search=search,
+            show_archived=show_archived,
+        )
+    ).parsed
