@@ -16,7 +16,7 @@ import pytest
 from conformance import connection, engine
 from conformance.cli import run_cli
 from conformance.profiles import PROFILES
-from conformance.results import RUN_WIDE, StageAdvanced, Status
+from conformance.results import StageAdvanced, Status
 from conformance.target import Target, from_mock
 
 # A fixed seed keeps Schemathesis' generated data the same run to run. Some seeds currently expose two mock
@@ -48,8 +48,17 @@ def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Call
     families = {r.family for r in report.results if r.status is Status.PASSED}
     assert families == {"schemathesis", "auth", "isolation", "state", "ratelimit", "envelope"}
     assert {r.api for r in report.results} == {"v1", "internal"}
-    # With every key given, the only skip is the retry after Retry-After, which only the full profile waits for.
-    assert {r.check for r in report.results if r.status is Status.SKIPPED} == {"ratelimit.retry_after"}
+    # With every key given, the only skips are what only the full profile does (the retry after Retry-After, the
+    # coverage phase's unsupported methods), and a filter isolation cannot probe (no API creates an issue).
+    skips = {(r.check, r.reason.split(" (")[0]) for r in report.results if r.status is Status.SKIPPED}
+    assert skips == {
+        ("ratelimit.retry_after", "full profile only"),
+        ("unsupported_method", "full profile only"),
+        ("isolation.filters", "no filter of this list matches project A's rows for project A"),
+    }
+    # Every selected check has one result per operation of each document.
+    assert len({(r.api, r.operation, r.check) for r in report.results}) == len(report.results) == 22 * 42
+    assert report.coverage > 0.9 and report.score == report.coverage
 
 
 def test_full_profile_retries_after_retry_after(mock_app: Callable[..., Any]) -> None:
@@ -58,8 +67,9 @@ def test_full_profile_retries_after_retry_after(mock_app: Callable[..., Any]) ->
         apis=("v1",), profile=PROFILES["full"], seed=SEED, checks=["ratelimit.window", "ratelimit.retry_after"]
     )
     report = engine.execute(_in_process(app), options)
-    verdicts = {r.check: r.status for r in report.results}
+    verdicts = {r.check: r.status for r in report.results if r.operation == "GET /v1/sessions"}
     assert verdicts == {"ratelimit.window": Status.PASSED, "ratelimit.retry_after": Status.PASSED}
+    assert {r.status for r in report.results if r.operation != "GET /v1/sessions"} == {Status.NOT_APPLICABLE}
 
 
 def test_checks_without_their_key_are_skipped_never_passed(mock_app: Callable[..., Any]) -> None:
@@ -76,11 +86,10 @@ def test_checks_without_their_key_are_skipped_never_passed(mock_app: Callable[..
         "isolation.list",
         "ratelimit.window",
     } <= skipped
-    assert all(
-        r.operation == RUN_WIDE and r.reason.startswith("needs --")
-        for r in report.results
-        if r.status is Status.SKIPPED
-    )
+    assert all(r.reason.startswith("needs --") for r in report.results if r.status is Status.SKIPPED)
+    revoked = [r for r in report.results if r.check == "auth.revoked_key"]
+    assert len(revoked) == 22 and {r.status for r in revoked} == {Status.SKIPPED}, "one skip per operation"
+    assert report.score < 0.8 and report.coverage < 0.8, "skips lower the score and the coverage"
     passed = {r.check for r in report.results if r.status is Status.PASSED}
     assert not passed & skipped
     assert {"auth.missing_key", "auth.unknown_key", "auth.malformed_key"} <= passed
@@ -120,16 +129,17 @@ def test_cli_against_the_mock_on_a_real_port(
     paths = {"json": tmp_path / "r.json", "report": tmp_path / "r.md", "junit": tmp_path / "r.xml"}
     with serve(mock_app()) as url:
         code = run_cli(
-            ["run", "--base-url", url, "--mock-keys", "--seed", str(SEED), "--no-progress"]
+            ["run", "--base-url", url, "--mock-keys", "--seed", str(SEED)]
             + [arg for name, path in paths.items() for arg in (f"--{name}", str(path))]
         )
     out = capsys.readouterr().out
     assert code == 0, out[-3000:]
     data = json.loads(paths["json"].read_text())
-    assert data["score"] == 1.0 and data["failed"] == 0 and data["failures"] == []
-    assert data["passed"] > 300 and data["skipped"] == 1
-    assert "Conformance score: 100.0%" in out
-    assert "Conformance score: 100.0%" in paths["report"].read_text()
+    assert data["failed"] == 0 and data["failures"] == [] and data["conformant"]
+    assert data["passed"] > 300 and data["score"] == data["coverage"] > 0.9
+    assert f"Conformance score: {data['score']:.1%} · coverage {data['coverage']:.1%}" in out
+    assert "internal: auth: finished in" in out, "without a terminal, a line per stage"
+    assert f"Conformance score: {data['score']:.1%}**, coverage" in paths["report"].read_text()
     assert 'failures="0"' in paths["junit"].read_text()
 
 

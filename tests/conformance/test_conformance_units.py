@@ -13,7 +13,7 @@ from conformance.checks.base import unique_body
 from conformance.checks.state import echo_differences
 from conformance.client import Client, Credential, Exchange, render_curl
 from conformance.operations import Contract
-from conformance.results import RunReport, Status, passed, skipped, verdict
+from conformance.results import Problem, RunReport, Status, not_applicable, passed, skipped, verdict
 from conformance.retry import RetryPolicy, retry_after_seconds
 from conformance.target import TargetError, choose_mock_keys
 
@@ -123,18 +123,41 @@ def test_echo_compares_only_the_sent_fields() -> None:
     assert echo_differences({"b": {"c": 2}}, {"b": None}) == ["b: sent an object, got None"]
 
 
-def test_score_counts_passed_over_ran_and_never_skipped() -> None:
+def test_score_is_passed_over_applicable_and_coverage_what_ran() -> None:
+    """A skip is never a pass (it lowers the score and the coverage); not applicable counts for nothing."""
     report = RunReport(
         results=[
             passed("GET /a", "x.one", "x"),
             passed("GET /a", "x.two", "x"),
-            verdict("GET /a", "x.three", "x", [("bad")]),  # type: ignore[list-item]
-            skipped("(run)", "x.four", "x", "needs --revoked-key"),
+            verdict("GET /a", "x.three", "x", [Problem("bad")]),
+            skipped("GET /a", "x.four", "x", "needs --revoked-key"),
+            not_applicable("GET /a", "x.five", "x", "cannot apply to this operation"),
         ]
     )
-    assert (report.passed, report.failed, report.skipped) == (2, 1, 1)
-    assert report.score == pytest.approx(2 / 3)
+    assert (report.passed, report.failed, report.skipped, report.not_applicable) == (2, 1, 1, 1)
+    assert report.score == pytest.approx(2 / 4)
+    assert report.coverage == pytest.approx(3 / 4)
     assert not report.conformant
+
+
+def test_a_run_of_passes_and_skips_is_conformant_but_scores_below_one() -> None:
+    report = RunReport(results=[passed("GET /a", "x.one", "x"), skipped("GET /a", "x.two", "x", "needs --x")])
+    assert report.conformant and report.score == 0.5 and report.coverage == 0.5
+    report.required_coverage = 0.9
+    assert report.coverage_shortfall and not report.conformant
+
+
+def test_the_tally_of_each_operation_is_kept_apart() -> None:
+    report = RunReport(
+        results=[
+            passed("GET /a", "x.one", "x", api="v1"),
+            verdict("GET /b", "x.one", "x", [Problem("bad")], api="v1"),
+            skipped("GET /b", "x.two", "x", "needs --x", api="v1"),
+        ]
+    )
+    tallies = report.by_operation()
+    assert tallies[("v1", "GET /a")].score == 1.0
+    assert (tallies[("v1", "GET /b")].score, tallies[("v1", "GET /b")].coverage) == (0.0, 0.5)
 
 
 def test_verdict_collapses_duplicate_problems() -> None:
