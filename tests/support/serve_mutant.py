@@ -12,9 +12,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sys
 import warnings
 
 import uvicorn
+
+
+def mutant_command(mutant: str) -> list[str]:
+    """The command that serves ``mutant`` (``module:Class``), for :func:`tests.support.servers.live_mock`."""
+    return [sys.executable, "-m", "tests.support.serve_mutant", mutant]
 
 
 def main() -> None:

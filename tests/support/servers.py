@@ -29,11 +29,13 @@ import uvicorn
 
 from tests.support.keys import Keys
 
+REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
 RAISED_LIMIT = "100000000/minute"
 PLANS = ("free", "pro", "enterprise")
 ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+" (?P<status>\d{3})')
+FLUSH_MARKER = "/__mock/keys?flush="
 
 
 class ServerStartError(RuntimeError):
@@ -163,15 +165,16 @@ class LiveMock:
 
     def logged(self, containing: str, timeout_s: float = 5.0) -> list[LoggedRequest]:
         """Every logged request matching ``containing`` up to now (needs ``log_level="info"``): a marker request is
-        sent, and once its line is read, so are the lines of every request answered before it."""
-        marker = f"/__mock/keys?flush={uuid.uuid4().hex}"
+        sent, and once its line is read, so are the lines of every request answered before it (markers are left
+        out)."""
+        marker = f"{FLUSH_MARKER}{uuid.uuid4().hex}"
         httpx.get(f"{self.base_url}{marker}", timeout=5)
         deadline = time.monotonic() + timeout_s
         while not self.log.requests(marker):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the mock's log never showed {marker}: {self.log.tail()}")
             time.sleep(0.01)
-        return self.log.requests(containing)
+        return [r for r in self.log.requests(containing) if not r.target.startswith(FLUSH_MARKER)]
 
 
 def _answers(url: str) -> bool:
@@ -201,7 +204,8 @@ def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None
               attempts: int = 3) -> Iterator[LiveMock]:
     """``hissuno-mock serve --host 127.0.0.1 --port <free> [--log-level L] ARGS`` until the block ends.
 
-    ``command`` replaces ``hissuno-mock serve`` (an installed copy, a mutant taking the same flags); ``env``
+    ``command`` replaces ``hissuno-mock serve`` (an installed copy, a mutant taking the same flags: see
+    :func:`tests.support.serve_mutant.mutant_command`), run in ``cwd`` (the repository root by default); ``env``
     replaces the environment (by default this one without ``HISSUNO_MOCK_*`` settings, see
     :func:`mock_environment`); ``log_level=None`` passes no ``--log-level``. Ready once ``GET /__mock/keys``
     answers 200. A free port can be taken before the mock binds it (other runs share the machine): the mock
@@ -213,7 +217,8 @@ def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None
     for attempt in range(1 if port else attempts):
         bound = port or free_port()
         process = subprocess.Popen([*argv, "--port", str(bound), *tail], stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment, cwd=cwd,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment,
+                                   cwd=cwd or REPO,
                                    start_new_session=True)
         assert process.stdout is not None
         log = ServerLog(process.stdout)
