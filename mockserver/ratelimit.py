@@ -247,10 +247,11 @@ def build_policies(plans: Mapping[str, str], overrides: Mapping[str, str]) -> di
 class RateLimiter:
     """Counts each key's requests in its plan's moving window."""
 
-    def __init__(self, policies: Mapping[str, RateLimitPolicy], storage: str = "memory://") -> None:
+    def __init__(self, policies: Mapping[str, RateLimitPolicy], storage: str | Storage = "memory://") -> None:
+        """``storage``: a URI (see :func:`open_storage`) or a storage already open."""
         self.policies = dict(policies)
         try:
-            self.storage = open_storage(storage)
+            self.storage = open_storage(storage) if isinstance(storage, str) else storage
         except Exception as error:  # limits raises ConfigurationError/ValueError/ImportError by backend
             raise SettingsError(f"rate limit storage {storage!r}: {error}") from None
         self.strategy = MovingWindowRateLimiter(self.storage)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +14,7 @@ from typer.testing import CliRunner
 
 from mockserver.cli import cli
 from mockserver.settings import default_fixtures
+from tests.support.servers import live_mock, mock_environment
 
 runner = CliRunner()
 MOCK = [sys.executable, "-m", "mockserver.cli"]
@@ -83,21 +82,12 @@ def test_port_in_use_is_one_line() -> None:
                                      f"(another mock running? try --port {port + 1})")
 
 
-def test_serve_answers_and_reset_restores(free_port: int, tmp_path: Path) -> None:
-    env = {**os.environ, "HISSUNO_MOCK_SEED": "5", "HISSUNO_MOCK_RATE_LIMITS": "pro=1000/minute"}
-    process = subprocess.Popen([*MOCK, "serve", "--port", str(free_port), "--cache-dir", str(tmp_path / "cache")],
-                               env=env, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{free_port}"
+def test_serve_answers_and_reset_restores(tmp_path: Path) -> None:
+    env = mock_environment(HISSUNO_MOCK_SEED="5", HISSUNO_MOCK_RATE_LIMITS="pro=1000/minute")
     key = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"{base}/v1/sessions?limit=1", headers=key, timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "the mock did not start"
-                time.sleep(0.05)
+    with live_mock("--cache-dir", str(tmp_path / "cache"), log_level=None, env=env) as mock:
+        base = mock.base_url
+        response = httpx.get(f"{base}/v1/sessions?limit=1", headers=key, timeout=10)
         assert response.status_code == 200 and response.headers["X-RateLimit-Limit"] == "1000"
         total = response.json()["total"]
         created = httpx.post(f"{base}/v1/sessions", headers=key, json={"customer_email": "a@b.io", "message": "x"})
@@ -106,11 +96,8 @@ def test_serve_answers_and_reset_restores(free_port: int, tmp_path: Path) -> Non
         result = runner.invoke(cli, ["reset", "--url", base])
         assert result.exit_code == 0 and "proj_northwind" in result.stdout
         assert httpx.get(f"{base}/v1/sessions?limit=1", headers=key).json()["total"] == total
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    log = [line for line in process.stderr.read().splitlines() if line.strip()]
-    assert f"http://127.0.0.1:{free_port}" in log[0]
+    log = [line for line in mock.log.lines if line.strip()]
+    assert base in log[0]
     assert log[1:] == [], "quiet by default: no line per request"
     assert len(list((tmp_path / "cache" / "valid-openapi").iterdir())) == 2, "a verdict for each document"
 

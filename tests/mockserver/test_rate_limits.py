@@ -9,11 +9,14 @@ import time
 
 import httpx
 import pytest
-from limits.aio.strategies import MovingWindowRateLimiter
-from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient, served
 
-from mockserver.ratelimit import RateLimitPolicy, WindowMemoryStorage, build_policies
+from mockserver.app import create_app
+from mockserver.ratelimit import RateLimitPolicy, build_policies
 from mockserver.settings import Settings, SettingsError
+from tests.support.client import RATE_LIMIT_HEADERS, MockClient
+from tests.support.keys import Keys
+from tests.support.mutants import Mutant, RacyWindowStorage
+from tests.support.servers import served
 
 NW = "proj_northwind"
 SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
@@ -127,24 +130,8 @@ def test_limit_exact_under_32_concurrent_clients_in_process(make_client, keys: K
     assert remaining == list(range(50))
 
 
-class RacyStorage(WindowMemoryStorage):
-    """A deliberately broken storage: yields to the event loop between the check and the count."""
-
-    async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
-        now = time.time()
-        window = self._window(key, expiry, now)
-        if len(window) >= limit:
-            return False, window[0], len(window)
-        await asyncio.sleep(0)
-        window.append(now)
-        return True, window[0], len(window)
-
-
 def test_the_concurrency_test_catches_a_racy_limiter(make_client, keys: Keys) -> None:
-    mock = make_client(rate_limits={"pro": "50/minute"})
-    limiter = mock.app.mock.limiter
-    limiter.storage = RacyStorage()
-    limiter.strategy = MovingWindowRateLimiter(limiter.storage)
+    mock = make_client(app=Mutant(limiter_storage=RacyWindowStorage(), rate_limits={"pro": "50/minute"}))
     statuses = [r.status_code for r in hammer_in_process(mock, keys.get(NW, "rate-limit"))]
     assert statuses.count(200) > 50
 
@@ -161,7 +148,7 @@ def test_limit_exact_under_32_concurrent_clients_over_a_socket(keys: Keys) -> No
 
             return list(await asyncio.gather(*(one() for _ in range(160))))
 
-    with served(Settings(rate_limits={"pro": "60/minute"})) as base_url:
+    with served(create_app(Settings(rate_limits={"pro": "60/minute"}))) as base_url:
         statuses = asyncio.run(hammer(base_url))
     assert statuses.count(200) == 60 and statuses.count(429) == 100
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aredis
+from limits.aio.storage import Storage
 from redis.exceptions import NoScriptError
 
 from mockserver.pipeline.authenticate import Identity
@@ -20,7 +21,7 @@ PLANS = {"pro": "300/minute"}
 KEY = Identity("hss_redistest", "proj_northwind", "pro", "standard", "standard")
 
 
-def limiter(storage: str, limit: str) -> RateLimiter:
+def limiter(storage: str | Storage, limit: str) -> RateLimiter:
     return RateLimiter(build_policies(PLANS, {"pro": limit}), storage)
 
 
@@ -75,8 +76,7 @@ class RacyRedisStorage(WindowRedisStorage):
 
 
 def test_the_redis_concurrency_test_catches_a_racy_limiter(redis_url: str) -> None:
-    counter = limiter(redis_url, "50/minute")
-    counter.storage = RacyRedisStorage(f"async+{redis_url}")
+    counter = limiter(RacyRedisStorage(f"async+{redis_url}"), "50/minute")
     answers = hammer(counter)
     assert sum(allowed for allowed, _ in answers) > 50
 

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_helpers import edit_yaml, set_version
 from typer.testing import CliRunner
 
 from contract.cli import app
 from contract.spec import spec_dir
+from tests.support.yaml_edit import edit_yaml, set_version
 
 runner = CliRunner()
 

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-from review_helpers import edit_yaml
 
 from contract.findings import Finding, Level
 from contract.review.engine import review
@@ -21,6 +20,7 @@ from contract.review.model import ConformanceFailure, ConformanceSummary, Review
 from contract.review.report import format_score, github, grouped, markdown
 from contract.review.report import json as json_report
 from contract.spec import spec_dir
+from tests.support.yaml_edit import edit_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "review.md"
 
