@@ -1,7 +1,8 @@
 """The run's time budget (``--max-time``), shared out between its stages, so a slow server cannot stall a run.
 
-Each stage (Schemathesis over one document, one check family) gets a share of what is left when it starts, in
-proportion to its weight; a stage that finishes early leaves its time to the ones after it. Every request our
+Each stage (Schemathesis over one document, one check family) may use what is left when it starts, except a
+floor kept for the stages after it: half of what they would get if the time left were shared out by weight. A
+fast stage leaves its time to the ones after it; a slow one is stopped before it starves them. Every request our
 checks send asks :meth:`Budget.timeout` first: past the stage's deadline it raises :class:`OutOfTime`, and near
 it the request's timeout shrinks so that the answer cannot arrive after the deadline. A few seconds are kept
 back for deleting what the run created.
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 
 # Kept back from the shares for the clean-up at the end (never more than a tenth of the budget).
 CLEANUP_RESERVE = 5.0
+# The part of their proportional share that the stages still to come are sure to get.
+FLOOR = 0.5
 
 
 class OutOfTime(Exception):
@@ -30,6 +33,8 @@ class Budget:
     started: float = field(init=False)
     stage_deadline: float | None = field(default=None, init=False)
     stage_name: str = field(default="", init=False)
+    # The stages the budget stopped before they were done, in order.
+    cut: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -48,13 +53,15 @@ class Budget:
         return max(0.0, min(deadlines) - self.clock()) if deadlines else None
 
     def begin(self, name: str, weight: float, pending_weight: float) -> float | None:
-        """Start a stage: its share is ``weight / pending_weight`` of the time left (the reserve kept back)."""
+        """Start a stage of ``weight`` (``pending_weight``: its own and every later stage's): it may use the time
+        left (less the clean-up reserve) except the floor the later stages keep. Returns its seconds."""
         self.stage_name = name
         if self.run_deadline is None:
             self.stage_deadline = None
             return None
         left = max(0.0, self.run_deadline - self.reserve - self.clock())
-        share = left * weight / pending_weight if pending_weight > 0 else left
+        later = max(0.0, pending_weight - weight)
+        share = left * (1 - FLOOR * later / pending_weight) if pending_weight > 0 else left
         self.stage_deadline = self.clock() + share
         return share
 
@@ -70,7 +77,7 @@ class Budget:
 
     def check(self) -> None:
         if self.exhausted:
-            raise OutOfTime(self.describe())
+            raise OutOfTime(self.ran_out())
 
     def timeout(self, wanted: float) -> float:
         """The timeout a request may use: ``wanted``, or what is left if less; OutOfTime when nothing is."""
@@ -78,7 +85,7 @@ class Budget:
         if remaining is None:
             return wanted
         if remaining <= 0:
-            raise OutOfTime(self.describe())
+            raise OutOfTime(self.ran_out())
         return min(wanted, remaining)
 
     def allows(self, seconds: float) -> bool:
@@ -86,6 +93,16 @@ class Budget:
         remaining = self.remaining()
         return remaining is None or seconds <= remaining
 
+    def ran_out(self) -> str:
+        """Note that the current stage was stopped by the budget; returns why, for its skipped results."""
+        name = self.stage_name or "the run"
+        if name not in self.cut:
+            self.cut.append(name)
+        return self.describe()
+
     def describe(self) -> str:
-        where = f"{self.stage_name}'s share of " if self.stage_name and self.stage_deadline is not None else ""
-        return f"not run: {where}the {self.seconds:g} s time budget (--max-time) ran out"
+        if self.stage_name and self.stage_deadline is not None:
+            return (
+                f"not run: the time budget ran out ({self.stage_name} used its share of --max-time {self.seconds:g} s)"
+            )
+        return f"not run: the {self.seconds:g} s time budget (--max-time) ran out"

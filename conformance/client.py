@@ -197,8 +197,8 @@ class Client:
                     allow_redirects=False,
                 )
             except NoAnswer as failure:
-                if timeout < self.timeout and failure.reason == "timed out":
-                    raise OutOfTime(self.budget.describe()) from failure
+                if timeout < self.timeout and self.budget.exhausted:  # cut short by the budget, not the server
+                    raise OutOfTime(self.budget.ran_out()) from failure
                 self.breaker.unanswered(f"{failure.reason} after {self.clock() - sent_at:.1f} s")
                 curl = render_curl(method, shown, sent_headers, body, credential)
                 raise NoAnswer(method, shown, failure.reason, curl) from failure

@@ -151,6 +151,7 @@ def run(target: Target, options: RunOptions) -> Generator[Event, None, None]:
     report = state.report
     report.interrupted = interrupted
     yield from _complete(state, INTERRUPTED if interrupted else "")
+    report.budget_cut = list(state.budget.cut)
     if options.register is not None:
         report.register_findings = options.register.findings(report.results)
     report.results.sort(key=_reading_order(state.scenarios))
@@ -258,10 +259,17 @@ def _schemathesis(state: _Run, scenario: Scenario) -> Iterator[Event]:
     for name in state.selection.schemathesis:
         state.attempted.add((scenario.api, name))
     if state.options.breaker.is_open:
+        # As when its own requests get no answer: the error once per operation, nothing for its checks to judge.
         reason = state.options.breaker.describe()
         yield StageFinished(stage, stopped=reason)
+        for operation in scenario.contract:
+            if state.options.operations.matches(operation):
+                failed = verdict(
+                    operation.label, fuzzing.ERROR_CHECK, SCHEMATHESIS, [Problem(reason)], api=scenario.api
+                )
+                yield state.record(failed, scenario.contract)
         for name in state.selection.schemathesis:
-            state.stopped[(scenario.api, name)] = reason
+            state.stopped[(scenario.api, name)] = f"no answer to judge: {reason}"
         return
     settings = fuzzing.Settings(
         profile=state.options.profile,
@@ -388,7 +396,7 @@ def _finish(state: _Run) -> Iterator[Event]:
     for item in sorted(state.deferred, key=lambda d: d.ready_at):
         wait = max(0.0, item.ready_at - time.monotonic())
         if not state.budget.allows(wait):
-            state.stopped[(item.api, item.name)] = f"{state.budget.describe()} (it would have waited {wait:.0f} s)"
+            state.stopped[(item.api, item.name)] = f"{state.budget.ran_out()} (it would have waited {wait:.0f} s)"
             continue
         if wait > ANNOUNCE_AFTER:
             yield Waiting(wait, f"the Retry-After of the 429 ({item.name})")
@@ -456,11 +464,11 @@ def preflight(target: Target, apis: Sequence[str], client: object | None = None)
 
 
 def exit_code(report: RunReport) -> int:
-    """130 interrupted, 0 conformant, 1 a failure (or a stale/expired register entry, or too little coverage),
-    2 nothing could be checked."""
+    """130 interrupted, 0 conformant, 1 a failure (or a stale/expired register entry, too little coverage, or
+    stages the time budget stopped), 2 nothing could be checked."""
     if report.interrupted:
         return EXIT_INTERRUPTED
-    if report.failed or report.register_findings or report.coverage_shortfall:
+    if report.failed or report.register_findings or report.coverage_shortfall or report.budget_cut:
         return EXIT_FAILED
     if not (report.passed or report.known):
         return EXIT_UNUSABLE

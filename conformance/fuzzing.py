@@ -190,14 +190,21 @@ def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str 
     tally = _Tally()
     stream = from_schema(schema).execute()
     stopped = ""
+    budget_spent = threading.Event()
+
+    def spent() -> None:
+        budget_spent.set()
+        stream.stop()
+
     remaining = settings.budget.remaining()
-    timer = threading.Timer(remaining, stream.stop) if remaining is not None else None
+    timer = threading.Timer(remaining, spent) if remaining is not None else None
     if timer is not None:
         timer.daemon = True
         timer.start()
     try:
         for event in stream:
-            if isinstance(event, events.Interrupted):
+            # Schemathesis reports any stop as an interruption; only one we did not ask for is Ctrl-C.
+            if isinstance(event, events.Interrupted) and not (budget_spent.is_set() or stopped):
                 raise KeyboardInterrupt
             if isinstance(event, events.ScenarioFinished):
                 _tally_scenario(tally, event.recorder, target.api_key)
@@ -216,8 +223,8 @@ def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str 
     finally:
         if timer is not None:
             timer.cancel()
-    if not stopped and settings.budget.exhausted:
-        stopped = settings.budget.describe()
+    if not stopped and budget_spent.is_set():
+        stopped = settings.budget.ran_out()
     if stopped:
         yield Stopped(stopped)
     yield from tally.results(contract, settings, stopped)

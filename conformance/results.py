@@ -145,6 +145,8 @@ class RunReport:
     # The register entries that matched failures, by entry id, with the reason and link they give.
     divergences: dict[str, tuple[str, str]] = field(default_factory=dict)
     required_coverage: float | None = None
+    # Stages the time budget stopped before they were done: the run is incomplete, so it is not conformant.
+    budget_cut: list[str] = field(default_factory=list)
 
     @property
     def tally(self) -> Tally:
@@ -191,6 +193,7 @@ class RunReport:
             and not self.register_findings
             and not self.interrupted
             and not self.coverage_shortfall
+            and not self.budget_cut
         )
 
     def by_operation(self) -> dict[tuple[str, str], Tally]:

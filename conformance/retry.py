@@ -53,7 +53,7 @@ class RetryPolicy:
     def wait(self, seconds: float, reason: str = "the server") -> None:
         """Sleep ``seconds`` for ``reason`` (announced when long), unless that would outlast the budget."""
         if self.budget is not None and not self.budget.allows(seconds):
-            raise OutOfTime(f"{self.budget.describe()} (it would have waited {seconds:.0f} s for {reason})")
+            raise OutOfTime(f"{self.budget.ran_out()} (it would have waited {seconds:.0f} s for {reason})")
         if seconds > ANNOUNCE_AFTER and self.announce is not None:
             self.announce(Waiting(seconds, reason))
         self.waited += seconds

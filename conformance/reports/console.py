@@ -72,13 +72,14 @@ def print_report(report: RunReport, console: Console) -> None:
     _grouped(console, report, Status.KNOWN, "[yellow]{n} known divergence(s) (reported, not failing):[/]")
     skipped = "[yellow]{n} skipped (applicable but not run; they lower coverage and score):[/]"
     _grouped(console, report, Status.SKIPPED, skipped)
-    for note in report.notes:
-        console.print(f"\n[yellow]{escape(note)}[/]", soft_wrap=True)
     for finding in report.register_findings:
         line = f"register entry {finding.entry} is {finding.message}"
         console.print(f"\n[bold red]{escape(line)}[/]", soft_wrap=True)
     if report.interrupted:
         console.print("\n[bold red]Interrupted: the results above are partial.[/]")
+    if report.budget_cut:
+        cut = f"The time budget ran out before these finished: {', '.join(report.budget_cut)} (raise --max-time)."
+        console.print(f"\n[bold red]{escape(cut)}[/]", soft_wrap=True)
     failed = report.failed_families()
     if failed:
         console.print(f"\n[bold red]Failing families: {escape(', '.join(failed))}[/]")

@@ -31,6 +31,7 @@ def as_dict(report: RunReport) -> dict[str, Any]:
         "apis": list(report.apis),
         "duration_seconds": round(report.duration, 2),
         "notes": list(report.notes),
+        "budget_cut": list(report.budget_cut),
         "register": [
             {"entry": finding.entry, "kind": finding.kind, "message": finding.message}
             for finding in report.register_findings

@@ -31,6 +31,8 @@ def render(report: RunReport) -> str:
     ]
     if report.interrupted:
         lines.append("- **Interrupted**: the run was stopped (Ctrl-C); these results are partial.")
+    if report.budget_cut:
+        lines.append(f"- **The time budget ran out** before these finished: {', '.join(report.budget_cut)}")
     lines += [f"- {note}" for note in report.notes]
     lines += [f"- **Register entry `{f.entry}` is {f.message}**" for f in report.register_findings]
     lines += ["", *_per_operation(report), ""]

@@ -129,7 +129,7 @@ def test_cli_against_the_mock_on_a_real_port(
     paths = {"json": tmp_path / "r.json", "report": tmp_path / "r.md", "junit": tmp_path / "r.xml"}
     with serve(mock_app()) as url:
         code = run_cli(
-            ["run", "--base-url", url, "--mock-keys", "--seed", str(SEED)]
+            ["run", "--base-url", url, "--mock-keys", "--seed", str(SEED), "--max-time", "900"]
             + [arg for name, path in paths.items() for arg in (f"--{name}", str(path))]
         )
     out = capsys.readouterr().out

@@ -1,3 +1,3 @@
-from .serve import main
+from tests.conformance.doubles.serve import main
 
 main()

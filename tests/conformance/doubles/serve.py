@@ -1,7 +1,8 @@
-"""Serving a double on a free port of 127.0.0.1: in a thread for tests, or as a process for the benchmarks.
+"""Serving a double as a process of its own on a free port of 127.0.0.1 (the benchmarks do; tests serve the
+apps in a thread with ``tests.support.servers.served``).
 
 ``python -m tests.conformance.doubles NAME [--port N]`` serves one of :data:`DOUBLES` until it is stopped and
-prints ``listening on URL`` once it accepts connections (the backend double also prints its keys as the
+prints ``listening on URL`` once it accepts connections (the backend double first prints its keys as the
 ``hissuno-conformance`` arguments that use them).
 """
 
@@ -12,65 +13,23 @@ import json
 import socket
 import sys
 import threading
-import time
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 
-from .backend import Backend
-from .faulty import always_500, never_answering
-from .wrapped import Slowed, WithoutRateLimits, unlimited_settings
-
-
-def mock_app(**settings: Any) -> Any:
-    """A fresh mock whose webhook deliveries are answered in-process (nothing leaves 127.0.0.1)."""
-    import httpx
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Connexion imports Starlette's TestClient, which warns about httpx.
-        from mockserver.app import create_app
-        from mockserver.settings import Settings
-
-    app = create_app(Settings.from_env({}, **settings))
-    answer = httpx.MockTransport(lambda request: httpx.Response(204))
-    app.mock.webhooks._client_factory = lambda: httpx.AsyncClient(transport=answer)
-    return app
-
+from tests.conformance.doubles.backend import Backend
+from tests.conformance.doubles.faulty import always_500, never_answering
+from tests.conformance.doubles.wrapped import Slowed, WithoutRateLimits, unlimited_settings
+from tests.support.apps import hermetic_app
 
 # Every double that is an ASGI app, by the name the benchmarks and the command line use.
 DOUBLES: dict[str, Callable[[], Any]] = {
     "backend": lambda: Backend().app(),
     "always-500": lambda: always_500,
-    "slow": lambda: Slowed(mock_app()),
-    "unlimited": lambda: WithoutRateLimits(mock_app(**unlimited_settings())),
+    "slow": lambda: Slowed(hermetic_app()),
+    "unlimited": lambda: WithoutRateLimits(hermetic_app(**unlimited_settings())),
 }
-
-
-@contextmanager
-def served(app: Any, keep_alive: float = 5.0) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 (in a thread); yields its base URL.
-
-    ``keep_alive``: seconds an idle connection stays open (uvicorn's default is 5).
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="error", lifespan="auto", timeout_keep_alive=keep_alive)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,11 +41,14 @@ def main(argv: list[str] | None = None) -> None:
         with never_answering(port=args.port) as url:
             print(f"listening on {url}", flush=True)
             threading.Event().wait()
-    app = DOUBLES[args.name]()
     sock = socket.create_server(("127.0.0.1", args.port))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     if args.name == "backend":
-        print(json.dumps({"keys": Backend().cli_keys()}), flush=True)
+        backend = Backend()
+        app = backend.app()
+        print(json.dumps({"keys": backend.cli_keys()}), flush=True)
+    else:
+        app = DOUBLES[args.name]()
     print(f"listening on {url}", flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="auto")).run(sockets=[sock])
     sys.exit(0)
