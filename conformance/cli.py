@@ -257,7 +257,7 @@ def run(
         selected = [name for name in (checks or "").split(",") if name.strip()]
         engine.select(selected)
         operations = _operations(apis, include_operation, exclude_operation)
-        register = _register(known_divergences, apis)
+        register = _register(known_divergences, apis, chosen.name)
         _writable(junit, report, json_file, har)
         target = _ready(target, apis, mock_keys, budget, breaker)
     except (TargetError, UsageProblem, RegisterError, ValueError, NoAnswer) as exc:
@@ -310,10 +310,10 @@ def _operations(apis: tuple[str, ...], include: list[str] | None, exclude: list[
     return chosen
 
 
-def _register(path: Path | None, apis: tuple[str, ...]) -> Register | None:
+def _register(path: Path | None, apis: tuple[str, ...], profile: str) -> Register | None:
     if path is None:
         return None
-    register = Register.load(path)
+    register = Register.load(path, profile=profile)
     operations = {api: [(op.operation_id, op.label) for op in Contract.load(api)] for api in apis}
     register.validate([*catalogue(), ERROR_CHECK], operations)
     return register

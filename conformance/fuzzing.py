@@ -74,6 +74,9 @@ def configuration(target: Target, contract: Contract, profile: Profile, seed: in
         "headers": {**dict(target.headers), "Authorization": f"Bearer {target.api_key}"},
         # Wait out a 429 as Retry-After says, like a real client, instead of failing on it.
         "rate-limit": "auto",
+        # Keep generating after a failure: the first failing check on an operation must not hide the others
+        # (which would then pass or not depending on which failed first).
+        "continue-on-failure": True,
         "request-timeout": target.request_timeout,
         "tls-verify": target.tls_verify,
         "suppress-health-check": ["all"],

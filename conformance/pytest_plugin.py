@@ -87,7 +87,8 @@ def hissuno_run_options(pytestconfig: pytest.Config) -> RunOptions:
     checks = pytestconfig.getoption("hissuno_checks")
     register_path = pytestconfig.getoption("hissuno_known_divergences")
     try:
-        register = Register.load(Path(register_path)) if register_path else None
+        profile = pytestconfig.getoption("hissuno_profile")
+        register = Register.load(Path(register_path), profile=profile) if register_path else None
     except RegisterError as error:
         raise pytest.UsageError(str(error)) from None
     return RunOptions(

@@ -1,7 +1,9 @@
 """The known-divergences register (``--known-divergences FILE``): failures a team has accepted, for now.
 
 A YAML file of entries, each naming a check id (or several), an operation (``operationId`` or ``METHOD /path``,
-globs allowed, or several), a reason, and optionally an ``api``, a ``link`` and an ``expires`` date::
+globs allowed, or several), a reason, and optionally an ``api``, a ``link``, an ``expires`` date and the
+``profile`` (or profiles) whose runs can see it (a divergence only the full profile's coverage phase provokes
+would otherwise be stale in every quick run)::
 
     divergences:
       - id: lists-keyed-by-resource
@@ -30,7 +32,7 @@ from typing import Any
 from conformance.results import CheckResult, RegisterFinding, Status
 from contract.yaml_reader import YamlError, read_yaml
 
-FIELDS = frozenset({"id", "check", "operation", "api", "reason", "link", "expires"})
+FIELDS = frozenset({"id", "check", "operation", "api", "reason", "link", "expires", "profile"})
 
 
 class RegisterError(Exception):
@@ -48,6 +50,7 @@ class Divergence:
     api: str | None = None
     link: str = ""
     expires: date | None = None
+    profiles: tuple[str, ...] = ()
 
     def matches(self, result: CheckResult) -> bool:
         if result.check not in self.checks or (self.api and result.api != self.api):
@@ -66,7 +69,8 @@ class Register:
     today: date
 
     @classmethod
-    def load(cls, path: Path, today: date | None = None) -> Register:
+    def load(cls, path: Path, today: date | None = None, profile: str | None = None) -> Register:
+        """The register at ``path``; with ``profile``, only the entries a run of that profile can see."""
         try:
             data = read_yaml(path)
         except OSError as error:
@@ -82,6 +86,8 @@ class Register:
             if entry.id in seen:
                 raise RegisterError(f"{path}: two entries have the id {entry.id!r}")
             seen.add(entry.id)
+        if profile is not None:
+            entries = tuple(entry for entry in entries if not entry.profiles or profile in entry.profiles)
         return cls(str(path), entries, today or date.today())
 
     def validate(self, known_checks: Iterable[str], operations: Mapping[str, Iterable[tuple[str, str]]]) -> None:

@@ -13,6 +13,7 @@ import json
 import socket
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,10 @@ import uvicorn
 from tests.conformance.doubles.backend import Backend
 from tests.conformance.doubles.faulty import always_500, never_answering
 from tests.conformance.doubles.wrapped import Slowed, WithoutRateLimits, unlimited_settings
-from tests.support.apps import hermetic_app
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # Connexion imports Starlette's TestClient, which warns about httpx.
+    from tests.support.apps import hermetic_app
 
 # Every double that is an ASGI app, by the name the benchmarks and the command line use.
 DOUBLES: dict[str, Callable[[], Any]] = {
