@@ -262,6 +262,11 @@ def run(
         target = _ready(target, apis, mock_keys, budget, breaker)
     except (TargetError, UsageProblem, RegisterError, ValueError, NoAnswer) as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        # Ctrl-C while the target is probed: nothing ran, and the reports say so.
+        _write_reports(RunReport(target=base_url, apis=apis, interrupted=True), junit, report, json_file)
+        report_error("interrupted before any check ran")
+        raise typer.Exit(engine.EXIT_INTERRUPTED) from None
     seed = seed if seed is not None else random.randrange(2**31)
     header_line = (
         f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {chosen.name} · "

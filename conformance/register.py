@@ -107,6 +107,7 @@ class Register:
                     raise RegisterError(f"{self.path}: entry {entry.id!r}: operation {glob!r} matches no operation")
 
     def match(self, result: CheckResult) -> Divergence | None:
+        """The first entry that names the result (entries are read in file order)."""
         return next((entry for entry in self.entries if entry.matches(result)), None)
 
     def judge(self, result: CheckResult) -> CheckResult:
@@ -116,19 +117,21 @@ class Register:
         entry = self.match(result)
         if entry is None or entry.expired(self.today):
             return result
-        return replace(result, status=Status.KNOWN, reason=f"known divergence {entry.id}: {entry.reason}")
+        reason = f"known divergence {entry.id}: {entry.reason}"
+        return replace(result, status=Status.KNOWN, reason=reason, divergence=entry.id)
 
     def findings(self, results: Iterable[CheckResult]) -> list[RegisterFinding]:
-        """Expired entries, and stale ones: their checks ran on what they name, and nothing failed."""
+        """Expired entries, and stale ones: no failure is theirs any more, and their checks passed on what they
+        name."""
         results = list(results)
         findings = []
         for entry in self.entries:
             if entry.expired(self.today):
                 findings.append(RegisterFinding(entry.id, "expired", f"expired on {entry.expires}: {entry.reason}"))
                 continue
-            matched = [r for r in results if entry.matches(r)]
-            if any(r.status in (Status.FAILED, Status.KNOWN) for r in matched):
+            if any(r.divergence == entry.id for r in results):
                 continue
+            matched = [r for r in results if entry.matches(r)]
             passed = [r for r in matched if r.status is Status.PASSED]
             if passed:
                 where = ", ".join(sorted({f"{r.check} on {r.operation}" for r in passed})[:3])
@@ -168,10 +171,13 @@ def _entry(path: Path, index: int, item: Any) -> Divergence:
         except ValueError:
             raise RegisterError(f"{where}: `expires` must be a date (YYYY-MM-DD), got {expires!r}") from None
     api = item.get("api")
+    profiles = _names(item.get("profile"))
+    if item.get("profile") is not None and not profiles:
+        raise RegisterError(f"{where}: `profile` must be a profile name or a list of them")
     identifier = str(item.get("id") or f"{checks[0]} on {operations[0]}")
     return Divergence(
         identifier, checks, operations, " ".join(reason.split()), str(api) if api else None,
-        str(item.get("link") or ""), expires,
+        str(item.get("link") or ""), expires, profiles,
     )  # fmt: skip
 
 

@@ -51,6 +51,8 @@ class CheckResult:
     api: str = ""
     # The operationId, so registers and filters can name operations the way the spec does.
     operation_id: str = ""
+    # For a known result: the id of the register entry that accounts for it.
+    divergence: str = ""
 
     @property
     def message(self) -> str:
