@@ -6,6 +6,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -25,15 +26,28 @@ async def always_500(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-@contextmanager
-def never_answering(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """A TCP server that accepts every connection, reads what is sent and never answers; yields its base URL.
+@dataclass
+class Silent:
+    """A running never-answering server: its URL and the connections it has accepted so far."""
 
-    Connections are held until the block ends (then closed), so a client sees a read timeout, not a reset.
+    url: str
+    held: list[socket.socket] = field(default_factory=list)
+
+    @property
+    def connections(self) -> int:
+        return len(self.held)
+
+
+@contextmanager
+def never_answering(host: str = "127.0.0.1", port: int = 0) -> Iterator[Silent]:
+    """A TCP server that accepts every connection and never answers, until the block ends.
+
+    Connections are held open (then closed when the block ends), so a client sees a read timeout, not a reset.
     """
     listener = socket.create_server((host, port))
     listener.settimeout(0.2)
-    held: list[socket.socket] = []
+    silent = Silent(f"http://{host}:{listener.getsockname()[1]}")
+    held = silent.held
     stop = threading.Event()
 
     def accept() -> None:
@@ -50,7 +64,7 @@ def never_answering(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     thread = threading.Thread(target=accept, name="never-answering", daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{listener.getsockname()[1]}"
+        yield silent
     finally:
         stop.set()
         thread.join(timeout=2)

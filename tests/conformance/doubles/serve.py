@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
     if args.name == "never-answering":
-        with never_answering(port=args.port) as url:
-            print(f"listening on {url}", flush=True)
+        with never_answering(port=args.port) as silent:
+            print(f"listening on {silent.url}", flush=True)
             threading.Event().wait()
     sock = socket.create_server(("127.0.0.1", args.port))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
