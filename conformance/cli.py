@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import urllib3
 from rich.console import Console
 from typer.exceptions import TyperException
 
@@ -239,6 +240,9 @@ def run(
     terminal = sys.stdout.isatty()
     console = Console(highlight=False, width=None if terminal else LOG_WIDTH)
     apis = ("v1", "internal") if api is Api.ALL else (api.value,)
+    if not tls_verify:
+        # Asked for: one warning per request would bury the report.
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     try:
         target = Target(
             base_url=check_base_url(base_url),

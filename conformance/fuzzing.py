@@ -42,6 +42,9 @@ DOCUMENTED_REJECTIONS = {"createKnowledgeSource": ["422"]}
 POSITIVE_EXPECTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 ERROR_CHECK = "schemathesis_error"
 MAX_PROBLEMS_PER_RESULT = 5
+# Schemathesis errors that say something about the run, not the server: an --include-operation that leaves
+# the stateful phase no links to follow.
+NOTICES = frozenset({"Missing Open API links"})
 # Checks that only the coverage phase (the full profile) gives something to judge.
 COVERAGE_ONLY = frozenset({"missing_required_header", "unsupported_method"})
 
@@ -104,12 +107,22 @@ def configuration(target: Target, contract: Contract, profile: Profile, seed: in
     return config
 
 
+def deselected(contract: Contract, operations: OperationFilter) -> list[dict[str, Any]]:
+    """``[[operations]]`` entries turning off what ``--include/--exclude-operation`` leaves out (in every phase:
+    the stateful phase follows links into operations a schema filter alone would keep)."""
+    return [
+        {"include-operation-id": op.operation_id, "enabled": False, "phases": {"stateful": {"enabled": False}}}
+        for op in contract
+        if not operations.matches(op)
+    ]
+
+
 def load(target: Target, contract: Contract, config: dict, operations: OperationFilter | None = None) -> Any:
     # A copy: the contract's document is the shared, cached bundle, and Schemathesis may annotate what it loads.
     document = copy.deepcopy(contract.document)
+    if operations is not None:
+        config = {**config, "operations": [*config["operations"], *deselected(contract, operations)]}
     schema = schemathesis.openapi.from_dict(document, config=SchemathesisConfig.from_dict(config))
-    if operations is not None and (operations.include or operations.exclude):
-        schema = schema.include(operation_id=[op.operation_id for op in contract if operations.matches(op)])
     if target.app is not None:
         schema.app = target.app
     return schema
@@ -218,7 +231,7 @@ def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str 
                     stopped = settings.breaker.describe()
                     stream.stop()
                 yield f"{event.phase.value} {event.recorder.label}"
-            elif isinstance(event, events.NonFatalError):
+            elif isinstance(event, events.NonFatalError) and event.info.title not in NOTICES:
                 label = event.label if contract.by_label(event.label) else RUN_WIDE
                 tally.error(label, Problem(" ".join(f"{event.info.title}: {event.info.message}".split())))
             elif isinstance(event, events.FatalError):

@@ -143,7 +143,7 @@ def fetch_mock_keys(target: Target) -> list[dict[str, Any]]:
     """The mock's key table (``GET /__mock/keys``)."""
     session = target.session()
     try:
-        response = session.get(f"{target.url}{MOCK_KEYS_PATH}", timeout=target.request_timeout)
+        response = session.get(f"{target.url}{MOCK_KEYS_PATH}", timeout=target.request_timeout, verify=session.verify)
     except requests.RequestException as exc:
         raise TargetError(f"cannot reach {target.url}: {_reason(exc)}") from None
     if response.status_code != 200:
