@@ -16,7 +16,7 @@ import pytest
 from conformance import connection, engine
 from conformance.cli import run_cli
 from conformance.profiles import PROFILES
-from conformance.results import StageAdvanced, Status
+from conformance.results import StageAdvanced, Status, Waiting
 from conformance.target import Target, from_mock
 
 # A fixed seed keeps Schemathesis' generated data the same run to run. Some seeds currently expose two mock
@@ -206,3 +206,18 @@ def test_profiles_differ_only_in_depth() -> None:
     assert full.max_examples > quick.max_examples and full.retry_after and not quick.retry_after
     assert set(quick.phases) <= set(full.phases)
     assert dataclasses.replace(quick, name="x").name == "x"
+
+
+def test_a_second_run_within_the_window_says_what_it_waits_for(mock_app: Callable[..., Any]) -> None:
+    """The rate-limit key's window is still full from the first run: the wait is announced with the masked key."""
+    app = mock_app(rate_limits={"free": "5/3seconds"})
+    target = _in_process(app)
+    waits: list[Waiting] = []
+    options = engine.RunOptions(apis=("v1",), checks=["ratelimit.window"], listener=waits.append)
+    assert engine.exit_code(engine.execute(target, options)) == engine.EXIT_CONFORMANT
+    assert waits == [], "a fresh window needs no wait"
+    second = engine.execute(target, options)
+    assert engine.exit_code(second) == engine.EXIT_CONFORMANT
+    masked = f"{target.rate_limit_key[:4]}…{target.rate_limit_key[-2:]}"
+    assert [w.reason for w in waits] == [f"the rate-limit window of key {masked} (left full by an earlier run)"]
+    assert 2 < waits[0].seconds <= 4
