@@ -66,4 +66,6 @@ def test_an_import_inside_a_function_is_seen(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "ok.py").write_text("from conformance.spec import bundled\nimport conformance.spec\n")
     assert reaching(tmp_path / "pkg", "mockserver") == {"pkg/mod.py": ["mockserver.app.create_app"]}
     assert reaching(tmp_path / "pkg", "conformance", frozenset({"conformance.spec"})) == {}
-    assert reaching(tmp_path / "pkg", "conformance") == {"pkg/ok.py": ["conformance.spec", "conformance.spec.bundled"]}
+    assert reaching(tmp_path / "pkg", "conformance") == {
+        "pkg/ok.py": ["conformance.spec", "conformance.spec.bundled"]
+    }

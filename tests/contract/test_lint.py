@@ -183,12 +183,8 @@ def test_cli_json_lists_each_finding_with_document_rule_pointer_and_message(cont
     assert result.exit_code == 1
     findings = json.loads(result.stdout)
     assert findings and all(set(finding) == {"document", "rule", "pointer", "message"} for finding in findings)
-    assert {
-        "document": "v1",
-        "rule": "auth-responses-declared",
-        "pointer": "/paths/~1v1~1sessions/get/responses",
-        "message": "operation does not declare 401",
-    } in findings
+    assert {"document": "v1", "rule": "auth-responses-declared", "pointer": "/paths/~1v1~1sessions/get/responses",
+            "message": "operation does not declare 401"} in findings
 
 
 def test_all_seed_operations_exist() -> None:

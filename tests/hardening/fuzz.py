@@ -74,12 +74,8 @@ class FuzzReport:
 
     def merge(self, other: FuzzReport) -> None:
         self.requests += other.requests
-        for mine, theirs in (
-            (self.statuses, other.statuses),
-            (self.phases, other.phases),
-            (self.modes, other.modes),
-            (self.checks, other.checks),
-        ):
+        for mine, theirs in ((self.statuses, other.statuses), (self.phases, other.phases),
+                             (self.modes, other.modes), (self.checks, other.checks)):
             mine.update(theirs)
         self.failures += other.failures
         self.errors += other.errors
@@ -139,9 +135,8 @@ def _read_scenario(body: dict, report: FuzzReport) -> None:
         for node in nodes:
             report.checks[f"{node['name']}:{node['status']}"] += 1
             if node["status"] in ("failure", "error"):
-                report.failures.append(
-                    f"{node['name']} on {recorder.get('label')}: {json.dumps(node.get('failure_info'))[:800]}"
-                )
+                report.failures.append(f"{node['name']} on {recorder.get('label')}: "
+                                       f"{json.dumps(node.get('failure_info'))[:800]}")
 
 
 def write_documents(directory: Path) -> dict[str, Path]:
@@ -161,40 +156,22 @@ def write_config(directory: Path, project_id: str) -> Path:
     return path
 
 
-def schemathesis_argv(
-    config: Path, document: Path, base_url: str, key: str, report: Path, *, seed: int, max_examples: int, phases: str
-) -> list[str]:
+def schemathesis_argv(config: Path, document: Path, base_url: str, key: str, report: Path, *, seed: int,
+                      max_examples: int, phases: str) -> list[str]:
     executable = Path(sys.executable).with_name("schemathesis")
     return [
         str(executable) if executable.exists() else "schemathesis",
-        "--config-file",
-        str(config),
-        "run",
-        str(document),
-        "--url",
-        base_url,
-        "--header",
-        f"Authorization: Bearer {key}",
-        "--checks",
-        CHECKS,
-        "--exclude-checks",
-        EXCLUDED_CHECKS,
-        "--mode",
-        "all",
-        "--phases",
-        phases,
-        "--max-examples",
-        str(max_examples),
-        "--seed",
-        str(seed),
-        "--generation-database",
-        "none",
-        "--suppress-health-check",
-        "all",
-        "--report",
-        "ndjson",
-        "--report-ndjson-path",
-        str(report),
+        "--config-file", str(config), "run", str(document),
+        "--url", base_url,
+        "--header", f"Authorization: Bearer {key}",
+        "--checks", CHECKS, "--exclude-checks", EXCLUDED_CHECKS,
+        "--mode", "all",
+        "--phases", phases,
+        "--max-examples", str(max_examples),
+        "--seed", str(seed),
+        "--generation-database", "none",
+        "--suppress-health-check", "all",
+        "--report", "ndjson", "--report-ndjson-path", str(report),
         "--no-color",
     ]
 
@@ -229,34 +206,15 @@ def balanced_slices(processes: int) -> list[Slice]:
     return slices
 
 
-def run_round(
-    workdir: Path,
-    documents: dict[str, Path],
-    config: Path,
-    mock: LiveMock,
-    key: str,
-    *,
-    seed: int,
-    max_examples: int,
-    phases: str,
-    slices: Sequence[Slice],
-    round_number: int,
-) -> FuzzReport:
+def run_round(workdir: Path, documents: dict[str, Path], config: Path, mock: LiveMock, key: str, *, seed: int,
+              max_examples: int, phases: str, slices: Sequence[Slice], round_number: int) -> FuzzReport:
     """One ``schemathesis run`` per slice, side by side; their reports merged."""
     started: list[tuple[Slice, subprocess.Popen[bytes], Path, Path]] = []
     for part in slices:
         report = workdir / f"round{round_number}-{part.name}.ndjson"
         output = workdir / f"round{round_number}-{part.name}.out"
-        argv = schemathesis_argv(
-            config,
-            documents[part.document],
-            mock.base_url,
-            key,
-            report,
-            seed=seed,
-            max_examples=max_examples,
-            phases=phases,
-        )
+        argv = schemathesis_argv(config, documents[part.document], mock.base_url, key, report, seed=seed,
+                                 max_examples=max_examples, phases=phases)
         for operation_id in part.operation_ids:
             argv += ["--include-operation-id", operation_id]
         with output.open("wb") as out:
@@ -283,17 +241,9 @@ def examples_for(remaining: int, operation_count: int, minimum: int = 5) -> int:
     return max(minimum, math.ceil(remaining * 1.2 / operation_count))
 
 
-def fuzz(
-    mock: LiveMock,
-    *,
-    requests: int,
-    seed: int = 1,
-    first_examples: int = 25,
-    processes: int = 4,
-    max_rounds: int = 20,
-    first_phases: str = FIRST_ROUND_PHASES,
-    first_slices: Sequence[Slice] | None = None,
-) -> FuzzReport:
+def fuzz(mock: LiveMock, *, requests: int, seed: int = 1, first_examples: int = 25, processes: int = 4,
+         max_rounds: int = 20, first_phases: str = FIRST_ROUND_PHASES,
+         first_slices: Sequence[Slice] | None = None) -> FuzzReport:
     """Fuzz a running mock until at least ``requests`` requests were sent (or ``max_rounds`` ran).
 
     The first round runs every phase on whole documents (the stateful phase follows links between
@@ -311,18 +261,8 @@ def fuzz(
         examples, phases = first_examples, first_phases
         slices = list(first_slices) if first_slices is not None else whole_documents()
         while total.rounds < max_rounds:
-            part = run_round(
-                directory,
-                documents,
-                config,
-                mock,
-                key,
-                seed=seed + total.rounds,
-                max_examples=examples,
-                phases=phases,
-                slices=slices,
-                round_number=total.rounds,
-            )
+            part = run_round(directory, documents, config, mock, key, seed=seed + total.rounds,
+                             max_examples=examples, phases=phases, slices=slices, round_number=total.rounds)
             total.merge(part)
             total.rounds += 1
             if total.requests >= requests or not total.clean or part.requests == 0:
@@ -338,9 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.hardening.fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=10_000, help="send at least this many (default 10000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--first-examples", type=int, default=25, help="examples per operation in the first (all-phase) round"
-    )
+    parser.add_argument("--first-examples", type=int, default=25,
+                        help="examples per operation in the first (all-phase) round")
     args = parser.parse_args(argv)
     with live_mock(*raised_rate_limits(), log_level="info") as mock:
         report = fuzz(mock, requests=args.requests, seed=args.seed, first_examples=args.first_examples)

@@ -55,15 +55,8 @@ def address(base_url: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
-def request_bytes(
-    method: str | bytes,
-    target: str | bytes,
-    headers: list[tuple[bytes | str, bytes | str]],
-    body: bytes = b"",
-    *,
-    content_length: bool = True,
-    version: bytes = b"HTTP/1.1",
-) -> bytes:
+def request_bytes(method: str | bytes, target: str | bytes, headers: list[tuple[bytes | str, bytes | str]],
+                  body: bytes = b"", *, content_length: bool = True, version: bytes = b"HTTP/1.1") -> bytes:
     """A request exactly as given: nothing is escaped, validated or added except ``Content-Length``."""
 
     def raw(value: bytes | str) -> bytes:
@@ -98,9 +91,8 @@ def read_response(sock: socket.socket, started: float | None = None) -> RawRespo
     head, _, body = buffer.partition(CRLF + CRLF)
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     _, status, *reason = status_line.split(" ", 2)
-    header_list = [
-        (name.strip().lower(), value.strip()) for name, _, value in (line.partition(":") for line in header_lines)
-    ]
+    header_list = [(name.strip().lower(), value.strip()) for name, _, value in
+                   (line.partition(":") for line in header_lines)]
     headers = dict(header_list)
     length = int(headers.get("content-length", "0"))
     while len(body) < length:
@@ -109,16 +101,8 @@ def read_response(sock: socket.socket, started: float | None = None) -> RawRespo
             closed = True
             break
         body += chunk
-    return RawResponse(
-        int(status),
-        reason[0] if reason else "",
-        headers,
-        body[:length],
-        head,
-        closed,
-        time.monotonic() - started,
-        header_list,
-    )
+    return RawResponse(int(status), reason[0] if reason else "", headers, body[:length], head, closed,
+                       time.monotonic() - started, header_list)
 
 
 def _recv(sock: socket.socket) -> bytes:

@@ -73,19 +73,12 @@ def assignments(mock: LiveMock, limited_every: int = LIMITED_EVERY) -> tuple[lis
     """The 32 callers, and per project the keys that may read it without touching the limited key."""
     listing = [k for k in mock.keys.listing if k["status"] == "active"]
     by_plan = {k["plan"]: k["project_id"] for k in listing}
-    readers = {
-        project: [k["key"] for k in listing if k["project_id"] == project and k["label"] != "rate-limit"]
-        for project in by_plan.values()
-    }
-    writers = [
-        Caller(by_plan[plan], next(k["key"] for k in listing if k["plan"] == plan and k["label"] == "full"))
-        for plan in ("enterprise", "pro")
-    ]
-    limited = Caller(
-        by_plan[LIMITED_PLAN],
-        next(k["key"] for k in listing if k["plan"] == LIMITED_PLAN and k["label"] == "rate-limit"),
-        True,
-    )
+    readers = {project: [k["key"] for k in listing if k["project_id"] == project and k["label"] != "rate-limit"]
+               for project in by_plan.values()}
+    writers = [Caller(by_plan[plan], next(k["key"] for k in listing if k["plan"] == plan and k["label"] == "full"))
+               for plan in ("enterprise", "pro")]
+    limited = Caller(by_plan[LIMITED_PLAN], next(k["key"] for k in listing
+                                                  if k["plan"] == LIMITED_PLAN and k["label"] == "rate-limit"), True)
     callers = [limited if i % limited_every == limited_every - 1 else writers[i % 2] for i in range(CLIENTS)]
     return callers, readers
 
@@ -136,9 +129,8 @@ async def read_everything(http: httpx.AsyncClient, load: Load) -> None:
 
     async def one(outcome: Outcome) -> None:
         async with gate:
-            answer = await http.get(
-                f"/v1/sessions/{outcome.session_id}", headers=auth(next(turns[outcome.caller.project_id]))
-            )
+            answer = await http.get(f"/v1/sessions/{outcome.session_id}",
+                                    headers=auth(next(turns[outcome.caller.project_id])))
         body = answer.json() if answer.status_code == 200 else {}
         has_message = any(m.get("content") == outcome.message for m in body.get("messages", []))
         load.read_back[outcome.session_id or ""] = (answer.status_code, body.get("id"), has_message)
@@ -148,9 +140,8 @@ async def read_everything(http: httpx.AsyncClient, load: Load) -> None:
         ids: list[str] = []
         offset = 0
         while True:
-            page = (
-                await http.get(f"/v1/sessions?limit=100&offset={offset}", headers=auth(next(turns[project])))
-            ).json()
+            page = (await http.get(f"/v1/sessions?limit=100&offset={offset}",
+                                   headers=auth(next(turns[project])))).json()
             ids += [item["id"] for item in page["data"]]
             offset += page["limit"]
             if offset >= page["total"]:
@@ -189,12 +180,8 @@ def memory_load() -> Iterator[Load]:
 def redis_load() -> Iterator[Load]:
     if redis_binary() is None:
         pytest.fail("redis-server is needed for the shared-storage run (apt-get install redis-server)")
-    with (
-        live_redis() as redis,
-        live_mock(
-            *mock_flags(), "--workers", "2", "--rate-limit-storage", redis.url, "--state", f"{redis.url}/1"
-        ) as mock,
-    ):
+    with live_redis() as redis, live_mock(*mock_flags(), "--workers", "2", "--rate-limit-storage", redis.url,
+                                          "--state", f"{redis.url}/1") as mock:
         yield run_load(mock)
 
 
@@ -278,17 +265,12 @@ def test_webhook_fan_out_stays_bounded_under_load() -> None:
     with live_mock(*mock_flags()) as mock:
         project_id, key = mock.keys.of_plan("enterprise", "full")
         for number in range(100):
-            created = httpx.post(
-                f"{mock.base_url}/v1/webhooks",
-                headers=auth(key),
-                timeout=10,
-                json={"url": f"https://receiver-{number}.invalid/hook", "events": ["session.created"]},
-            )
+            created = httpx.post(f"{mock.base_url}/v1/webhooks", headers=auth(key), timeout=10, json={
+                "url": f"https://receiver-{number}.invalid/hook", "events": ["session.created"]})
             assert created.status_code == 201
         load = run_load(mock, seconds=min(SECONDS, 4))
-        deliveries = httpx.get(
-            f"{mock.base_url}/__mock/deliveries", params={"project_id": project_id}, timeout=10
-        ).json()
+        deliveries = httpx.get(f"{mock.base_url}/__mock/deliveries", params={"project_id": project_id},
+                               timeout=10).json()
     assert [o.error for o in load.outcomes if o.error] == []
     assert {o.status for o in load.outcomes if not o.caller.limited} == {201}
     states = Counter(d["state"] for d in deliveries)

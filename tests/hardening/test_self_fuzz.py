@@ -54,14 +54,8 @@ def test_fuzz_covers_positive_and_negative_cases_in_every_phase(fuzzed) -> None:
     assert report.modes["positive"] > 0 and report.modes["negative"] > 0, report.modes
     assert {"examples", "coverage", "fuzzing", "stateful"} <= set(report.phases), report.phases
     assert any(200 <= s < 300 for s in report.statuses) and any(400 <= s < 500 for s in report.statuses)
-    for check in (
-        "not_a_server_error",
-        "status_code_conformance",
-        "content_type_conformance",
-        "response_headers_conformance",
-        "response_schema_conformance",
-        "negative_data_rejection",
-    ):
+    for check in ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+                  "response_headers_conformance", "response_schema_conformance", "negative_data_rejection"):
         assert report.checks[f"{check}:success"] > 0, (check, report.checks)
 
 
@@ -74,13 +68,8 @@ def test_fuzz_catches_a_broken_mock() -> None:
     """A mock whose sessions list drops ``total`` and whose issues list answers 500 fails the fuzz."""
     broken = mutant_command("tests.hardening.mutants:BrokenLists")
     with live_mock(*raised_rate_limits(), log_level="info", command=broken) as mock:
-        report = fuzz(
-            mock,
-            requests=1,
-            first_examples=5,
-            first_phases="examples,fuzzing",
-            first_slices=[Slice("v1", ("listSessions", "listIssues"))],
-        )
+        report = fuzz(mock, requests=1, first_examples=5, first_phases="examples,fuzzing",
+                      first_slices=[Slice("v1", ("listSessions", "listIssues"))])
     assert not report.clean
     failed = " ".join(report.failures)
     assert "not_a_server_error on GET /v1/issues" in failed, report.summary()
@@ -89,14 +78,12 @@ def test_fuzz_catches_a_broken_mock() -> None:
 
 
 def test_access_log_counts_statuses() -> None:
-    log = "\n".join(
-        [
-            'INFO: 127.0.0.1:50000 - "GET /v1/sessions HTTP/1.1" 200',
-            'INFO: 127.0.0.1:50000 - "POST /v1/sessions?x=" HTTP/1.1" 422',
-            'INFO:     127.0.0.1:50001 - "GET /v1/issues HTTP/1.1" 500 Internal Server Error',
-            "WARNING: Invalid HTTP request received.",
-        ]
-    )
+    log = "\n".join([
+        'INFO: 127.0.0.1:50000 - "GET /v1/sessions HTTP/1.1" 200',
+        'INFO: 127.0.0.1:50000 - "POST /v1/sessions?x=" HTTP/1.1" 422',
+        'INFO:     127.0.0.1:50001 - "GET /v1/issues HTTP/1.1" 500 Internal Server Error',
+        "WARNING: Invalid HTTP request received.",
+    ])
     server_log = ServerLog(io.BytesIO(log.encode()))
     server_log.finish()
     assert Counter(request.status for request in server_log.requests()) == {200: 1, 422: 1, 500: 1}

@@ -12,19 +12,16 @@ NW = "proj_northwind"
 SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
 
 
-@pytest.mark.parametrize(
-    "authorization",
-    [
-        None,
-        "",
-        "Bearer",
-        "Bearer ",
-        "Basic aGVsbG86d29ybGQ=",
-        "Token hss_qvt0akmt09f4s9g2cofgzjcngc99",
-        "Bearer sk_live_123",
-        "Bearer hiss_abcdef",
-    ],
-)
+@pytest.mark.parametrize("authorization", [
+    None,
+    "",
+    "Bearer",
+    "Bearer ",
+    "Basic aGVsbG86d29ybGQ=",
+    "Token hss_qvt0akmt09f4s9g2cofgzjcngc99",
+    "Bearer sk_live_123",
+    "Bearer hiss_abcdef",
+])
 def test_missing_or_malformed_authorization_gets_401_unauthorized(client: MockClient, authorization) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
     response = client.get("/v1/sessions", headers=headers)
@@ -68,14 +65,9 @@ def test_every_active_key_reads_its_own_project(client: MockClient, keys: Keys) 
 def test_key_of_another_project_gets_403_that_leaks_nothing(client: MockClient, keys: Keys) -> None:
     other = keys.get("proj_lumen", "full")
     session_id = client.get(f"/api/projects/{NW}/sessions?limit=1", key=keys.get(NW, "full")).json()["data"][0]["id"]
-    for path in (
-        f"/api/projects/{NW}/sessions",
-        f"/api/projects/{NW}/sessions/{session_id}",
-        f"/api/projects/{NW}/sessions/sess_doesnotexist",
-        f"/api/projects/{NW}/issues",
-        f"/api/projects/{NW}/customers",
-        f"/api/projects/{NW}/settings/knowledge-sources",
-    ):
+    for path in (f"/api/projects/{NW}/sessions", f"/api/projects/{NW}/sessions/{session_id}",
+                 f"/api/projects/{NW}/sessions/sess_doesnotexist", f"/api/projects/{NW}/issues",
+                 f"/api/projects/{NW}/customers", f"/api/projects/{NW}/settings/knowledge-sources"):
         response = client.get(path, key=other)
         assert response.status_code == 403, path
         assert response.json() == {"error": "Forbidden."}
@@ -99,17 +91,14 @@ def test_v1_scopes_every_read_to_the_keys_project(client: MockClient, keys: Keys
     assert client.get(f"/v1/sessions/{some_lumen_session}", key=keys.get(NW, "full")).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "body"),
-    [
-        ("POST", "/v1/sessions", SESSION),
-        ("POST", f"/api/projects/{NW}/sessions", SESSION),
-        ("POST", "/v1/customers/import", {"customers": [{"email": "a@b.io"}]}),
-        ("POST", "/v1/knowledge-sources", {"type": "website", "url": "https://example.com"}),
-        ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/x", "events": ["session.created"]}),
-        ("DELETE", "/v1/webhooks/whk_doesnotexist", None),
-    ],
-)
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("POST", "/v1/sessions", SESSION),
+    ("POST", f"/api/projects/{NW}/sessions", SESSION),
+    ("POST", "/v1/customers/import", {"customers": [{"email": "a@b.io"}]}),
+    ("POST", "/v1/knowledge-sources", {"type": "website", "url": "https://example.com"}),
+    ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/x", "events": ["session.created"]}),
+    ("DELETE", "/v1/webhooks/whk_doesnotexist", None),
+])
 def test_read_only_key_cannot_write(client: MockClient, keys: Keys, method: str, path: str, body) -> None:
     response = client.request(method, path, key=keys.get(NW, "read-only"), json=body)
     assert response.status_code == 403
@@ -118,9 +107,8 @@ def test_read_only_key_cannot_write(client: MockClient, keys: Keys, method: str,
 
 def test_standard_key_creates_but_cannot_delete(client: MockClient, keys: Keys) -> None:
     standard, full = keys.get(NW, "standard"), keys.get(NW, "full")
-    created = client.post(
-        "/v1/webhooks", key=standard, json={"url": "https://hooks.example.com/x", "events": ["session.created"]}
-    )
+    created = client.post("/v1/webhooks", key=standard,
+                          json={"url": "https://hooks.example.com/x", "events": ["session.created"]})
     assert created.status_code == 201
     webhook = created.json()["id"]
     assert client.delete(f"/v1/webhooks/{webhook}", key=standard).status_code == 403
@@ -147,12 +135,8 @@ def test_check_order_project_before_permission_before_validation(client: MockCli
 
 def test_check_order_400_before_422_and_404(client: MockClient, keys: Keys) -> None:
     standard = keys.get(NW, "standard")
-    assert (
-        client.post(
-            "/v1/sessions", key=standard, content=b"{not json", headers={"Content-Type": "application/json"}
-        ).status_code
-        == 400
-    )
+    assert client.post("/v1/sessions", key=standard, content=b"{not json",
+                       headers={"Content-Type": "application/json"}).status_code == 400
     assert client.post("/v1/sessions", key=standard, json={"message": ""}).status_code == 422
     assert client.get("/v1/sessions/sess_unknown", key=standard).status_code == 404
 

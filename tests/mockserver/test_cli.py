@@ -44,18 +44,15 @@ def test_keys_from_another_fixture_file(tmp_path: Path) -> None:
     assert result.exit_code == 0 and len(json.loads(result.stdout)) == 18
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["keys", "--fixtures", "/nonexistent/fixture.yaml"], "fixture file not found"),
-        (["serve", "--fixtures", "/nonexistent/fixture.yaml"], "fixture file not found"),
-        (["serve", "--rate-limit", "gold=1/minute"], "unknown plan 'gold'"),
-        (["serve", "--rate-limit", "free"], "PLAN=LIMIT"),
-        (["serve", "--workers", "2"], "in-memory store"),
-        (["serve", "--state", "mongodb://localhost:27017"], "unknown store"),
-        (["serve", "--state", "sqlite:///no/such/dir/mock.db"], "does not exist"),
-    ],
-)
+@pytest.mark.parametrize(("args", "message"), [
+    (["keys", "--fixtures", "/nonexistent/fixture.yaml"], "fixture file not found"),
+    (["serve", "--fixtures", "/nonexistent/fixture.yaml"], "fixture file not found"),
+    (["serve", "--rate-limit", "gold=1/minute"], "unknown plan 'gold'"),
+    (["serve", "--rate-limit", "free"], "PLAN=LIMIT"),
+    (["serve", "--workers", "2"], "in-memory store"),
+    (["serve", "--state", "mongodb://localhost:27017"], "unknown store"),
+    (["serve", "--state", "sqlite:///no/such/dir/mock.db"], "does not exist"),
+])
 def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     result = subprocess.run([*MOCK, *args], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
@@ -81,9 +78,8 @@ def test_port_in_use_is_one_line() -> None:
         port = busy.getsockname()[1]
         result = subprocess.run([*MOCK, "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert result.stderr.strip() == (
-        f"hissuno-mock: error: port {port} on 127.0.0.1 is already in use (another mock running? try --port {port + 1})"
-    )
+    assert result.stderr.strip() == (f"hissuno-mock: error: port {port} on 127.0.0.1 is already in use "
+                                     f"(another mock running? try --port {port + 1})")
 
 
 def test_serve_answers_and_reset_restores(tmp_path: Path) -> None:

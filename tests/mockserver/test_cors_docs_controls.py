@@ -9,15 +9,9 @@ ORIGIN = "http://localhost:5173"
 
 
 def test_preflight_is_answered_for_any_origin_with_authorization(client: MockClient) -> None:
-    response = client.request(
-        "OPTIONS",
-        "/v1/sessions",
-        headers={
-            "Origin": ORIGIN,
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization, content-type",
-        },
-    )
+    response = client.request("OPTIONS", "/v1/sessions", headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
@@ -38,13 +32,9 @@ def test_cors_headers_on_answers_and_errors_expose_rate_limits(client: MockClien
 def test_cors_on_every_kind_of_answer_and_vary_without_origin(client: MockClient, keys: Keys) -> None:
     """Operation answers (2xx, 4xx, a 405 on a known path) and Connexion's (404 outside the contract) alike."""
     standard = keys.get("proj_northwind", "standard")
-    cases = [
-        ("GET", "/v1/sessions", standard, 200),
-        ("POST", "/v1/sessions", standard, 400),
-        ("DELETE", "/v1/sessions", standard, 405),
-        ("GET", "/v1/nothing-here", None, 404),
-        ("GET", "/v1/issues", "hss_unknown", 401),
-    ]
+    cases = [("GET", "/v1/sessions", standard, 200), ("POST", "/v1/sessions", standard, 400),
+             ("DELETE", "/v1/sessions", standard, 405), ("GET", "/v1/nothing-here", None, 404),
+             ("GET", "/v1/issues", "hss_unknown", 401)]
     for method, path, key, status in cases:
         with_origin = client.request(method, path, key=key, headers={"Origin": ORIGIN})
         assert with_origin.status_code == status, (method, path)

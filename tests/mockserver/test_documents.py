@@ -17,13 +17,8 @@ def test_documents_are_mounted_under_their_common_first_segment() -> None:
     base, document = mounted_document("v1")
     assert base == "/v1" and document["servers"] == [{"url": "/v1"}]
     assert "/sessions/{sessionId}" in document["paths"] and not any(p.startswith("/v1") for p in document["paths"])
-    assert all(
-        isinstance(code, str)
-        for item in document["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and "responses" in op
-        for code in op["responses"]
-    )
+    assert all(isinstance(code, str) for item in document["paths"].values() for op in item.values()
+               if isinstance(op, dict) and "responses" in op for code in op["responses"])
 
 
 def test_a_document_is_validated_once_and_then_loaded_on_its_verdict(tmp_path: Path) -> None:

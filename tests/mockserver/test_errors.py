@@ -24,33 +24,26 @@ def test_unknown_path_is_a_json_404(client: MockClient) -> None:
 
 
 def test_unknown_id_is_a_404_naming_the_resource(client: MockClient, standard: str) -> None:
-    cases = {
-        "/v1/sessions/sess_nope": "Session not found.",
-        "/v1/issues/iss_nope": "Issue not found.",
-        "/v1/webhooks/whk_nope": "Webhook not found.",
-        f"/api/projects/{NW}/sessions/iss_wrongprefix": "Session not found.",
-        f"/api/projects/{NW}/issues/sess_wrongprefix": "Issue not found.",
-    }
+    cases = {"/v1/sessions/sess_nope": "Session not found.", "/v1/issues/iss_nope": "Issue not found.",
+             "/v1/webhooks/whk_nope": "Webhook not found.",
+             f"/api/projects/{NW}/sessions/iss_wrongprefix": "Session not found.",
+             f"/api/projects/{NW}/issues/sess_wrongprefix": "Issue not found."}
     for path, message in cases.items():
         response = client.get(path, key=standard)
         assert response.status_code == 404, path
         assert response.json() == {"error": message}
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "allowed"),
-    [
-        ("DELETE", "/v1/sessions", {"GET", "HEAD", "POST"}),
-        ("PUT", "/v1/webhooks", {"GET", "HEAD", "POST"}),
-        ("POST", "/v1/webhooks/whk_1", {"GET", "HEAD", "DELETE"}),
-        ("PATCH", f"/api/projects/{NW}/sessions/sess_1", {"GET", "HEAD"}),
-        ("OPTIONS", f"/api/projects/{NW}/settings/knowledge-sources", {"GET", "HEAD", "POST"}),
-        ("GET", f"/api/projects/{NW}/customers/import", {"POST"}),
-    ],
-)
-def test_wrong_method_is_a_json_405_with_the_complete_allow_header(
-    client: MockClient, method: str, path: str, allowed: set[str]
-) -> None:
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("DELETE", "/v1/sessions", {"GET", "HEAD", "POST"}),
+    ("PUT", "/v1/webhooks", {"GET", "HEAD", "POST"}),
+    ("POST", "/v1/webhooks/whk_1", {"GET", "HEAD", "DELETE"}),
+    ("PATCH", f"/api/projects/{NW}/sessions/sess_1", {"GET", "HEAD"}),
+    ("OPTIONS", f"/api/projects/{NW}/settings/knowledge-sources", {"GET", "HEAD", "POST"}),
+    ("GET", f"/api/projects/{NW}/customers/import", {"POST"}),
+])
+def test_wrong_method_is_a_json_405_with_the_complete_allow_header(client: MockClient, method: str, path: str,
+                                                                   allowed: set[str]) -> None:
     response = client.request(method, path)
     assert response.status_code == 405
     assert assert_error_envelope(response) == {"error": "Method not allowed."}
@@ -71,16 +64,11 @@ def test_body_that_is_not_utf8_is_400_not_500(client: MockClient, standard: str)
         assert response.json() == {"error": "Request body is not valid JSON."}
 
 
-@pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/xml"]
-)
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                                          "application/xml"])
 def test_wrong_content_type_is_400(client: MockClient, standard: str, content_type: str) -> None:
-    response = client.post(
-        "/v1/sessions",
-        key=standard,
-        content=b'{"customer_email": "a@b.io", "message": "hi"}',
-        headers={"Content-Type": content_type},
-    )
+    response = client.post("/v1/sessions", key=standard, content=b'{"customer_email": "a@b.io", "message": "hi"}',
+                           headers={"Content-Type": content_type})
     assert response.status_code == 400
     assert response.json() == {"error": "Content-Type must be application/json."}
 
@@ -93,13 +81,10 @@ def test_missing_body_is_400(client: MockClient, standard: str) -> None:
 
 def test_large_integers_are_still_json(client: MockClient, standard: str) -> None:
     """orjson stops at 64-bit integers; valid JSON with a bigger one must not become a 400."""
-    body = (
-        b'{"customers": [{"email": "big@numbers.io", "company": {"domain": "numbers.io", '
-        b'"employee_count": 123456789012345678901234567890}}]}'
-    )
-    response = client.post(
-        "/v1/customers/import", key=standard, content=body, headers={"Content-Type": "application/json"}
-    )
+    body = b'{"customers": [{"email": "big@numbers.io", "company": {"domain": "numbers.io", ' \
+           b'"employee_count": 123456789012345678901234567890}}]}'
+    response = client.post("/v1/customers/import", key=standard, content=body,
+                           headers={"Content-Type": "application/json"})
     assert response.status_code == 200
     assert response.json()["created"] == 1
 
@@ -116,15 +101,8 @@ def test_one_bad_query_parameter_is_named_in_the_message(client: MockClient, sta
     response = client.get("/v1/issues?limit=101", key=standard)
     assert response.status_code == 400
     assert response.json()["error"] == "Invalid query parameter 'limit': 101 is greater than the maximum of 100."
-    for query in (
-        "limit=abc",
-        "offset=1.5",
-        "type=question",
-        "priority=urgent",
-        "date_from=yesterday",
-        "tags=Not-A-Slug",
-        f"search={'x' * 201}",
-    ):
+    for query in ("limit=abc", "offset=1.5", "type=question", "priority=urgent", "date_from=yesterday",
+                  "tags=Not-A-Slug", f"search={'x' * 201}"):
         path = "/v1/sessions" if query.split("=")[0] in ("date_from", "tags") else "/v1/issues"
         assert client.get(f"{path}?{query}", key=standard).status_code == 400, query
 
@@ -134,17 +112,9 @@ def test_unknown_query_parameters_are_ignored(client: MockClient, standard: str)
 
 
 def test_422_lists_every_failing_field(client: MockClient, standard: str) -> None:
-    response = client.post(
-        "/v1/sessions",
-        key=standard,
-        json={
-            "message": "   ",
-            "tags": ["Bad Tag"],
-            "page_url": "not a url",
-            "user_metadata": {"a": 1},
-            "name": "x" * 121,
-        },
-    )
+    response = client.post("/v1/sessions", key=standard, json={
+        "message": "   ", "tags": ["Bad Tag"], "page_url": "not a url", "user_metadata": {"a": 1}, "name": "x" * 121,
+    })
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "Validation failed."
@@ -162,11 +132,8 @@ def test_422_for_wrong_types_enums_and_emails(client: MockClient, standard: str)
         ("/v1/webhooks", {"url": "https://example.com", "events": []}, {"events"}),
         ("/v1/customers/import", {"customers": []}, {"customers"}),
         ("/v1/customers/import", {}, {"customers"}),
-        (
-            "/v1/customers/import",
-            {"customers": [{"email": "a@b.io", "company": {"health_score": 101}}]},
-            {"customers.0.company.health_score"},
-        ),
+        ("/v1/customers/import", {"customers": [{"email": "a@b.io", "company": {"health_score": 101}}]},
+         {"customers.0.company.health_score"}),
     ]
     for path, body, fields in checks:
         response = client.post(path, key=standard, json=body)
@@ -178,9 +145,8 @@ def test_422_for_a_knowledge_source_reports_the_branch_its_type_chose(client: Mo
     response = client.post("/v1/knowledge-sources", key=standard, json={"type": "website", "name": "Site"})
     assert response.status_code == 422
     assert response.json()["details"] == [{"field": "url", "message": "'url' is a required property"}]
-    response = client.post(
-        "/v1/knowledge-sources", key=standard, json={"type": "codebase", "repository_url": "http://github.com/x/y"}
-    )
+    response = client.post("/v1/knowledge-sources", key=standard,
+                           json={"type": "codebase", "repository_url": "http://github.com/x/y"})
     assert {d["field"] for d in response.json()["details"]} == {"repository_branch", "repository_url"}
     response = client.post("/v1/knowledge-sources", key=standard, json={"type": "uploaded_doc", "name": "a.pdf"})
     assert response.status_code == 422

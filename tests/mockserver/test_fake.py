@@ -48,13 +48,10 @@ def test_the_contract_has_patterns_to_test() -> None:
 @pytest.mark.parametrize("name", sorted(bundled("v1")["components"]["schemas"]))
 def test_every_schema_of_the_contract_is_satisfied(name: str) -> None:
     document = bundled("v1")
-    schemas = {
-        key: to_json_schema(schema, "nullable", is_response_schema=True)
-        for key, schema in document["components"]["schemas"].items()
-    }
-    validator = Draft4Validator(
-        {"$ref": f"#/components/schemas/{name}", "components": {"schemas": schemas}}, format_checker=format_checker()
-    )
+    schemas = {key: to_json_schema(schema, "nullable", is_response_schema=True)
+               for key, schema in document["components"]["schemas"].items()}
+    validator = Draft4Validator({"$ref": f"#/components/schemas/{name}", "components": {"schemas": schemas}},
+                                format_checker=format_checker())
     fake = SchemaFaker(document, random.Random(name))
     for _ in range(50):
         value = fake(document["components"]["schemas"][name])
@@ -64,11 +61,9 @@ def test_every_schema_of_the_contract_is_satisfied(name: str) -> None:
 
 def test_faker_is_loaded_on_the_first_dynamic_value_not_at_start_up() -> None:
     """The mock builds a SchemaFaker at start-up; Faker (17 MiB) waits until a dynamic answer needs text."""
-    code = (
-        "import sys, random; from contract.spec import bundled; from mockserver.fake import SchemaFaker; "
-        "fake = SchemaFaker(bundled('v1'), random.Random(1)); loaded = lambda: 'faker' in sys.modules; "
-        "before = loaded(); fake({'type': 'string'}, 'name'); print(before, loaded())"
-    )
+    code = ("import sys, random; from contract.spec import bundled; from mockserver.fake import SchemaFaker; "
+            "fake = SchemaFaker(bundled('v1'), random.Random(1)); loaded = lambda: 'faker' in sys.modules; "
+            "before = loaded(); fake({'type': 'string'}, 'name'); print(before, loaded())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "False True\n"
 

@@ -67,7 +67,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt) :], nxt]
+                return [*path[path.index(nxt):], nxt]
             if nxt not in state:
                 cycle = visit(nxt)
                 if cycle:
@@ -102,48 +102,35 @@ def _write(root: Path, files: dict[str, str]) -> Path:
 
 def test_detects_a_cycle_between_two_modules(tmp_path: Path) -> None:
     """Like ``store.py`` and ``stores/memory.py`` once: one of the two imports sits inside a function."""
-    root = _write(
-        tmp_path,
-        {
-            "__init__.py": "",
-            "store.py": "def open_store():\n    from pkg.stores.memory import MemoryStore\n",
-            "stores/__init__.py": "",
-            "stores/memory.py": "from pkg.store import BaseStore\n",
-        },
-    )
+    root = _write(tmp_path, {
+        "__init__.py": "",
+        "store.py": "def open_store():\n    from pkg.stores.memory import MemoryStore\n",
+        "stores/__init__.py": "",
+        "stores/memory.py": "from pkg.store import BaseStore\n",
+    })
     assert find_cycle(import_graph(root, "pkg")) == ["pkg.store", "pkg.stores.memory", "pkg.store"]
 
 
 def test_detects_a_cycle_through_a_package_init(tmp_path: Path) -> None:
     """A package whose ``__init__`` imports a module that imports one of the package's own modules."""
-    root = _write(
-        tmp_path,
-        {
-            "__init__.py": "",
-            "pipeline/__init__.py": "from pkg.pipeline.admit import Gate\n",
-            "pipeline/admit.py": "from pkg.ratelimit import RateLimiter\n",
-            "pipeline/authenticate.py": "",
-            "ratelimit.py": "from .pipeline.authenticate import Identity\n",
-        },
-    )
-    assert find_cycle(import_graph(root, "pkg")) == [
-        "pkg.pipeline",
-        "pkg.pipeline.admit",
-        "pkg.ratelimit",
-        "pkg.pipeline",
-    ]
+    root = _write(tmp_path, {
+        "__init__.py": "",
+        "pipeline/__init__.py": "from pkg.pipeline.admit import Gate\n",
+        "pipeline/admit.py": "from pkg.ratelimit import RateLimiter\n",
+        "pipeline/authenticate.py": "",
+        "ratelimit.py": "from .pipeline.authenticate import Identity\n",
+    })
+    assert find_cycle(import_graph(root, "pkg")) == ["pkg.pipeline", "pkg.pipeline.admit", "pkg.ratelimit",
+                                                     "pkg.pipeline"]
 
 
 def test_a_module_importing_its_own_package_is_no_cycle(tmp_path: Path) -> None:
-    root = _write(
-        tmp_path,
-        {
-            "__init__.py": "",
-            "handlers/__init__.py": "from pkg.handlers.sessions import SessionHandlers\n",
-            "handlers/common.py": "",
-            "handlers/sessions.py": "from pkg.handlers.common import list_reply\nfrom . import common\n",
-        },
-    )
+    root = _write(tmp_path, {
+        "__init__.py": "",
+        "handlers/__init__.py": "from pkg.handlers.sessions import SessionHandlers\n",
+        "handlers/common.py": "",
+        "handlers/sessions.py": "from pkg.handlers.common import list_reply\nfrom . import common\n",
+    })
     graph = import_graph(root, "pkg")
     assert graph["pkg.handlers.sessions"] == {"pkg.handlers.common"}
     assert find_cycle(graph) is None

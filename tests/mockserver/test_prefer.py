@@ -26,9 +26,8 @@ EXAMPLES = [
     (name, path, method, op, int(code), example)
     for name, path, method, op in OPERATIONS
     for code, response in op["responses"].items()
-    for example in (
-        ((resolve(bundled(name), response).get("content") or {}).get("application/json") or {}).get("examples") or {}
-    )
+    for example in (((resolve(bundled(name), response).get("content") or {}).get("application/json") or {})
+                    .get("examples") or {})
 ]
 
 
@@ -47,7 +46,7 @@ def request_body(document: dict, operation: dict):
 
 def declared(document: dict, operation: dict, code: int) -> dict:
     response = resolve(document, operation["responses"][str(code)])
-    return (response.get("content") or {}).get("application/json") or {}
+    return ((response.get("content") or {}).get("application/json") or {})
 
 
 def example_value(document: dict, operation: dict, code: int, name: str | None = None):
@@ -66,13 +65,11 @@ def case_id(case: tuple) -> str:
 
 
 @pytest.mark.parametrize(("name", "template", "method", "operation", "code"), CASES, ids=map(case_id, CASES))
-def test_every_declared_code_of_every_operation(
-    client: MockClient, keys: Keys, name: str, template: str, method: str, operation: dict, code: int
-) -> None:
+def test_every_declared_code_of_every_operation(client: MockClient, keys: Keys, name: str, template: str,
+                                                method: str, operation: dict, code: int) -> None:
     document = bundled(name)
-    response = ask(
-        client, method, concrete(template), f"code={code}", keys.get(NW, "full"), request_body(document, operation)
-    )
+    response = ask(client, method, concrete(template), f"code={code}", keys.get(NW, "full"),
+                   request_body(document, operation))
     assert response.status_code == code
     expected = example_value(document, operation, code)
     if code == 204:
@@ -86,45 +83,33 @@ def test_every_declared_code_of_every_operation(
         assert response.headers["Location"] == f"{concrete(template)}/{response.json()['id']}"
 
 
-@pytest.mark.parametrize(
-    ("name", "template", "method", "operation", "code", "example"), EXAMPLES, ids=map(case_id, EXAMPLES)
-)
-def test_every_named_example_of_every_response(
-    client: MockClient, keys: Keys, name: str, template: str, method: str, operation: dict, code: int, example: str
-) -> None:
+@pytest.mark.parametrize(("name", "template", "method", "operation", "code", "example"), EXAMPLES,
+                         ids=map(case_id, EXAMPLES))
+def test_every_named_example_of_every_response(client: MockClient, keys: Keys, name: str, template: str,
+                                               method: str, operation: dict, code: int, example: str) -> None:
     document = bundled(name)
     body = request_body(document, operation)
     key = keys.get(NW, "full")
     with_code = ask(client, method, concrete(template), f"code={code}, example={example}", key, body)
     assert with_code.status_code == code
     assert with_code.json() == example_value(document, operation, code, example)
-    owners = sorted(
-        (
-            int(c)
-            for c in operation["responses"]
-            if example in (declared(document, operation, int(c)).get("examples") or {})
-        ),
-        key=lambda c: (not 200 <= c < 300, c),
-    )
+    owners = sorted((int(c) for c in operation["responses"] if example in (declared(document, operation, int(c))
+                                                                          .get("examples") or {})),
+                    key=lambda c: (not 200 <= c < 300, c))
     alone = ask(client, method, concrete(template), f"example={example}", key, body)
     assert alone.status_code == owners[0]  # without a code: the 2xx response declaring it, else the lowest
 
 
-@pytest.mark.parametrize(
-    ("name", "template", "method", "operation"),
-    OPERATIONS,
-    ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS],
-)
-def test_dynamic_answers_hold_to_the_contract(
-    client: MockClient, keys: Keys, name: str, template: str, method: str, operation: dict
-) -> None:
+@pytest.mark.parametrize(("name", "template", "method", "operation"), OPERATIONS,
+                         ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
+def test_dynamic_answers_hold_to_the_contract(client: MockClient, keys: Keys, name: str, template: str,
+                                              method: str, operation: dict) -> None:
     document = bundled(name)
     success = min(int(code) for code in operation["responses"] if code.startswith("2"))
     bodies = []
     for _ in range(8):
-        response = ask(
-            client, method, concrete(template), "dynamic=true", keys.get(NW, "full"), request_body(document, operation)
-        )
+        response = ask(client, method, concrete(template), "dynamic=true", keys.get(NW, "full"),
+                       request_body(document, operation))
         assert response.status_code == success
         bodies.append(response.content)
     if success != 204:
@@ -140,9 +125,8 @@ def test_dynamic_lists_are_coherent_pages(client: MockClient, keys: Keys) -> Non
 def test_undeclared_code_is_a_400_listing_the_declared_ones(client: MockClient, keys: Keys) -> None:
     response = ask(client, "get", "/v1/sessions", "code=404", keys.get(NW, "read-only"))
     assert response.status_code == 400
-    assert response.json()["error"] == (
-        "Prefer code=404 is not declared for listSessions; declared: 200, 400, 401, 403, 429, 500."
-    )
+    assert response.json()["error"] == ("Prefer code=404 is not declared for listSessions; "
+                                        "declared: 200, 400, 401, 403, 429, 500.")
 
 
 def test_unknown_example_is_a_400_listing_the_declared_ones(client: MockClient, keys: Keys) -> None:
@@ -154,18 +138,15 @@ def test_unknown_example_is_a_400_listing_the_declared_ones(client: MockClient, 
     assert "page (200), empty (200), malformed_json (400)" in anywhere.json()["error"]
 
 
-@pytest.mark.parametrize(
-    ("header", "message"),
-    [
-        ("code=abc", "Prefer code must be an HTTP status code such as 404, not 'abc'."),
-        ("code=4040", "Prefer code must be an HTTP status code"),
-        ("dynamic=maybe", "Prefer dynamic must be true or false"),
-        (f"delay={MAX_DELAY_MS + 1}", "Prefer delay must be a number of milliseconds from 0 to 10000"),
-        ("delay=-5", "Prefer delay must be a number of milliseconds"),
-        ("code=404 404", "Prefer header is malformed"),
-        ("example=", "Prefer example must name one of the operation's examples."),
-    ],
-)
+@pytest.mark.parametrize(("header", "message"), [
+    ("code=abc", "Prefer code must be an HTTP status code such as 404, not 'abc'."),
+    ("code=4040", "Prefer code must be an HTTP status code"),
+    ("dynamic=maybe", "Prefer dynamic must be true or false"),
+    (f"delay={MAX_DELAY_MS + 1}", "Prefer delay must be a number of milliseconds from 0 to 10000"),
+    ("delay=-5", "Prefer delay must be a number of milliseconds"),
+    ("code=404 404", "Prefer header is malformed"),
+    ("example=", "Prefer example must name one of the operation's examples."),
+])
 def test_malformed_preferences_are_400s(client: MockClient, keys: Keys, header: str, message: str) -> None:
     response = ask(client, "get", "/v1/issues", header, keys.get(NW, "read-only"))
     assert response.status_code == 400 and response.json()["error"].startswith(message)
@@ -173,7 +154,7 @@ def test_malformed_preferences_are_400s(client: MockClient, keys: Keys, header: 
 
 def test_parsing_follows_rfc_7240() -> None:
     assert parse_prefer(["code=404, example=not_found"]) == Preference(code=404, example="not_found")
-    assert parse_prefer(['Code=404; Example="not_found"']) == Preference(code=404, example="not_found")
+    assert parse_prefer(["Code=404; Example=\"not_found\""]) == Preference(code=404, example="not_found")
     assert parse_prefer(["return=minimal, respond-async, wait=5"]) == Preference()  # unknown: ignored
     assert parse_prefer(["code=500", "code=404"]) == Preference(code=500)  # the first one counts
     assert parse_prefer(["dynamic=TRUE, delay=0"]) == Preference(dynamic=True)

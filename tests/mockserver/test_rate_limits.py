@@ -108,7 +108,8 @@ def hammer_in_process(mock: MockClient, key: str) -> list[httpx.Response]:
     """32 clients, each sending three requests in a row, all interleaved on one event loop."""
 
     async def client_session() -> list[httpx.Response]:
-        return [await mock.http.get("/v1/issues?limit=1", headers={"Authorization": f"Bearer {key}"}) for _ in range(3)]
+        return [await mock.http.get("/v1/issues?limit=1", headers={"Authorization": f"Bearer {key}"})
+                for _ in range(3)]
 
     async def all_clients() -> list[httpx.Response]:
         sessions = await asyncio.gather(*(client_session() for _ in range(32)))
@@ -141,7 +142,6 @@ def test_limit_exact_under_32_concurrent_clients_over_a_socket(keys: Keys) -> No
     async def hammer(base_url: str) -> list[int]:
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
         async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
-
             async def one() -> int:
                 response = await http.get("/v1/issues?limit=1", headers={"Authorization": f"Bearer {key}"})
                 return response.status_code
@@ -168,14 +168,11 @@ def test_overrides_apply_per_plan() -> None:
     assert isinstance(policies["pro"], RateLimitPolicy) and policies["pro"].amount == 300
 
 
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"gold": "1/minute"}, "unknown plan 'gold'"),
-        ({"free": "lots"}, "not a rate limit"),
-        ({"free": "1/minute;2/hour"}, "exactly one limit"),
-    ],
-)
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"gold": "1/minute"}, "unknown plan 'gold'"),
+    ({"free": "lots"}, "not a rate limit"),
+    ({"free": "1/minute;2/hour"}, "exactly one limit"),
+])
 def test_bad_overrides_are_settings_errors(overrides: dict, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         build_policies({"free": "60/minute"}, overrides)
@@ -183,9 +180,7 @@ def test_bad_overrides_are_settings_errors(overrides: dict, message: str) -> Non
 
 def test_a_mock_on_memory_storage_does_not_load_redis() -> None:
     """redis-py costs about 6 MiB and 60 ms at start-up; only a redis:// storage or state needs it."""
-    code = (
-        "import sys, warnings; warnings.simplefilter('ignore'); from mockserver.app import create_app; "
-        "create_app(); print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'faker'}))"
-    )
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); from mockserver.app import create_app; "
+            "create_app(); print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'faker'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"

@@ -173,17 +173,15 @@ def test_replies_split_anywhere_are_read_whole(chunk: int) -> None:
     """Redis may deliver a reply in pieces; the reader waits for the rest instead of answering early."""
     from mockserver.pipelined_redis import _Connection
 
-    stream = (
-        b"*3\r\n:1\r\n$17\r\n1716300000.123456\r\n:42\r\n+OK\r\n$-1\r\n-NOSCRIPT No matching script\r\n"
-        b"$12\r\nsplit\r\nvalue\r\n"
-    )
+    stream = (b"*3\r\n:1\r\n$17\r\n1716300000.123456\r\n:42\r\n+OK\r\n$-1\r\n-NOSCRIPT No matching script\r\n"
+              b"$12\r\nsplit\r\nvalue\r\n")
 
     async def run() -> list[object]:
         connection = _Connection(asyncio.get_running_loop())
         futures = [connection.loop.create_future() for _ in range(5)]
         connection.waiting.extend(futures)
         for start in range(0, len(stream), chunk):
-            connection.data_received(stream[start : start + chunk])
+            connection.data_received(stream[start:start + chunk])
         return [f.exception() or f.result() for f in futures]
 
     answers = asyncio.run(run())
@@ -196,22 +194,8 @@ def test_a_unix_socket_uri_reaches_redis_without_tcp(tmp_path: Path) -> None:
     import redis as sync_redis
 
     path = tmp_path / "redis.sock"
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            "0",
-            "--unixsocket",
-            str(path),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    server = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", str(path), "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
     try:
         direct = sync_redis.Redis(unix_socket_path=str(path))
         deadline = time.monotonic() + 20

@@ -73,18 +73,15 @@ def test_archived_rows_are_hidden_unless_asked_for(client: MockClient, read: str
         assert len(with_archived) == len(visible) + sum(r["is_archived"] for r in with_archived)
 
 
-@pytest.mark.parametrize(
-    ("query", "keep"),
-    [
-        ("status=closed", lambda s: s["status"] == "closed"),
-        ("source=widget", lambda s: s["source"] == "widget"),
-        ("session_type=meeting", lambda s: s["session_type"] == "meeting"),
-        ("tags=bug,wins", lambda s: bool({"bug", "wins"} & set(s["tags"]))),
-        ("search=EXPORT", lambda s: "export" in (s["name"] or "").lower() or "export" in (s["customer_email"] or "")),
-        ("date_from=2026-01-01T00:00:00Z", lambda s: s["created_at"] >= "2026-01-01T00:00:00Z"),
-        ("date_to=2025-12-01T00:00:00%2B01:00", lambda s: when(s["created_at"]) <= when("2025-12-01T00:00:00+01:00")),
-    ],
-)
+@pytest.mark.parametrize(("query", "keep"), [
+    ("status=closed", lambda s: s["status"] == "closed"),
+    ("source=widget", lambda s: s["source"] == "widget"),
+    ("session_type=meeting", lambda s: s["session_type"] == "meeting"),
+    ("tags=bug,wins", lambda s: bool({"bug", "wins"} & set(s["tags"]))),
+    ("search=EXPORT", lambda s: "export" in (s["name"] or "").lower() or "export" in (s["customer_email"] or "")),
+    ("date_from=2026-01-01T00:00:00Z", lambda s: s["created_at"] >= "2026-01-01T00:00:00Z"),
+    ("date_to=2025-12-01T00:00:00%2B01:00", lambda s: when(s["created_at"]) <= when("2025-12-01T00:00:00+01:00")),
+])
 def test_session_filters_match_a_brute_force_filter(client: MockClient, read: str, query: str, keep) -> None:
     expected = [s["id"] for s in paginate(client, "/v1/sessions", read) if keep(s)]
     got = paginate(client, f"/v1/sessions?{query}", read)
@@ -100,29 +97,23 @@ def test_session_filter_by_customer(client: MockClient, read: str) -> None:
     assert len(got) == sum(s["customer_id"] == customer for s in sessions)
 
 
-@pytest.mark.parametrize(
-    ("query", "keep"),
-    [
-        ("type=bug", lambda i: i["type"] == "bug"),
-        ("priority=high", lambda i: i["priority"] == "high"),
-        ("status=open", lambda i: i["status"] == "open"),
-        ("search=csv", lambda i: "csv" in (i["title"] + i["description"]).lower()),
-    ],
-)
+@pytest.mark.parametrize(("query", "keep"), [
+    ("type=bug", lambda i: i["type"] == "bug"),
+    ("priority=high", lambda i: i["priority"] == "high"),
+    ("status=open", lambda i: i["status"] == "open"),
+    ("search=csv", lambda i: "csv" in (i["title"] + i["description"]).lower()),
+])
 def test_issue_filters(client: MockClient, read: str, query: str, keep) -> None:
     expected = [i["id"] for i in paginate(client, "/v1/issues", read) if keep(i)]
     assert [i["id"] for i in paginate(client, f"/v1/issues?{query}", read)] == expected
 
 
-@pytest.mark.parametrize(
-    ("query", "keep"),
-    [
-        ("is_champion=true", lambda c: c["is_champion"]),
-        ("is_champion=false", lambda c: True),
-        ("stage=active", lambda c: (c["company"] or {}).get("stage") == "active"),
-        ("search=a", lambda c: "a" in c["name"].lower() or "a" in c["email"].lower()),
-    ],
-)
+@pytest.mark.parametrize(("query", "keep"), [
+    ("is_champion=true", lambda c: c["is_champion"]),
+    ("is_champion=false", lambda c: True),
+    ("stage=active", lambda c: (c["company"] or {}).get("stage") == "active"),
+    ("search=a", lambda c: "a" in c["name"].lower() or "a" in c["email"].lower()),
+])
 def test_customer_filters(client: MockClient, read: str, query: str, keep) -> None:
     expected = [c["id"] for c in paginate(client, "/v1/customers", read) if keep(c)]
     assert [c["id"] for c in paginate(client, f"/v1/customers?{query}", read)] == expected
@@ -131,10 +122,8 @@ def test_customer_filters(client: MockClient, read: str, query: str, keep) -> No
 def test_knowledge_source_filters(client: MockClient, read: str) -> None:
     sources = paginate(client, "/v1/knowledge-sources", read)
     assert [s["created_at"] for s in sources] == sorted((s["created_at"] for s in sources), reverse=True)
-    for query, keep in (
-        ("type=website", lambda s: s["type"] == "website"),
-        ("status=completed", lambda s: s["status"] == "completed"),
-    ):
+    for query, keep in (("type=website", lambda s: s["type"] == "website"),
+                        ("status=completed", lambda s: s["status"] == "completed")):
         expected = [s["id"] for s in sources if keep(s)]
         assert [s["id"] for s in paginate(client, f"/v1/knowledge-sources?{query}", read)] == expected
 
@@ -170,32 +159,19 @@ def test_issue_detail_lists_the_sessions_that_raised_it(client: MockClient, read
 
 def test_created_session_is_readable_from_both_documents(client: MockClient, standard: str) -> None:
     before = client.get("/v1/sessions?limit=1", key=standard).json()["total"]
-    response = client.post(
-        f"{INTERNAL}/sessions",
-        key=standard,
-        json={
-            "customer_email": "Ulla.Svensson@example.com",
-            "message": "The export button is greyed out.",
-            "name": "Export button disabled",
-            "tags": ["bug"],
-            "page_url": "https://app.northwind.io/reports",
-            "page_title": "Reports",
-            "user_metadata": {"plan": "pro"},
-        },
-    )
+    response = client.post(f"{INTERNAL}/sessions", key=standard, json={
+        "customer_email": "Ulla.Svensson@example.com", "message": "The export button is greyed out.",
+        "name": "Export button disabled", "tags": ["bug"], "page_url": "https://app.northwind.io/reports",
+        "page_title": "Reports", "user_metadata": {"plan": "pro"},
+    })
     assert response.status_code == 201
     session = response.json()
     assert session["id"].startswith("sess_")
     assert response.headers["Location"] == f"{INTERNAL}/sessions/{session['id']}"
     assert (session["status"], session["source"], session["session_type"], session["message_count"]) == (
-        "active",
-        "api",
-        "chat",
-        1,
-    )
-    assert session["messages"] == [
-        {"sender": "user", "content": "The export button is greyed out.", "created_at": session["created_at"]}
-    ]
+        "active", "api", "chat", 1)
+    assert session["messages"] == [{"sender": "user", "content": "The export button is greyed out.",
+                                    "created_at": session["created_at"]}]
     assert session["linked_issues"] == [] and session["tags"] == ["bug"]
     assert client.get(response.headers["Location"], key=standard).json() == session
     assert client.get(f"/v1/sessions/{session['id']}", key=standard).json() == session
@@ -207,9 +183,8 @@ def test_created_session_is_readable_from_both_documents(client: MockClient, sta
 
 def test_created_session_links_a_known_customer_by_email(client: MockClient, read: str, standard: str) -> None:
     customer = paginate(client, "/v1/customers", read)[0]
-    session = client.post(
-        "/v1/sessions", key=standard, json={"customer_email": customer["email"].upper(), "message": "Hi"}
-    ).json()
+    session = client.post("/v1/sessions", key=standard,
+                          json={"customer_email": customer["email"].upper(), "message": "Hi"}).json()
     assert session["customer_id"] == customer["id"]
 
 
@@ -220,37 +195,22 @@ def test_created_session_is_invisible_to_other_projects(client: MockClient, keys
 
 def test_customer_import_upserts_by_email(client: MockClient, read: str, standard: str) -> None:
     existing = paginate(client, "/v1/customers", read)[0]
-    result = client.post(
-        "/v1/customers/import",
-        key=standard,
-        json={
-            "customers": [
-                {"email": existing["email"].upper(), "title": "Chief Feedback Officer"},
-                {
-                    "name": "Dana Ruiz",
-                    "email": "dana@newco.io",
-                    "is_champion": True,
-                    "company": {"name": "NewCo", "domain": "newco.io", "stage": "active", "arr": 120000},
-                },
-                {"email": "missing-at.example.com"},
-                {"name": "No email"},
-                {"email": "x@newco.io", "company": {"domain": "newco.io", "stage": "unicorn"}},
-                {"email": "y@newco.io", "company": {"name": "No domain"}},
-                {"email": "dana@newco.io", "title": "VP Product"},
-            ]
-        },
-    ).json()
-    assert result == {
-        "created": 1,
-        "updated": 2,
-        "total": 7,
-        "errors": [
-            {"index": 2, "message": "Invalid email format."},
-            {"index": 3, "message": "Missing email."},
-            {"index": 4, "message": "Invalid company stage 'unicorn'."},
-            {"index": 5, "message": "Company domain is required."},
-        ],
-    }
+    result = client.post("/v1/customers/import", key=standard, json={"customers": [
+        {"email": existing["email"].upper(), "title": "Chief Feedback Officer"},
+        {"name": "Dana Ruiz", "email": "dana@newco.io", "is_champion": True,
+         "company": {"name": "NewCo", "domain": "newco.io", "stage": "active", "arr": 120000}},
+        {"email": "missing-at.example.com"},
+        {"name": "No email"},
+        {"email": "x@newco.io", "company": {"domain": "newco.io", "stage": "unicorn"}},
+        {"email": "y@newco.io", "company": {"name": "No domain"}},
+        {"email": "dana@newco.io", "title": "VP Product"},
+    ]}).json()
+    assert result == {"created": 1, "updated": 2, "total": 7, "errors": [
+        {"index": 2, "message": "Invalid email format."},
+        {"index": 3, "message": "Missing email."},
+        {"index": 4, "message": "Invalid company stage 'unicorn'."},
+        {"index": 5, "message": "Company domain is required."},
+    ]}
     updated = client.get(f"/v1/customers?search={existing['email']}", key=read).json()["data"][0]
     assert updated["id"] == existing["id"] and updated["title"] == "Chief Feedback Officer"
     assert updated["updated_at"] >= existing["updated_at"]
@@ -261,17 +221,10 @@ def test_customer_import_upserts_by_email(client: MockClient, read: str, standar
 
 def test_customer_import_without_creating_companies(client: MockClient, read: str, standard: str) -> None:
     known = next(c["company"]["domain"] for c in paginate(client, "/v1/customers", read) if c["company"])
-    result = client.post(
-        "/v1/customers/import",
-        key=standard,
-        json={
-            "create_missing_companies": False,
-            "customers": [
-                {"email": "a@unknown.io", "company": {"domain": "unknown.io"}},
-                {"email": f"new.person@{known}", "company": {"domain": known}},
-            ],
-        },
-    ).json()
+    result = client.post("/v1/customers/import", key=standard, json={"create_missing_companies": False, "customers": [
+        {"email": "a@unknown.io", "company": {"domain": "unknown.io"}},
+        {"email": f"new.person@{known}", "company": {"domain": known}},
+    ]}).json()
     assert result["created"] == 1
     assert result["errors"] == [{"index": 0, "message": "Unknown company domain 'unknown.io'."}]
 
@@ -280,11 +233,8 @@ def test_company_change_shows_on_every_customer_of_that_company(client: MockClie
     customers = paginate(client, "/v1/customers", read)
     domain = next(c["company"]["domain"] for c in customers if c["company"])
     colleagues = [c["id"] for c in customers if (c["company"] or {}).get("domain") == domain]
-    client.post(
-        "/v1/customers/import",
-        key=standard,
-        json={"customers": [{"email": f"new@{domain}", "company": {"domain": domain, "stage": "churned"}}]},
-    )
+    client.post("/v1/customers/import", key=standard,
+                json={"customers": [{"email": f"new@{domain}", "company": {"domain": domain, "stage": "churned"}}]})
     after = {c["id"]: c for c in everything(client, "/v1/customers", read)}
     assert all(after[c]["company"]["stage"] == "churned" for c in colleagues)
     assert {c for c in after if after[c]["company"] and after[c]["company"]["domain"] == domain} >= set(colleagues)
@@ -296,14 +246,11 @@ def test_customer_import_accepts_500_rows(client: MockClient, standard: str) -> 
     assert result == {"created": 500, "updated": 0, "errors": [], "total": 500}
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"type": "website", "name": "Marketing", "url": "https://www.example.com"},
-        {"type": "docs_portal", "url": "http://docs.example.com"},
-        {"type": "raw_text", "name": "FAQ", "content": "Pro costs $49.", "enabled": False},
-    ],
-)
+@pytest.mark.parametrize("body", [
+    {"type": "website", "name": "Marketing", "url": "https://www.example.com"},
+    {"type": "docs_portal", "url": "http://docs.example.com"},
+    {"type": "raw_text", "name": "FAQ", "content": "Pro costs $49.", "enabled": False},
+])
 def test_created_knowledge_source_starts_pending(client: MockClient, standard: str, body: dict) -> None:
     response = client.post("/v1/knowledge-sources", key=standard, json=body)
     assert response.status_code == 201
@@ -328,15 +275,9 @@ def test_second_codebase_is_422(client: MockClient, keys: Keys) -> None:
 
 def test_webhook_lifecycle(client: MockClient, keys: Keys) -> None:
     standard, full = keys.get(NW, "standard"), keys.get(NW, "full")
-    response = client.post(
-        "/v1/webhooks",
-        key=standard,
-        json={
-            "url": "https://hooks.northwind.io/hissuno",
-            "events": ["session.created", "issue.created"],
-            "description": "Warehouse",
-        },
-    )
+    response = client.post("/v1/webhooks", key=standard, json={
+        "url": "https://hooks.northwind.io/hissuno", "events": ["session.created", "issue.created"],
+        "description": "Warehouse"})
     assert response.status_code == 201
     webhook = response.json()
     assert webhook["secret"].startswith("whsec_") and webhook["enabled"] is True
@@ -353,13 +294,7 @@ def test_webhook_lifecycle(client: MockClient, keys: Keys) -> None:
 
 
 def test_webhook_url_must_be_https_except_on_localhost(client: MockClient, standard: str) -> None:
-    for url, status in (
-        ("http://localhost:3000/hooks", 201),
-        ("http://127.0.0.1:9000/", 201),
-        ("http://example.com/hooks", 422),
-        ("ftp://example.com", 422),
-    ):
-        assert (
-            client.post("/v1/webhooks", key=standard, json={"url": url, "events": ["session.created"]}).status_code
-            == status
-        ), url
+    for url, status in (("http://localhost:3000/hooks", 201), ("http://127.0.0.1:9000/", 201),
+                        ("http://example.com/hooks", 422), ("ftp://example.com", 422)):
+        assert client.post("/v1/webhooks", key=standard,
+                           json={"url": url, "events": ["session.created"]}).status_code == status, url

@@ -28,6 +28,7 @@ FULL_KEY = "hss_muw53n5b06v05byohcbmrmjojy88"
 APP = create_app(Settings(seed=3, rate_limits={"enterprise": "1000000/minute"}))
 
 
+
 def load(name: str):
     schema = schemathesis.openapi.from_dict(copy.deepcopy(bundled(name)))  # Schemathesis edits the dict
     schema.app = APP
@@ -36,19 +37,11 @@ def load(name: str):
 
 internal = load("internal")
 v1 = load("v1")
-CHECKS = [
-    not_a_server_error,
-    checks.status_code_conformance,
-    checks.content_type_conformance,
-    checks.response_headers_conformance,
-    checks.response_schema_conformance,
-]
-BOUNDS = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
-)
+CHECKS = [not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
+          checks.response_headers_conformance, checks.response_schema_conformance]
+BOUNDS = settings(max_examples=30, deadline=None, derandomize=True,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                         HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -54,21 +54,13 @@ def test_same_seed_same_dataset_other_seed_other_dataset(fixture, dataset) -> No
 
 
 def test_adding_a_project_does_not_change_the_others(fixture, dataset, tmp_path: Path) -> None:
-    text = (
-        default_fixtures()
-        .read_text()
-        .replace(
-            "projects:\n",
-            """projects:
+    text = default_fixtures().read_text().replace("projects:\n", """projects:
   - id: proj_extra
     name: Extra Co
     domain: extra.io
     plan: free
     keys: [{key: hss_extra0000000000000000000000, permission: full, label: full}]
-""",
-            1,
-        )
-    )
+""", 1)
     path = tmp_path / "more.yaml"
     path.write_text(text)
     bigger = build_dataset(load_fixture(path), 42)
@@ -153,21 +145,18 @@ def test_priority_formula() -> None:
 GOOD = default_fixtures().read_text()
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", "top level: expected a mapping"),
-        ("projects: [1", "not valid YAML at line"),
-        (GOOD.replace("plan: pro", "plan: gold"), "projects[0].plan: 'gold' is not one of free, pro, enterprise"),
-        (GOOD.replace("permission: read-only", "permission: admin", 1), "projects[0].keys[0].permission"),
-        (GOOD.replace("hss_qvt0akmt09f4s9g2cofgzjcngc99", "sk_live_1"), "does not match"),
-        (GOOD.replace("hss_ivw74krcwb07bolzkrhcsuvrz8wj", "hss_qvt0akmt09f4s9g2cofgzjcngc99"), "duplicate key"),
-        (GOOD.replace("free: 60/minute", "free: sixty"), "plans.free: 'sixty' is not a rate limit"),
-        (GOOD.replace("sessions: 40", "sessions: -1"), "counts.sessions"),
-        (GOOD.replace('anchor: "2026-01-20T12:00:00Z"', "anchor: soon"), "anchor"),
-        (GOOD.replace("id: proj_lumen", "id: proj_northwind"), "duplicate project id"),
-    ],
-)
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "top level: expected a mapping"),
+    ("projects: [1", "not valid YAML at line"),
+    (GOOD.replace("plan: pro", "plan: gold"), "projects[0].plan: 'gold' is not one of free, pro, enterprise"),
+    (GOOD.replace("permission: read-only", "permission: admin", 1), "projects[0].keys[0].permission"),
+    (GOOD.replace("hss_qvt0akmt09f4s9g2cofgzjcngc99", "sk_live_1"), "does not match"),
+    (GOOD.replace("hss_ivw74krcwb07bolzkrhcsuvrz8wj", "hss_qvt0akmt09f4s9g2cofgzjcngc99"), "duplicate key"),
+    (GOOD.replace("free: 60/minute", "free: sixty"), "plans.free: 'sixty' is not a rate limit"),
+    (GOOD.replace("sessions: 40", "sessions: -1"), "counts.sessions"),
+    (GOOD.replace("anchor: \"2026-01-20T12:00:00Z\"", "anchor: soon"), "anchor"),
+    (GOOD.replace("id: proj_lumen", "id: proj_northwind"), "duplicate project id"),
+])
 def test_bad_fixture_files_get_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "fixture.yaml"
     path.write_text(text)
@@ -193,30 +182,22 @@ def test_settings_defaults() -> None:
 
 
 def test_settings_from_environment_then_flags() -> None:
-    environ = {
-        "HISSUNO_MOCK_PORT": "5000",
-        "HISSUNO_MOCK_SEED": "9",
-        "HISSUNO_MOCK_RATE_LIMITS": "free=5/10seconds",
-        "HISSUNO_MOCK_VALIDATE_RESPONSES": "yes",
-        "HISSUNO_MOCK_LOG_LEVEL": "INFO",
-    }
+    environ = {"HISSUNO_MOCK_PORT": "5000", "HISSUNO_MOCK_SEED": "9", "HISSUNO_MOCK_RATE_LIMITS": "free=5/10seconds",
+               "HISSUNO_MOCK_VALIDATE_RESPONSES": "yes", "HISSUNO_MOCK_LOG_LEVEL": "INFO"}
     settings = Settings.from_env(environ, seed=11, host=None)
     assert (settings.port, settings.seed, settings.host) == (5000, 11, "127.0.0.1")
     assert settings.rate_limits == {"free": "5/10seconds"} and settings.validate_responses is True
     assert settings.log_level == "info"
 
 
-@pytest.mark.parametrize(
-    ("environ", "message"),
-    [
-        ({"HISSUNO_MOCK_PORT": "http"}, "port must be an integer"),
-        ({"HISSUNO_MOCK_PORT": "70000"}, "port must be between"),
-        ({"HISSUNO_MOCK_WORKERS": "0"}, "workers must be between"),
-        ({"HISSUNO_MOCK_VALIDATE_RESPONSES": "sometimes"}, "true or false"),
-        ({"HISSUNO_MOCK_LOG_LEVEL": "loud"}, "log level"),
-        ({"HISSUNO_MOCK_RATE_LIMITS": "free"}, "PLAN=LIMIT"),
-    ],
-)
+@pytest.mark.parametrize(("environ", "message"), [
+    ({"HISSUNO_MOCK_PORT": "http"}, "port must be an integer"),
+    ({"HISSUNO_MOCK_PORT": "70000"}, "port must be between"),
+    ({"HISSUNO_MOCK_WORKERS": "0"}, "workers must be between"),
+    ({"HISSUNO_MOCK_VALIDATE_RESPONSES": "sometimes"}, "true or false"),
+    ({"HISSUNO_MOCK_LOG_LEVEL": "loud"}, "log level"),
+    ({"HISSUNO_MOCK_RATE_LIMITS": "free"}, "PLAN=LIMIT"),
+])
 def test_bad_settings_name_the_setting(environ: dict, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environ)
@@ -231,9 +212,8 @@ def test_parse_rate_limits_accepts_lists_and_strings() -> None:
 
 
 def _with_sessions(fixture, sessions: int):
-    first = dataclasses.replace(
-        fixture.projects[0], counts=dataclasses.replace(fixture.projects[0].counts, sessions=sessions)
-    )
+    first = dataclasses.replace(fixture.projects[0],
+                                counts=dataclasses.replace(fixture.projects[0].counts, sessions=sessions))
     return dataclasses.replace(fixture, projects=(first,))
 
 
@@ -262,12 +242,10 @@ def test_fixture_counts_go_up_to_a_million(tmp_path: Path) -> None:
 
 def test_seeding_does_not_load_faker() -> None:
     """Faker costs 17 MiB and a fifth of a second at start-up; the seeder draws names from plain tuples."""
-    code = (
-        "import sys; from mockserver.data.fixture import load_fixture; from mockserver.settings import "
-        "default_fixtures; from mockserver.data.seed import build_dataset; "
-        "build_dataset(load_fixture(default_fixtures()), 42); "
-        "print(any(m.startswith('faker') for m in sys.modules))"
-    )
+    code = ("import sys; from mockserver.data.fixture import load_fixture; from mockserver.settings import "
+            "default_fixtures; from mockserver.data.seed import build_dataset; "
+            "build_dataset(load_fixture(default_fixtures()), 42); "
+            "print(any(m.startswith('faker') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 

@@ -49,9 +49,8 @@ def test_reset_restores_the_seeded_bytes(client: MockClient, keys: Keys) -> None
     client.post("/v1/sessions", key=standard, json={"customer_email": "a@b.io", "message": "hi"})
     client.post("/v1/customers/import", key=standard, json={"customers": [{"email": "x@y.io"}]})
     existing = client.get("/v1/customers?limit=1", key=standard).json()["data"][0]
-    client.post(
-        "/v1/customers/import", key=standard, json={"customers": [{"email": existing["email"], "title": "Changed"}]}
-    )
+    client.post("/v1/customers/import", key=standard,
+                json={"customers": [{"email": existing["email"], "title": "Changed"}]})
     client.post("/v1/knowledge-sources", key=standard, json={"type": "raw_text", "content": "x"})
     assert snapshot(client, keys, "full") != before  # another key: the free plan allows 60 a minute
     assert client.post("/__mock/reset").json()["reset"] is True
@@ -62,14 +61,9 @@ def test_concurrent_creates_lose_nothing_and_duplicate_nothing(client: MockClien
     standard = keys.get("proj_orbital", "standard")
     total = client.get("/v1/sessions?limit=1", key=standard).json()["total"]
     headers = {"Authorization": f"Bearer {standard}"}
-    requests = [
-        (
-            "POST",
-            "/v1/sessions",
-            {"headers": headers, "json": {"customer_email": f"c{i}@example.com", "message": f"#{i}"}},
-        )
-        for i in range(64)
-    ]
+    requests = [("POST", "/v1/sessions", {"headers": headers,
+                                          "json": {"customer_email": f"c{i}@example.com", "message": f"#{i}"}})
+                for i in range(64)]
     responses = client.gather(requests)
     assert [r.status_code for r in responses] == [201] * 64
     ids = [r.json()["id"] for r in responses]
@@ -122,18 +116,13 @@ def test_store_announces_creates_and_updates() -> None:
     store.put("p", "customers", {"id": "cus_1", "email": "a@b.io"}, announce=False)
     store.create("p", "knowledge_sources", {"type": "website"}, "ks_")
     store.create("p", "webhooks", {"url": "https://x.io", "secret": "whsec_x"}, "whk_")
-    assert [(p, e) for p, e, _ in events] == [
-        ("p", "session.created"),
-        ("p", "customer.created"),
-        ("p", "customer.updated"),
-        ("p", "knowledge_source.created"),
-    ]
+    assert [(p, e) for p, e, _ in events] == [("p", "session.created"), ("p", "customer.created"),
+                                             ("p", "customer.updated"), ("p", "knowledge_source.created")]
     assert events[0][2] == session
 
 
 def test_api_creates_reach_event_subscribers(client: MockClient, keys: Keys, shared_app) -> None:
     events: list[tuple[str, str, dict]] = []
-
     def record(project: str, event: str, data: dict) -> None:
         events.append((project, event, data))
 
@@ -145,21 +134,17 @@ def test_api_creates_reach_event_subscribers(client: MockClient, keys: Keys, sha
     types = [e for _, e, _ in events]
     assert types[-3:] == ["session.created", "customer.created", "knowledge_source.created"]
     data = next(d for _, e, d in events if e == "session.created" and d["id"] == session["id"])
-    assert "messages" not in data and data == {
-        k: v for k, v in session.items() if k not in ("messages", "linked_issues")
-    }
+    assert "messages" not in data and data == {k: v for k, v in session.items()
+                                               if k not in ("messages", "linked_issues")}
     shared_app.mock.store._hooks.remove(record)  # the app's own subscriber (webhook deliveries) stays
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ((Filter("a", "eq", 1),), ["x3", "x1"]),
-        ((Filter("tags", "any", ("t2",)),), ["x2"]),
-        ((Filter("", "search", "HeL", ("name",)),), ["x3", "x1"]),
-        ((Filter("nested.flag", "true"),), ["x2"]),
-    ],
-)
+@pytest.mark.parametrize(("filters", "expected"), [
+    ((Filter("a", "eq", 1),), ["x3", "x1"]),
+    ((Filter("tags", "any", ("t2",)),), ["x2"]),
+    ((Filter("", "search", "HeL", ("name",)),), ["x3", "x1"]),
+    ((Filter("nested.flag", "true"),), ["x2"]),
+])
 def test_store_filters(filters: tuple, expected: list[str]) -> None:
     docs = [
         {"id": "x1", "a": 1, "tags": ["t1"], "name": "hello", "nested": {"flag": False}, "created_at": "1"},

@@ -29,13 +29,8 @@ def concrete(client: MockClient, keys: Keys, path: str, *, missing: bool = False
     """The path with its parameters filled in: own project, and an existing (or a missing) resource id."""
     key = keys.get(NW, "full")
     if "{webhookId}" in path:
-        webhook = (
-            "whk_missing"
-            if missing
-            else client.post(
-                "/v1/webhooks", key=key, json={"url": "https://hooks.example.com/x", "events": ["session.created"]}
-            ).json()["id"]
-        )
+        webhook = "whk_missing" if missing else client.post("/v1/webhooks", key=key, json={
+            "url": "https://hooks.example.com/x", "events": ["session.created"]}).json()["id"]
         path = path.replace("{webhookId}", webhook)
     for name, resource in (("{sessionId}", "sessions"), ("{issueId}", "issues")):
         if name in path:
@@ -52,14 +47,10 @@ def success_status(operation: dict) -> int:
     return int(next(code for code in operation["responses"] if code.startswith("2")))
 
 
-@pytest.mark.parametrize(
-    ("name", "template", "method", "operation"),
-    OPERATIONS,
-    ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS],
-)
-def test_each_status_the_mock_produces(
-    client: MockClient, keys: Keys, name: str, template: str, method: str, operation: dict
-) -> None:
+@pytest.mark.parametrize(("name", "template", "method", "operation"), OPERATIONS,
+                         ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
+def test_each_status_the_mock_produces(client: MockClient, keys: Keys, name: str, template: str, method: str,
+                                       operation: dict) -> None:
     document = bundled(name)
     declared = {int(code) for code in operation["responses"]}
     full, read_only = keys.get(NW, "full"), keys.get(NW, "read-only")
@@ -76,9 +67,8 @@ def test_each_status_the_mock_produces(
     if "{projectId}" in template:
         produced.add(send(client, method, path, keys.get("proj_lumen", "full"), body))
     if method == "post":
-        produced.add(
-            send(client, method, path, full, None, content=b"{oops", headers={"Content-Type": "application/json"})
-        )
+        produced.add(send(client, method, path, full, None, content=b"{oops",
+                          headers={"Content-Type": "application/json"}))
         produced.add(send(client, method, path, full, {}))
     elif any(p.get("in") == "query" for p in map(lambda p: resolve(document, p), operation.get("parameters", ()))):
         produced.add(send(client, method, f"{path}?limit=0", full))
@@ -104,23 +94,15 @@ def limited(judge):
     mock.close()
 
 
-@pytest.mark.parametrize(
-    ("name", "template", "method", "operation"),
-    OPERATIONS,
-    ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS],
-)
-def test_each_operation_answers_429_past_the_limit(
-    limited: MockClient, keys: Keys, name: str, template: str, method: str, operation: dict
-) -> None:
+@pytest.mark.parametrize(("name", "template", "method", "operation"), OPERATIONS,
+                         ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
+def test_each_operation_answers_429_past_the_limit(limited: MockClient, keys: Keys, name: str, template: str,
+                                                   method: str, operation: dict) -> None:
     limited.post("/__mock/reset")
     document = bundled(name)
     body = example_body(document, operation) if "requestBody" in operation else None
-    path = (
-        template.replace("{projectId}", NW)
-        .replace("{sessionId}", "sess_x")
-        .replace("{issueId}", "iss_x")
-        .replace("{webhookId}", "whk_x")
-    )
+    path = template.replace("{projectId}", NW).replace("{sessionId}", "sess_x").replace(
+        "{issueId}", "iss_x").replace("{webhookId}", "whk_x")
     key = keys.get(NW, "full")
     send(limited, method, path, key, body)
     response = limited.request(method.upper(), path, key=key, json=body)

@@ -22,10 +22,8 @@ from mockserver.stores.sqlite import SQLiteStore, sqlite_path
 
 DATASET = {
     "p": {
-        "sessions": [
-            {"id": "sess_seed1", "created_at": "2026-01-01T00:00:00Z", "name": "first"},
-            {"id": "sess_seed2", "created_at": "2026-01-02T00:00:00Z", "name": "second"},
-        ],
+        "sessions": [{"id": "sess_seed1", "created_at": "2026-01-01T00:00:00Z", "name": "first"},
+                     {"id": "sess_seed2", "created_at": "2026-01-02T00:00:00Z", "name": "second"}],
         "customers": [{"id": "cus_seed", "email": "a@b.io", "created_at": "2026-01-01T00:00:00Z"}],
     },
     "q": {"sessions": []},
@@ -66,11 +64,8 @@ def test_create_put_delete_and_reset(uri: str) -> None:
     assert store.put("p", "customers", {"id": "cus_new", "email": "c@d.io"}) is True
     assert store.get("p", "customers", "cus_seed")["title"] == "CTO"
     assert store.delete("p", "sessions", "sess_seed1") is True and store.delete("p", "sessions", "sess_seed1") is False
-    assert events == [
-        ("p", "session.created", doc["id"]),
-        ("p", "customer.updated", "cus_seed"),
-        ("p", "customer.created", "cus_new"),
-    ]
+    assert events == [("p", "session.created", doc["id"]), ("p", "customer.updated", "cus_seed"),
+                      ("p", "customer.created", "cus_new")]
     with store.atomic("p"):
         store.create("p", "sessions", {"created_at": "2026-03-01T00:00:00Z"}, "sess_")
     store.reset()
@@ -140,15 +135,12 @@ def test_a_store_seeded_from_other_data_is_refused(tmp_path: Path, redis_url: st
             open_store(uri, other)
 
 
-@pytest.mark.parametrize(
-    ("uri", "message"),
-    [
-        ("mongodb://localhost", "unknown store"),
-        ("sqlite://", "expected sqlite:///"),
-        ("sqlite:///no/such/directory/x.db", "does not exist"),
-        ("redis://127.0.0.1:1/0", "cannot reach Redis"),
-    ],
-)
+@pytest.mark.parametrize(("uri", "message"), [
+    ("mongodb://localhost", "unknown store"),
+    ("sqlite://", "expected sqlite:///"),
+    ("sqlite:///no/such/directory/x.db", "does not exist"),
+    ("redis://127.0.0.1:1/0", "cannot reach Redis"),
+])
 def test_unusable_stores_are_one_clear_error(uri: str, message: str) -> None:
     with pytest.raises(StoreError, match=message):
         open_store(uri, DATASET)
@@ -223,9 +215,8 @@ def test_sqlite_writers_take_turns_without_sqlites_busy_polling(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_the_api_behaves_the_same_on_a_shared_store(
-    backend: str, tmp_path: Path, make_client, keys, request: pytest.FixtureRequest
-) -> None:
+def test_the_api_behaves_the_same_on_a_shared_store(backend: str, tmp_path: Path, make_client, keys,
+                                                    request: pytest.FixtureRequest) -> None:
     state = f"sqlite:///{tmp_path / 'api.db'}" if backend == "sqlite" else request.getfixturevalue("redis_url")
     mock = make_client(state=state)
     standard, full = keys.get("proj_northwind", "standard"), keys.get("proj_northwind", "full")
@@ -288,10 +279,12 @@ def test_memory_views_stay_sorted_through_random_writes() -> None:
     against a full sort; the views are kept in step, never rebuilt (the same view answers before and after)."""
     rng = random.Random(5)
     stamps = [f"2026-01-{day:02d}T00:00:00Z" for day in range(1, 8)]  # few values: many ties, broken by id
-    docs = [{"id": f"s{i:03d}", "updated_at": rng.choice(stamps), "is_archived": rng.random() < 0.3} for i in range(60)]
+    docs = [{"id": f"s{i:03d}", "updated_at": rng.choice(stamps), "is_archived": rng.random() < 0.3}
+            for i in range(60)]
     store = MemoryStore({"p": {"k": docs}}, seed=3)
     visible = (Filter("is_archived", "eq", False),)
-    queries = {False: Query(filters=visible, sort="updated_at", limit=1000), True: Query(sort="updated_at", limit=1000)}
+    queries = {False: Query(filters=visible, sort="updated_at", limit=1000),
+               True: Query(sort="updated_at", limit=1000)}
     sources = {archived: store.list("p", "k", query).source for archived, query in queries.items()}
     for step in range(300):
         current = store.all("p", "k")

@@ -67,14 +67,10 @@ def subscribe(http: httpx.Client, url: str, events: list[str] = EVENTS, **extra:
 
 def event_validator() -> Draft4Validator:
     """The contract's ``WebhookEvent`` as JSON Schema (OpenAPI's ``nullable`` converted as Schemathesis does)."""
-    schemas = {
-        name: to_json_schema(schema, "nullable", is_response_schema=True)
-        for name, schema in bundled("v1")["components"]["schemas"].items()
-    }
-    return Draft4Validator(
-        {"$ref": "#/components/schemas/WebhookEvent", "components": {"schemas": schemas}},
-        format_checker=format_checker(),
-    )
+    schemas = {name: to_json_schema(schema, "nullable", is_response_schema=True)
+               for name, schema in bundled("v1")["components"]["schemas"].items()}
+    return Draft4Validator({"$ref": "#/components/schemas/WebhookEvent", "components": {"schemas": schemas}},
+                           format_checker=format_checker())
 
 
 def test_deliveries_are_signed_with_the_secret_from_the_create_response(mock: httpx.Client) -> None:
@@ -85,25 +81,15 @@ def test_deliveries_are_signed_with_the_secret_from_the_create_response(mock: ht
         assert all("secret" not in w for w in mock.get("/v1/webhooks", headers=STANDARD).json()["data"])
         session = mock.post("/v1/sessions", headers=STANDARD, json=SESSION).json()
         existing = mock.get("/v1/customers?limit=1", headers=STANDARD).json()["data"][0]["email"]
-        imported = mock.post(
-            "/v1/customers/import",
-            headers=STANDARD,
-            json={"customers": [{"email": "new.person@example.com"}, {"email": existing, "title": "CTO"}]},
-        ).json()
+        imported = mock.post("/v1/customers/import", headers=STANDARD, json={"customers": [
+            {"email": "new.person@example.com"}, {"email": existing, "title": "CTO"}]}).json()
         assert (imported["created"], imported["updated"]) == (1, 1)
         mock.post("/v1/knowledge-sources", headers=STANDARD, json={"type": "website", "url": "https://x.io"})
         deliveries = settled(mock, 4)
 
     assert sorted(d["event_type"] for d in deliveries) == sorted(EVENTS)
-    assert all(
-        d["state"] == "delivered"
-        and d["status_code"] == 204
-        and d["attempts"] == 1
-        and d["error"] is None
-        and d["webhook_id"] == webhook["id"]
-        and d["project_id"] == "proj_northwind"
-        for d in deliveries
-    )
+    assert all(d["state"] == "delivered" and d["status_code"] == 204 and d["attempts"] == 1 and d["error"] is None
+               and d["webhook_id"] == webhook["id"] and d["project_id"] == "proj_northwind" for d in deliveries)
     validator = event_validator()
     received = {}
     for request in receiver.requests:

@@ -61,23 +61,14 @@ def shared_state(kind: str, tmp_path: Path, redis_url: str) -> str:
 
 @pytest.mark.parametrize("state", ["sqlite", "redis"])
 def test_two_workers_share_one_limit_and_one_data_set(state: str, tmp_path: Path, redis_url: str) -> None:
-    args = (
-        "--workers",
-        "2",
-        "--state",
-        shared_state(state, tmp_path, redis_url),
-        "--rate-limit-storage",
-        redis_url,
-        "--rate-limit",
-        "pro=20/minute",
-    )
+    args = ("--workers", "2", "--state", shared_state(state, tmp_path, redis_url),
+            "--rate-limit-storage", redis_url, "--rate-limit", "pro=20/minute")
     with serving(*args) as base, ExitStack() as stack:
         first, second = pinned_clients(base, stack)
         assert first.get("/").json()["worker"] != second.get("/").json()["worker"]
 
-        statuses = [
-            (first, second)[i % 2].get("/v1/issues?limit=1", headers=RATE_LIMITED).status_code for i in range(30)
-        ]
+        statuses = [(first, second)[i % 2].get("/v1/issues?limit=1", headers=RATE_LIMITED).status_code
+                    for i in range(30)]
         assert statuses.count(200) == 20 and statuses.count(429) == 10
         assert statuses[:20] == [200] * 20  # both workers counted into one window
 
@@ -86,16 +77,13 @@ def test_two_workers_share_one_limit_and_one_data_set(state: str, tmp_path: Path
         assert second.get(f"/v1/sessions/{created['id']}", headers=STANDARD).json()["id"] == created["id"]
         listed = second.get("/v1/sessions?limit=100", headers=STANDARD).json()
         assert listed["total"] == before + 1 and created["id"] in {s["id"] for s in listed["data"]}
-        webhook = second.post(
-            "/v1/webhooks", headers=STANDARD, json={"url": "https://hooks.example.com/x", "events": ["session.created"]}
-        ).json()
+        webhook = second.post("/v1/webhooks", headers=STANDARD,
+                              json={"url": "https://hooks.example.com/x", "events": ["session.created"]}).json()
         assert first.get(f"/v1/webhooks/{webhook['id']}", headers=STANDARD).status_code == 200
         assert first.delete(f"/v1/webhooks/{webhook['id']}", headers=FULL).status_code == 204
         assert second.get(f"/v1/webhooks/{webhook['id']}", headers=STANDARD).status_code == 404
-        imported = [
-            c.post("/v1/customers/import", headers=STANDARD, json={"customers": [{"email": "once@example.com"}]}).json()
-            for c in (first, second)
-        ]
+        imported = [c.post("/v1/customers/import", headers=STANDARD,
+                           json={"customers": [{"email": "once@example.com"}]}).json() for c in (first, second)]
         assert [r["created"] for r in imported] == [1, 0] and [r["updated"] for r in imported] == [0, 1]
 
         assert first.post("/__mock/reset").status_code == 200
@@ -108,10 +96,8 @@ def test_every_create_from_both_workers_is_visible_from_both(tmp_path: Path, red
     args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url)
     with serving(*args) as base, ExitStack() as stack:
         clients = pinned_clients(base, stack)
-        created = {
-            clients[i % 2].post("/v1/sessions", headers=STANDARD, json={**SESSION, "message": f"#{i}"}).json()["id"]
-            for i in range(20)
-        }
+        created = {clients[i % 2].post("/v1/sessions", headers=STANDARD,
+                                       json={**SESSION, "message": f"#{i}"}).json()["id"] for i in range(20)}
         assert len(created) == 20
         for client in clients:
             listed = client.get("/v1/sessions?limit=100", headers=STANDARD).json()["data"]
@@ -120,16 +106,8 @@ def test_every_create_from_both_workers_is_visible_from_both(tmp_path: Path, red
 
 def test_limit_exact_under_32_concurrent_clients_across_two_workers(redis_url: str, tmp_path: Path) -> None:
     """32 clients, 16 on each worker (each client one connection), five requests each, all at once."""
-    args = (
-        "--workers",
-        "2",
-        "--state",
-        f"sqlite:///{tmp_path / 'mock.db'}",
-        "--rate-limit-storage",
-        redis_url,
-        "--rate-limit",
-        "pro=50/minute",
-    )
+    args = ("--workers", "2", "--state", f"sqlite:///{tmp_path / 'mock.db'}", "--rate-limit-storage", redis_url,
+            "--rate-limit", "pro=50/minute")
 
     async def pinned(base: str) -> list[httpx.AsyncClient]:
         per_worker: dict[int, list[httpx.AsyncClient]] = {}
@@ -181,16 +159,13 @@ def test_sqlite_state_survives_a_restart(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/v1/sessions/{created['id']}", headers=STANDARD).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--workers", "2"], "in-memory store"),
-        (["--workers", "2", "--state", "sqlite:///{tmp}/m.db"], "rate-limit windows shared by the workers"),
-        (["--state", "redis://127.0.0.1:{dead}/0"], "cannot reach Redis"),
-        (["--rate-limit-storage", "redis://127.0.0.1:{dead}"], "rate limit storage"),
-        (["--seed", "7", "--state", "sqlite:///{tmp}/seeded.db"], "seeded from another fixture or seed"),
-    ],
-)
+@pytest.mark.parametrize(("args", "message"), [
+    (["--workers", "2"], "in-memory store"),
+    (["--workers", "2", "--state", "sqlite:///{tmp}/m.db"], "rate-limit windows shared by the workers"),
+    (["--state", "redis://127.0.0.1:{dead}/0"], "cannot reach Redis"),
+    (["--rate-limit-storage", "redis://127.0.0.1:{dead}"], "rate limit storage"),
+    (["--seed", "7", "--state", "sqlite:///{tmp}/seeded.db"], "seeded from another fixture or seed"),
+])
 def test_unusable_worker_setups_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
     from mockserver.app import create_app
     from mockserver.settings import Settings
@@ -206,17 +181,9 @@ def test_unusable_worker_setups_are_one_line(args: list[str], message: str, tmp_
 def test_settings_reach_the_workers_through_the_environment(tmp_path: Path) -> None:
     from mockserver.settings import Settings
 
-    settings = Settings.from_env(
-        {},
-        port=0,
-        seed=7,
-        rate_limits={"free": "5/10seconds", "pro": "9/minute"},
-        rate_limit_storage="redis://127.0.0.1:6379",
-        state=f"sqlite:///{tmp_path}/x.db",
-        workers=3,
-        validate_responses=True,
-        log_level="info",
-    )
+    settings = Settings.from_env({}, port=0, seed=7, rate_limits={"free": "5/10seconds", "pro": "9/minute"},
+                                 rate_limit_storage="redis://127.0.0.1:6379", state=f"sqlite:///{tmp_path}/x.db",
+                                 workers=3, validate_responses=True, log_level="info")
     assert Settings.from_env(settings.to_env()) == Settings(**{**settings.__dict__, "fixtures": settings.fixtures_path})
 
 

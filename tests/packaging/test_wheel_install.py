@@ -71,13 +71,8 @@ def newer_interpreters() -> list[str]:
 def _runs(python: str, minor: int) -> bool:
     """A pyenv shim may exist for a version that is not active: only an interpreter that answers counts."""
     try:
-        completed = subprocess.run(
-            [python, "-c", "import sys, venv; print(sys.version_info[1])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        completed = subprocess.run([python, "-c", "import sys, venv; print(sys.version_info[1])"],
+                                   capture_output=True, text=True, timeout=30, check=False)
     except OSError:
         return False
     return completed.returncode == 0 and completed.stdout.strip() == str(minor)

@@ -31,14 +31,8 @@ def typescript_tests(node_bin: Path, tmp_path_factory: pytest.TempPathFactory) -
     """The TypeScript SDK and its tests compiled with ``tsc --strict`` (``tsconfig.test.json``), into a folder of
     this test session's own."""
     out = tmp_path_factory.mktemp("typescript-build")
-    completed = subprocess.run(
-        [str(node_bin / "tsc"), "-p", "tsconfig.test.json", "--outDir", str(out)],
-        cwd=TYPESCRIPT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    completed = subprocess.run([str(node_bin / "tsc"), "-p", "tsconfig.test.json", "--outDir", str(out)],
+                               cwd=TYPESCRIPT, capture_output=True, text=True, timeout=300, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     (out / "package.json").write_text('{"type": "module"}')  # ES modules, as in the package
     (out / "node_modules").symlink_to(TYPESCRIPT / "node_modules")

@@ -54,29 +54,14 @@ def test_package_versions_are_the_contract_s_info_version() -> None:
 def run_mypy(python_root: Path, tests: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     """mypy --strict (the SDK's own configuration) on the SDK and its proofs; the harness they import
     (``tests.support``, ``sdks.generate``) is read for its types, its own findings left to the repository's lint."""
-    argv = [
-        sys.executable,
-        "-m",
-        "mypy",
-        "--cache-dir",
-        str(cache),
-        "--follow-imports",
-        "silent",
-        "src/hissuno",
-        str(tests),
-    ]
+    argv = [sys.executable, "-m", "mypy", "--cache-dir", str(cache), "--follow-imports", "silent", "src/hissuno",
+            str(tests)]
     return subprocess.run(argv, cwd=python_root, capture_output=True, text=True, timeout=300, check=False)
 
 
 def run_tsc(typescript_root: Path, node_bin: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(node_bin / "tsc"), "-p", "tsconfig.test.json", "--noEmit"],
-        cwd=typescript_root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return subprocess.run([str(node_bin / "tsc"), "-p", "tsconfig.test.json", "--noEmit"], cwd=typescript_root,
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_python_sdk_and_its_proofs_pass_mypy_strict(tmp_path: Path) -> None:

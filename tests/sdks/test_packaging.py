@@ -25,9 +25,8 @@ SESSION_LINE = re.compile(r"^sess_[a-z0-9]+ [a-z_]+$")
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    completed = subprocess.run(
-        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, check=False
-    )
+    completed = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S,
+                               check=False)
     assert completed.returncode == 0, f"{' '.join(argv)}:\n{completed.stdout}\n{completed.stderr}"
     return completed.stdout
 
@@ -38,12 +37,8 @@ def clean_env(mock: LiveMock) -> dict[str, str]:
 
 
 def sessions_in_project(mock: LiveMock) -> int:
-    answer = httpx.get(
-        f"{mock.base_url}/v1/sessions",
-        params={"limit": 1},
-        headers={"Authorization": f"Bearer {mock.keys.labelled('work-standard')}"},
-        timeout=10,
-    )
+    answer = httpx.get(f"{mock.base_url}/v1/sessions", params={"limit": 1},
+                       headers={"Authorization": f"Bearer {mock.keys.labelled('work-standard')}"}, timeout=10)
     return int(answer.json()["total"])
 
 
@@ -72,20 +67,8 @@ def test_npm_pack_installs_and_runs_outside_the_repository(tmp_path: Path, node_
 
 
 def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path, mock: LiveMock) -> None:
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "--wheel-dir",
-            str(tmp_path),
-            str(SDKS / "python"),
-        ],
-        tmp_path,
-    )
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path),
+         str(SDKS / "python")], tmp_path)
     (wheel,) = tmp_path.glob("hissuno-*.whl")
     version = json.loads((SDKS / "v1.json").read_text())["info"]["version"]
     assert wheel.name.startswith(f"hissuno-{version}-")
@@ -94,19 +77,8 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path, mock: Li
     assert "hissuno/v1/api/sessions/list_sessions.py" in names and "hissuno/py.typed" in names
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
-    run(
-        [
-            str(venv / "bin" / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-compile",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
-        tmp_path,
-    )
+    run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile",
+         "--disable-pip-version-check", str(wheel)], tmp_path)
     app = tmp_path / "app"
     app.mkdir()
     shutil.copy(SDKS / "python" / "examples" / "quickstart.py", app)

@@ -56,16 +56,8 @@ class Recorder:
 
     def client(self, retry: RetryPolicy | None = None, timeout: float = 30.0) -> Hissuno:
         transport = httpx.MockTransport(self.handle)
-        return Hissuno(
-            "hss_test",
-            base_url="http://api.test",
-            transport=transport,
-            async_transport=transport,
-            sleep=self.sleep,
-            async_sleep=self.async_sleep,
-            retry=retry or RetryPolicy(),
-            timeout=timeout,
-        )
+        return Hissuno("hss_test", base_url="http://api.test", transport=transport, async_transport=transport,
+                       sleep=self.sleep, async_sleep=self.async_sleep, retry=retry or RetryPolicy(), timeout=timeout)
 
 
 def error(status: int, message: str = "Nope.", **headers: str) -> httpx.Response:
@@ -123,9 +115,8 @@ def test_the_body_is_sent_again_on_a_retry() -> None:
     recorder = Recorder(error(429, **{"Retry-After": "1"}), httpx.Response(201, json=SESSION))
     create_session.sync(client=recorder.client(), body=SessionCreate(customer_email="a@example.com", message="x"))
     first, second = recorder.requests[:2]
-    assert (
-        json.loads(first.content) == json.loads(second.content) == {"customer_email": "a@example.com", "message": "x"}
-    )
+    assert json.loads(first.content) == json.loads(second.content) == {"customer_email": "a@example.com",
+                                                                       "message": "x"}
 
 
 def test_a_lost_connection_on_a_get_is_retried_then_raised_as_a_connection_error() -> None:

@@ -125,15 +125,8 @@ def provoke_500(mock: LiveMock, marker: str = "provoke-500") -> None:
 
 
 PROVOKE: dict[int, Callable[[LiveMock], None]] = {
-    400: provoke_400,
-    401: provoke_401,
-    403: provoke_403,
-    404: provoke_404,
-    409: provoke_409,
-    413: provoke_413,
-    422: provoke_422,
-    429: provoke_429,
-    500: provoke_500,
+    400: provoke_400, 401: provoke_401, 403: provoke_403, 404: provoke_404, 409: provoke_409, 413: provoke_413,
+    422: provoke_422, 429: provoke_429, 500: provoke_500,
 }
 
 
@@ -167,9 +160,8 @@ def test_500_on_a_get_is_retried_within_the_budget(mock: LiveMock) -> None:
     assert [r.status for r in attempts] == [500, 500, 500]  # the first try and RetryPolicy's 2 retries
 
 
-def run_rate_proof(
-    mock: LiveMock, label: str, marker: str, policy: RetryPolicy | None = None, calls: int = RATE_PROOF_CALLS
-) -> list[str]:
+def run_rate_proof(mock: LiveMock, label: str, marker: str, policy: RetryPolicy | None = None,
+                   calls: int = RATE_PROOF_CALLS) -> list[str]:
     with client(mock, label, retry=policy or RetryPolicy()) as hissuno:
         for _ in range(calls):
             unwrap(list_issues.sync_detailed(client=hissuno, limit=1, search=marker))
@@ -195,9 +187,8 @@ def test_120_free_plan_calls_async(mock: LiveMock) -> None:
 class ImpatientRetries(RetryPolicy):
     """A mutant: retries a 429 after 0.2 s whatever ``Retry-After`` says (and often enough to get through)."""
 
-    def delay(
-        self, method: str, status: int | None, headers: Mapping[str, str], retry: int, waited_seconds: float
-    ) -> float | None:
+    def delay(self, method: str, status: int | None, headers: Mapping[str, str], retry: int,
+              waited_seconds: float) -> float | None:
         return 0.2 if status == 429 and retry <= 20 else None
 
 

@@ -18,15 +18,8 @@ RATE_PROOF_CALLS = 120
 
 def node_test(test_file: Path, **env: str) -> str:
     env = {**os.environ, "HISSUNO_SDK_BUNDLE": str(BUNDLE), **env}
-    completed = subprocess.run(
-        ["node", "--test", str(test_file)],
-        cwd=TYPESCRIPT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    completed = subprocess.run(["node", "--test", str(test_file)], cwd=TYPESCRIPT, env=env,
+                               capture_output=True, text=True, timeout=300, check=False)
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-6000:]
     return output

@@ -26,4 +26,5 @@ def answering_webhooks() -> WebhookDispatcher:
 def hermetic_app(*, limiter_storage: Storage | None = None, **settings: Any) -> MockApp:
     """A fresh mock (its own store and rate-limit windows; no ``HISSUNO_MOCK_*`` variable read), ``settings``
     overriding the defaults, webhook deliveries answered in-process."""
-    return create_app(Settings.from_env({}, **settings), webhooks=answering_webhooks(), limiter_storage=limiter_storage)
+    return create_app(Settings.from_env({}, **settings), webhooks=answering_webhooks(),
+                      limiter_storage=limiter_storage)

@@ -10,13 +10,8 @@ import httpx
 
 from tests.support.judging import ContractJudge
 
-RATE_LIMIT_HEADERS = (
-    "x-ratelimit-limit",
-    "x-ratelimit-remaining",
-    "x-ratelimit-reset",
-    "ratelimit-policy",
-    "ratelimit",
-)
+RATE_LIMIT_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-policy",
+                      "ratelimit")
 
 
 class MockClient:

@@ -65,12 +65,10 @@ class Mutant:
 
     settings_overrides: ClassVar[dict[str, Any]] = {}
 
-    def __init__(self, app: MockApp | None = None, *, limiter_storage: Storage | None = None, **settings: Any) -> None:
-        self.app = (
-            app
-            if app is not None
-            else hermetic_app(limiter_storage=limiter_storage, **{**self.settings_overrides, **settings})
-        )
+    def __init__(self, app: MockApp | None = None, *, limiter_storage: Storage | None = None,
+                 **settings: Any) -> None:
+        self.app = app if app is not None else hermetic_app(
+            limiter_storage=limiter_storage, **{**self.settings_overrides, **settings})
         self.mock = self.app.mock
         self.keys = self.mock.fixture.keys
 

@@ -37,7 +37,8 @@ class LiveRedis:
 
 
 def redis_binary() -> str | None:
-    return shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    return shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists()
+                                            else None)
 
 
 def _command(port: int, command: bytes) -> bytes:
@@ -54,23 +55,10 @@ def live_redis(extra: Sequence[str] = ()) -> Iterator[LiveRedis]:
         raise ServerStartError(MISSING)
     with tempfile.TemporaryDirectory(prefix="hissuno-redis-") as tmp:
         port = free_port()
-        argv = [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            tmp,
-            *extra,
-        ]
-        process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-        )
+        argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", tmp, *extra]
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
         assert process.stdout is not None
         log = ServerLog(process.stdout)
         try:

@@ -35,15 +35,8 @@ def main() -> None:
     module, _, name = args.mutant.partition(":")
     mutant = getattr(importlib.import_module(module), name)(rate_limits=args.rate_limit or None)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
-    uvicorn.run(
-        mutant,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        log_level=args.log_level,
-        access_log=True,
-        lifespan="off",
-    )
+    uvicorn.run(mutant, host=args.host, port=args.port, log_config=None, log_level=args.log_level,
+                access_log=True, lifespan="off")
 
 
 if __name__ == "__main__":

@@ -49,12 +49,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until(
-    ready: Callable[[], bool],
-    process: subprocess.Popen[Any],
-    describe: Callable[[], str],
-    timeout_s: float = START_TIMEOUT_S,
-) -> None:
+def wait_until(ready: Callable[[], bool], process: subprocess.Popen[Any], describe: Callable[[], str],
+               timeout_s: float = START_TIMEOUT_S) -> None:
     """Poll ``ready`` (connection errors count as not yet) until it is true, the process exits, or time runs out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -87,9 +83,8 @@ def served(app: Any, *, keep_alive: float = 5.0) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        app, log_level="error", access_log=False, lifespan="on", loop="asyncio", timeout_keep_alive=keep_alive
-    )  # type: ignore[arg-type]
+    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="on", loop="asyncio",
+                            timeout_keep_alive=keep_alive)  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -204,15 +199,9 @@ def mock_environment(base: Mapping[str, str] | None = None, **extra: str) -> dic
 
 
 @contextlib.contextmanager
-def live_mock(
-    *args: str,
-    command: Sequence[str] | None = None,
-    port: int | None = None,
-    log_level: str | None = "warning",
-    env: Mapping[str, str] | None = None,
-    cwd: Path | None = None,
-    attempts: int = 3,
-) -> Iterator[LiveMock]:
+def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None = None,
+              log_level: str | None = "warning", env: Mapping[str, str] | None = None, cwd: Path | None = None,
+              attempts: int = 3) -> Iterator[LiveMock]:
     """``hissuno-mock serve --host 127.0.0.1 --port <free> [--log-level L] ARGS`` until the block ends.
 
     ``command`` replaces ``hissuno-mock serve`` (an installed copy, a mutant taking the same flags: see
@@ -227,15 +216,10 @@ def live_mock(
     environment = mock_environment() if env is None else dict(env)
     for attempt in range(1 if port else attempts):
         bound = port or free_port()
-        process = subprocess.Popen(
-            [*argv, "--port", str(bound), *tail],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=environment,
-            cwd=cwd or REPO,
-            start_new_session=True,
-        )
+        process = subprocess.Popen([*argv, "--port", str(bound), *tail], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment,
+                                   cwd=cwd or REPO,
+                                   start_new_session=True)
         assert process.stdout is not None
         log = ServerLog(process.stdout)
         base_url = f"http://127.0.0.1:{bound}"
