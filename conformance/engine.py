@@ -285,6 +285,8 @@ def _schemathesis(state: _Run, scenario: Scenario) -> Iterator[Event]:
             yield state.record(item, scenario.contract)
         elif isinstance(item, fuzzing.Stopped):
             yield StageFinished(stage, stopped=item.reason)
+        elif isinstance(item, Waiting):
+            yield item
         else:
             yield StageAdvanced(stage, item)
 

@@ -29,10 +29,11 @@ from conformance.budget import Budget
 from conformance.checks import REPORTED_AS, SCHEMATHESIS, Selection, family_of, scope_of
 from conformance.checks.base import RESPONSE_CHECKS
 from conformance.checks.builtin import BUILTIN_CHECKS
+from conformance.client import mask
 from conformance.operations import PROJECT_PARAMETER, Contract, OperationFilter
 from conformance.profiles import Profile
 from conformance.recording import HarRecording
-from conformance.results import RUN_WIDE, CheckResult, Problem, Status, not_applicable, skipped, verdict
+from conformance.results import RUN_WIDE, CheckResult, Problem, Status, Waiting, not_applicable, skipped, verdict
 from conformance.target import Target
 
 AUTH_VARIABLE = '"Authorization: Bearer $HISSUNO_API_KEY"'
@@ -195,11 +196,12 @@ def _problem(failure: Any, code_sample: str, key: str) -> Problem:
     return Problem(" ".join(message.split()), curl)
 
 
-def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str | CheckResult | Stopped]:
+def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str | CheckResult | Stopped | Waiting]:
     """Run Schemathesis' phases over the document.
 
-    Yields the label of each finished scenario as it goes (for progress), a :class:`Stopped` if the stage
-    ended early, then one result per operation x check.
+    Yields the label of each finished scenario as it goes (for progress), a :class:`Waiting` when Schemathesis
+    waits out a 429 (it reports waits of 5 s or more), a :class:`Stopped` if the stage ended early, then one
+    result per operation x check.
     """
     config = configuration(target, contract, settings.profile, settings.seed, settings.selection)
     schema = load(target, contract, config, settings.operations)
@@ -231,6 +233,9 @@ def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str 
                     stopped = settings.breaker.describe()
                     stream.stop()
                 yield f"{event.phase.value} {event.recorder.label}"
+            elif isinstance(event, events.RateLimitRetry):
+                key = mask(target.api_key)
+                yield Waiting(event.delay, f"the rate-limit window of key {key} (429 on {event.operation})")
             elif isinstance(event, events.NonFatalError) and event.info.title not in NOTICES:
                 label = event.label if contract.by_label(event.label) else RUN_WIDE
                 tally.error(label, Problem(" ".join(f"{event.info.title}: {event.info.message}".split())))
