@@ -94,9 +94,13 @@ def test_headers_filters_examples_and_the_har_recording_against_a_live_mock(tmp_
             ["run", "--base-url", mock.base_url, "--mock-keys", "--api", "v1", "--header", "X-Trace: staging 42",
              "--include-operation", "*Session*", "--exclude-operation", "createSession", "--checks",
              "schemathesis,auth.missing_key", "--max-examples", "2", "--har", str(har), "--json", str(report),
-             "--no-progress"]
+             "--seed", "7", "--no-progress"]
         )  # fmt: skip
+        short = run_cli(["run", "--base-url", mock.base_url, "--mock-keys", "--api", "v1", "--include-operation",
+                         "listSessions", "--checks", "schemathesis", "--max-examples", "1", "--require-coverage", "95",
+                         "--seed", "7", "--no-progress"])  # fmt: skip
     assert code == 0
+    assert short == 1, "the quick profile does not run unsupported_method: coverage is below 95 %"
     data = json.loads(report.read_text())
     assert {r["operation_id"] for r in data["results"]} == {"listSessions", "getSession"}
     entries = json.loads(har.read_text())["log"]["entries"]

@@ -9,6 +9,7 @@ import pytest
 from requests.structures import CaseInsensitiveDict
 from rich.console import Console
 
+from conformance import engine
 from conformance.breaker import Breaker, ServerSilent
 from conformance.budget import Budget, OutOfTime
 from conformance.checks import SCHEMATHESIS, select
@@ -161,6 +162,7 @@ def test_a_run_of_passes_and_skips_is_conformant_but_scores_below_one() -> None:
     assert report.conformant and report.score == 0.5 and report.coverage == 0.5
     report.required_coverage = 0.9
     assert report.coverage_shortfall and not report.conformant
+    assert engine.exit_code(report) == engine.EXIT_FAILED
 
 
 def test_the_tally_of_each_operation_is_kept_apart() -> None:
