@@ -106,6 +106,7 @@ def _filterable(contract: Contract) -> list[Operation]:
     FAMILY, "filters", "Project B's filters (search, *_id) never match project A's rows.", scope=_filterable
 )
 def filters(scenario: Scenario) -> Iterator[CheckResult]:
+    """Per list: one page of A's rows, a search per marker A created, then one request of B's per filter."""
     if skips := scenario.needs(filters, OTHER_PROJECT_ROLE):
         yield from skips
         return
