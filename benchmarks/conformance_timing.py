@@ -5,7 +5,7 @@ stores nothing), a server answering 500 to everything, one that never answers, o
 that takes 200 ms per request; plus the double of today's Hissuno backend, without and with the shipped
 register of known divergences. Each is started fresh for each profile (a created row or a spent rate-limit
 window must not slow the next run), and the suite runs as a user runs it: ``hissuno-conformance run`` with its
-default budget (quick 55 s, full 290 s). Wall time is from starting the command to its exit.
+default budget (quick 55 s, full 285 s). Wall time is from starting the command to its exit.
 
 ``python -m benchmarks.conformance_timing [--profiles quick,full] [--targets mock,slow]`` runs this part alone.
 """

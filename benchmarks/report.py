@@ -143,7 +143,7 @@ def conformance_table(run: Run) -> Table | None:
         return None
     rows = [[c.name, _num(c.seconds, 1), "—" if c.returncode is None else str(c.returncode), c.error or c.tail]
             for c in run.conformance]  # fmt: skip
-    return Table("Conformance suite: wall time per target and profile (default budgets: quick 55 s, full 290 s)",
+    return Table("Conformance suite: wall time per target and profile (default budgets: quick 55 s, full 285 s)",
                  ["target · profile", "seconds", "exit code", "result"], rows)  # fmt: skip
 
 

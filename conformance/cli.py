@@ -190,7 +190,7 @@ def run(
     ] = None,
     max_time: Annotated[
         float | None,
-        typer.Option(help="Seconds for the whole run (default: quick 55, full 290).", min=1, envvar=_env("MAX_TIME")),
+        typer.Option(help="Seconds for the whole run (default: quick 55, full 285).", min=1, envvar=_env("MAX_TIME")),
     ] = None,
     max_failures: Annotated[
         int,

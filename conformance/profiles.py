@@ -38,7 +38,7 @@ PROFILES = {
         stateful_steps=20,
         page_cap=60,
         retry_after=True,
-        max_time=290.0,
+        max_time=285.0,
     ),
 }
 
