@@ -50,7 +50,7 @@ class ParameterValidator:
                     problems.append({"field": name, "message": f"Missing {where} parameter '{name}'",
                                      "in": where})
                 continue
-            errors = param.check.errors(value)
+            errors = param.check.errors(value, limit=1)
             if errors:
                 problems.append({"field": name, "message": error_message(errors[0]), "in": where})
             else:
