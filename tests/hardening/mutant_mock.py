@@ -69,11 +69,9 @@ def _without_total(send: Send) -> Send:
     return wrapped
 
 
-def racy_limiter(app: Any) -> None:
-    """Swap the app's limiter storage for one that lets concurrent hits past the limit."""
-    from limits.aio.strategies import MovingWindowRateLimiter
-
-    from mockserver.ratelimit import WindowMemoryStorage
+def racy_storage() -> Any:
+    """A limiter storage that lets concurrent hits past the limit."""
+    from mockserver.ratelimit_storage import WindowMemoryStorage
 
     class RacyStorage(WindowMemoryStorage):
         async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
@@ -84,9 +82,7 @@ def racy_limiter(app: Any) -> None:
                 return False, oldest, count
             return await super().acquire_with_window(key, 1 << 62, expiry)  # counts without checking again
 
-    limiter = app.mock.limiter
-    limiter.storage = RacyStorage()
-    limiter.strategy = MovingWindowRateLimiter(limiter.storage)
+    return RacyStorage()
 
 
 def main() -> None:
@@ -101,9 +97,8 @@ def main() -> None:
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
-    app = create_app(Settings.from_env(rate_limits=args.rate_limit or None))
-    if args.fault == "racy-limiter":
-        racy_limiter(app)
+    storage = racy_storage() if args.fault == "racy-limiter" else None
+    app = create_app(Settings.from_env(rate_limits=args.rate_limit or None), limiter_storage=storage)
     served = Broken(app) if args.fault == "contract" else app
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
     uvicorn.run(served, host=args.host, port=args.port, log_config=None, log_level=args.log_level,
