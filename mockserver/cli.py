@@ -129,12 +129,8 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from mockserver.host.protocol import MockHttpProtocol
-
     configure_logging(settings.log_level)
-    options = {"log_level": settings.log_level, "access_log": settings.log_level in ("info", "debug"),
-               "loop": "uvloop", "http": MockHttpProtocol, "ws": "none", "lifespan": "off", "server_header": False,
-               "log_config": None}
+    options = uvicorn_options(settings.log_level)
     display_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}{workers}, "
@@ -149,6 +145,14 @@ def serve(
         raise typer.Exit(Supervisor(options, sockets).run())
     config = uvicorn.Config("mockserver.cli:worker_app", factory=True, workers=settings.workers, **options)
     Multiprocess(config, sockets=sockets).run()  # not Linux: the workers share one socket
+
+
+def uvicorn_options(log_level: str) -> dict[str, Any]:
+    """How uvicorn serves the mock: uvloop, the mock's own HTTP protocol, no lifespan, an access log at info."""
+    from mockserver.host.protocol import MockHttpProtocol
+
+    return {"log_level": log_level, "access_log": log_level in ("info", "debug"), "loop": "uvloop",
+            "http": MockHttpProtocol, "ws": "none", "lifespan": "off", "server_header": False, "log_config": None}
 
 
 def worker_app() -> Any:
