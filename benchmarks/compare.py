@@ -20,7 +20,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated
 
+import typer
 import yaml
 
 from benchmarks import machine
@@ -69,6 +71,19 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 # -- the mock over HTTP at the plans' real limits --------------------------------------------------------
+
+# The options every HTTP comparison takes.
+Rounds = Annotated[int, typer.Option(help="Interleaved rounds; the median counts.")]
+Keys = Annotated[int, typer.Option(help="Keys the HTTP load goes round (each stays within 1000/minute).")]
+Duration = Annotated[float, typer.Option(help="Seconds of HTTP load per option and round.")]
+Connections = Annotated[int, typer.Option(help="HTTP connections.")]
+
+
+def keyed_load(work_dir: Path, keys: int) -> tuple[Path, list[str], Request]:
+    """The fixture with ``keys`` extra enterprise keys, and the list request that takes them in turn."""
+    fixture, bench_keys = fixture_with_keys(work_dir, keys)
+    return fixture, bench_keys, Request("GET", "/v1/sessions?limit=1",
+                                        authorizations=tuple(f"Bearer {key}" for key in bench_keys))
 
 
 def fixture_with_keys(work_dir: Path, count: int, plan: str = "enterprise") -> tuple[Path, list[str]]:

@@ -23,7 +23,7 @@ import importlib.util
 import time
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
-from typing import Annotated, Any
+from typing import Any
 
 import redis.asyncio as aredis
 import typer
@@ -31,18 +31,21 @@ import uvloop
 from redis._parsers import _AsyncHiredisParser, _AsyncRESP2Parser
 
 from benchmarks.compare import (
+    Connections,
+    Duration,
+    Keys,
+    Rounds,
     cpu_seconds,
     describe_run,
-    fixture_with_keys,
     http_comparison,
     http_table,
     interleaved,
+    keyed_load,
     ratio,
     redis_server,
     table,
 )
 from benchmarks.limiter_server import limiter_server_command
-from benchmarks.loadgen import Request
 from benchmarks.run import WORK_DIR, cpu_layout
 from mockserver.pipelined_redis import PipelinedRedis
 from mockserver.ratelimit_storage import ACQUIRE_WITH_WINDOW_LUA
@@ -124,16 +127,12 @@ def in_process(url: str, redis_pid: int, rounds: int) -> list[list[str]]:
 
 
 def main(
-    rounds: Annotated[int, typer.Option(help="Interleaved rounds; the median counts.")] = 5,
-    keys: Annotated[int, typer.Option(help="Keys the HTTP load goes round (each stays within 1000/minute).")] = 600,
-    duration: Annotated[float, typer.Option(help="Seconds of HTTP load per option and round.")] = 4.0,
-    connections: Annotated[int, typer.Option(help="HTTP connections.")] = 16,
+    rounds: Rounds = 5, keys: Keys = 600, duration: Duration = 4.0, connections: Connections = 16,
 ) -> None:
     """Print CPU per call of each client in-process and the mock's req/s and CPU per request over HTTP."""
     server_cpus, load_cpus = cpu_layout()
     work = WORK_DIR / "compare"
-    fixture, bench_keys = fixture_with_keys(work, keys)
-    request = Request("GET", "/v1/sessions?limit=1", authorizations=tuple(f"Bearer {k}" for k in bench_keys))
+    fixture, _, request = keyed_load(work, keys)
     with redis_server(load_cpus) as (url, redis_pid):
         rows = in_process(url, redis_pid, rounds)
         options = {"the mock's pipelined connection": "mock-redis-pipelined",

@@ -27,17 +27,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Annotated
 
 import typer
 import uvloop
 
 from benchmarks.compare import (
+    Connections,
+    Duration,
+    Keys,
+    Rounds,
     describe_run,
-    fixture_with_keys,
     http_comparison,
     http_table,
     interleaved,
+    keyed_load,
     ratio,
     redis_server,
     table,
@@ -121,16 +124,12 @@ def in_process(names: tuple[str, ...], redis_url: str, keys: int, per_key: int, 
 
 
 def main(
-    rounds: Annotated[int, typer.Option(help="Interleaved rounds; the median counts.")] = 5,
-    keys: Annotated[int, typer.Option(help="Keys the HTTP load goes round (each stays within 1000/minute).")] = 600,
-    duration: Annotated[float, typer.Option(help="Seconds of HTTP load per option and round.")] = 4.0,
-    connections: Annotated[int, typer.Option(help="HTTP connections.")] = 16,
+    rounds: Rounds = 5, keys: Keys = 600, duration: Duration = 4.0, connections: Connections = 16,
 ) -> None:
     """Print CPU per request of each storage in-process and over HTTP, with ratios to the mock's own."""
     server_cpus, load_cpus = cpu_layout()
     work = WORK_DIR / "compare"
-    fixture, bench_keys = fixture_with_keys(work, keys)
-    request = Request("GET", "/v1/sessions?limit=1", authorizations=tuple(f"Bearer {k}" for k in bench_keys))
+    fixture, bench_keys, request = keyed_load(work, keys)
     with redis_server(load_cpus) as (redis_url, redis_pid):
         memory_rows = in_process(IN_PROCESS["memory"], redis_url, keys=50, per_key=900, rounds=rounds)
         redis_rows = in_process(IN_PROCESS["redis"], redis_url, keys=20, per_key=400, rounds=rounds)
