@@ -1,8 +1,4 @@
-"""jsonschema-rs's verdict on an instance: whether it is surely valid, in Rust, without naming any failure.
-
-jsonschema-rs comes with Schemathesis; the formats it checks are the same as the mock's own
-(``tests/mockserver/test_formats.py`` holds them to it). Without it, every verdict is "cannot tell".
-"""
+"""jsonschema-rs's verdict on an instance: whether it is surely valid, in Rust, without naming any failure."""
 
 from __future__ import annotations
 
@@ -10,10 +6,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-try:
-    import jsonschema_rs as _jsonschema_rs
-except ImportError:  # pragma: no cover - installed with Schemathesis
-    _jsonschema_rs = None
+import jsonschema_rs
 
 MAX_CACHED = 512
 
@@ -24,9 +17,9 @@ class FastCheck:
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self._validator = None
         plain = without_components(schema)
-        if _jsonschema_rs is not None and plain is not None:
+        if plain is not None:
             try:
-                self._validator = _jsonschema_rs.Draft4Validator(plain, validate_formats=True)
+                self._validator = jsonschema_rs.Draft4Validator(plain, validate_formats=True)
             except Exception:  # a schema the Rust validator cannot compile: jsonschema alone
                 self._validator = None
 
