@@ -14,7 +14,6 @@ from typing import Any
 
 from connexion.exceptions import ProblemException
 from connexion.options import SwaggerUIOptions
-from limits.aio.storage import Storage
 from starlette.exceptions import HTTPException
 
 from contract.spec import DOCUMENTS
@@ -32,6 +31,7 @@ from mockserver.pipeline.prefer import Preferences
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.presentation import Views
 from mockserver.ratelimit import RateLimiter, build_policies
+from mockserver.ratelimit_storage import WindowStorage
 from mockserver.settings import Settings, SettingsError
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
@@ -52,11 +52,12 @@ class MockRuntime:
 
 
 def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher | None = None,
-               limiter_storage: Storage | None = None) -> MockApp:
+               limiter_storage: WindowStorage | None = None) -> MockApp:
     """The mock as an ASGI app (a Connexion ``AsyncApp``); ``app.mock`` holds its :class:`MockRuntime`.
 
     ``webhooks`` replaces the dispatcher that sends deliveries (its policy, its HTTP client);
-    ``limiter_storage`` replaces the storage ``settings.rate_limit_storage`` names.
+    ``limiter_storage`` replaces the storage ``settings.rate_limit_storage`` names (a test's broken one, a
+    benchmark's alternative).
     """
     settings = settings or Settings.from_env()
     fixture = load_fixture(settings.fixtures_path)

@@ -12,6 +12,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.ratelimit import RateLimitPolicy, build_policies
+from mockserver.ratelimit_storage import WindowMemoryStorage
 from mockserver.settings import Settings, SettingsError
 from tests.support.client import RATE_LIMIT_HEADERS, MockClient
 from tests.support.keys import Keys
@@ -184,3 +185,31 @@ def test_a_mock_on_memory_storage_does_not_load_redis() -> None:
             "create_app(); print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'faker'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_limits_own_storages_answer_like_the_mocks() -> None:
+    """Any other `limits` storage with a moving window runs through TwoStepWindow with the same answers."""
+    from limits.aio.storage import MemoryStorage
+
+    from mockserver.pipeline.authenticate import Identity
+    from mockserver.ratelimit import RateLimiter
+    from mockserver.ratelimit_storage import TwoStepWindow
+
+    key = Identity("hss_twostep", "proj_northwind", "pro", "standard", "standard")
+
+    async def run(storage: object) -> list[tuple[bool, int, int]]:
+        counter = RateLimiter(build_policies({"pro": "300/minute"}, {"pro": "3/minute"}), storage)
+        answers = [await counter.hit(key) for _ in range(4)] + [await counter.peek(key)]
+        return [(a.allowed, a.remaining, a.reset_seconds) for a in answers]
+
+    mine, theirs = asyncio.run(run(WindowMemoryStorage())), asyncio.run(run(TwoStepWindow(MemoryStorage())))
+    assert mine == theirs == [(True, 2, 60), (True, 1, 60), (True, 0, 60), (False, 0, 60), (True, 0, 60)]
+
+
+@pytest.mark.parametrize("uri", ["nosuch://127.0.0.1", "memcached://127.0.0.1:1"])
+def test_an_unusable_storage_is_a_settings_error(uri: str) -> None:
+    from mockserver.ratelimit import RateLimiter
+
+    with pytest.raises(SettingsError, match=f"rate limit storage '{uri}': ") as error:
+        RateLimiter(build_policies({"pro": "300/minute"}, {}), uri)
+    assert "\n" not in str(error.value)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 from limits.aio.storage import Storage
 
 from mockserver.host.connexion_app import MockApp
-from mockserver.ratelimit import WindowMemoryStorage
+from mockserver.ratelimit_storage import WindowMemoryStorage
 from tests.support.apps import hermetic_app
 
 Scope = MutableMapping[str, Any]
