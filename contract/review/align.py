@@ -26,6 +26,7 @@ Origin = Literal["parameter", "request", "response", "callback"]
 Kind = Literal["root", "property", "items", "additionalProperties", "variant"]
 
 _COMBINED_KEYS = ("allOf", "properties", "required")
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs"})
 _TEMPLATE = re.compile(r"\{[^}]*\}")
 _MAX_DEPTH = 32
 
@@ -100,14 +101,17 @@ class SchemaView:
 
     @property
     def types(self) -> frozenset[str]:
+        """The declared types, without ``"null"`` (that is :attr:`nullable`)."""
         declared = self.keywords.get("type")
         if declared is None:
             return frozenset({"object"}) if self.properties else frozenset()
-        return frozenset(declared if isinstance(declared, list) else [declared])
+        return frozenset(declared if isinstance(declared, list) else [declared]) - {"null"}
 
     @property
     def nullable(self) -> bool:
-        return bool(self.keywords.get("nullable"))
+        """``nullable: true`` (3.0), or ``"null"`` among the types (3.1)."""
+        declared = self.keywords.get("type")
+        return bool(self.keywords.get("nullable")) or (isinstance(declared, list) and "null" in declared)
 
     @property
     def enum(self) -> list[Any] | None:
@@ -115,11 +119,43 @@ class SchemaView:
         return list(values) if isinstance(values, list) else None
 
 
+def _is_null_branch(document: Mapping[str, Any], node: Any) -> bool:
+    """A schema that admits only ``null``: ``{type: "null"}`` (3.1) or ``{nullable: true, enum: [null]}`` (3.0)."""
+    node, _ = deref(document, node, "")
+    if not isinstance(node, dict):
+        return False
+    return node.get("type") in ("null", ["null"]) or (node.get("nullable") is True and node.get("enum") == [None])
+
+
+def _nullable_wrap(document: Mapping[str, Any], node: dict[str, Any]) -> tuple[str, int] | None:
+    """``(combinator, index of the other branch)`` when ``node`` only makes a schema nullable: a ``oneOf`` or
+    ``anyOf`` of exactly two branches, one of them null-only, and nothing else but annotations."""
+    for combinator in ("oneOf", "anyOf"):
+        branches = node.get(combinator)
+        if not isinstance(branches, list) or len(branches) != 2 or set(node) - _ANNOTATIONS - {combinator}:
+            continue
+        nulls = [_is_null_branch(document, branch) for branch in branches]
+        if nulls.count(True) == 1:
+            return combinator, nulls.index(False)
+    return None
+
+
 def view(document: Mapping[str, Any], node: Any, pointer: str, depth: int = 0) -> SchemaView:
-    """Build the merged view of a schema node (``allOf`` parts first, the node's own keywords win)."""
+    """Build the merged view of a schema node (``allOf`` parts first, the node's own keywords win).
+
+    The three ways to allow ``null`` read alike, as oasdiff reads them: ``nullable: true``, a ``"null"`` type,
+    and a ``oneOf``/``anyOf`` wrapping a schema with a null-only branch (the view of the wrapped schema, nullable).
+    """
     node, pointer = deref(document, node, pointer)
     if not isinstance(node, dict):
         return SchemaView({}, pointer, {}, frozenset())
+    wrap = _nullable_wrap(document, node) if depth < _MAX_DEPTH else None
+    if wrap is not None:
+        combinator, index = wrap
+        inner = view(document, node[combinator][index], join(pointer, combinator, index), depth + 1)
+        annotations = {key: value for key, value in node.items() if key in _ANNOTATIONS}
+        keywords = {**inner.keywords, **annotations, "nullable": True}
+        return SchemaView(keywords, inner.pointer, inner.properties, inner.required)
     keywords: dict[str, Any] = {}
     properties: dict[str, tuple[Any, str]] = {}
     required: set[str] = set()
