@@ -25,6 +25,7 @@ from contract.findings import Bump, Check, Finding, Level
 from contract.pointer import pointer, resolve
 from contract.registry import Registry
 from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
+from contract.walk import schemas
 from contract.yaml_reader import YamlError, read_yaml
 
 UNAUTHENTICATED_STATUSES = ("401", "500")
@@ -206,6 +207,16 @@ def examples_valid(document: dict[str, Any]) -> Places:
             for error in validator.iter_errors(value):
                 location = "/".join(str(part) for part in error.absolute_path) or "(root)"
                 yield f"{where}/{name}", f"example does not match its schema at {location}: {error.message}"
+
+
+@rule("nullable-requires-type", summary="`nullable: true` only beside a `type` (OpenAPI 3.0.3)")
+def nullable_requires_type(document: dict[str, Any]) -> Places:
+    for where, schema in schemas(document):
+        if schema.get("nullable") is True and "type" not in schema:
+            yield f"{where}/nullable", (
+                "`nullable` cannot be used without `type`: it has no effect there (OpenAPI 3.0.3), so null is "
+                "rejected; wrap the schema as `oneOf: [{$ref: ...}, {type: object, nullable: true, enum: [null]}]`"
+            )
 
 
 def _operation_ids(document: dict[str, Any]) -> dict[str, dict[str, Any]]:

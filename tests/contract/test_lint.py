@@ -122,6 +122,12 @@ def _invalid_openapi(doc: dict[str, Any], _: dict[str, Any]) -> None:
     doc["paths"][SESSIONS_V1]["get"]["responses"]["200"] = {"content": {}}  # a response needs a description
 
 
+def _all_of_nullable_company(_: dict[str, Any], shared: dict[str, Any]) -> None:
+    """The form Customer.company had until Spectral's peer test found it: null was rejected."""
+    company = {"allOf": [{"$ref": "#/components/schemas/Company"}], "nullable": True}
+    shared["components"]["schemas"]["Customer"]["properties"]["company"] = company
+
+
 CASES = [
     ("operation-secured", _drop_security, "/paths/~1v1~1sessions/get"),
     ("auth-responses-declared", _drop_401, "/paths/~1v1~1sessions/get/responses"),
@@ -137,6 +143,7 @@ CASES = [
     ("rate-limit-headers", _no_location, "/paths/~1v1~1sessions/post/responses/201/headers"),
     ("operation-metadata", _no_summary, "/paths/~1v1~1sessions/get"),
     ("openapi-spec-validator", _invalid_openapi, "/paths/~1v1~1sessions/get/responses/200"),
+    ("nullable-requires-type", _all_of_nullable_company, "/components/schemas/Customer/properties/company/nullable"),
 ]
 
 
