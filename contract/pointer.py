@@ -57,6 +57,12 @@ def _lookup(document: Mapping[str, Any], ref: str) -> Any:
     return node
 
 
+def lookup(document: Mapping[str, Any], ref: str) -> Any:
+    """The node a local reference (``#/...``) names, or None when there is none."""
+    found = _lookup(document, ref)
+    return None if found is _MISSING else found
+
+
 def deref(document: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
     """Follow local ``$ref``s from ``node`` (found at ``pointer``): the node they lead to and its pointer.
 

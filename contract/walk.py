@@ -26,6 +26,25 @@ def schemas(document: Any) -> Iterator[SchemaSite]:
     yield from _structure(document, "", 0)
 
 
+def examples_holders(document: Any) -> Iterator[SchemaSite]:
+    """Every Media Type, Parameter and Header object that has a ``schema`` and an ``example`` or ``examples``:
+    the places whose examples must match their schema."""
+    pending: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while pending:
+        node, pointer, depth = pending.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        if isinstance(node, dict):
+            if isinstance(node.get("schema"), dict) and ("example" in node or "examples" in node):
+                yield pointer, node
+            for key, value in node.items():
+                structural = key not in _VALUES and key != "schema" and not str(key).startswith("x-")
+                if structural and not (key == "schemas" and pointer == "/components"):
+                    pending.append((value, join(pointer, key), depth + 1))
+        elif isinstance(node, list):
+            pending.extend((value, join(pointer, index), depth + 1) for index, value in enumerate(node))
+
+
 def _structure(node: Any, pointer: str, depth: int) -> Iterator[SchemaSite]:
     """Walk OpenAPI structure (not a schema) looking for the places schemas hang."""
     if depth > _MAX_DEPTH:

@@ -21,7 +21,7 @@ LINT_FAILED = Check("lint-failed", Level.ERROR)
 
 def contract_lint() -> LintFunction:
     """The contract's lint: openapi-spec-validator plus the house rules."""
-    from contract.lint import lint_documents
+    from contract.lint.runner import lint_documents
 
     return lint_documents
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,3 +24,21 @@ def set_version(version: str) -> Callable[[Document], None]:
         document["info"]["version"] = version
 
     return change
+
+
+def pin_v1_version(folder: Path, version: str = "1.0.0", internal: str = "0.1.0") -> None:
+    """Give the copied documents known versions, so tests about bumps do not follow the real contract's."""
+    for name, pinned in (("v1", version), ("internal", internal)):
+        path = folder / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^(  version: ).*$", rf"\g<1>{pinned}", text, count=1), encoding="utf-8")
+
+
+def bumped(part: str, version: str | None = None) -> str:
+    """The contract's ``/v1`` version (or ``version``) after a ``major``, ``minor`` or ``patch`` bump."""
+    from contract.spec import bundled
+
+    major, minor, patch = (int(number) for number in (version or bundled("v1")["info"]["version"]).split("."))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
+        part
+    ]

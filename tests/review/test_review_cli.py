@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_helpers import edit_yaml, set_version
+from review_helpers import bumped, edit_yaml, pin_v1_version, set_version
 from typer.testing import CliRunner
 
 from contract.cli import app
@@ -50,7 +50,7 @@ def test_removing_a_response_field_from_v1_exits_1_naming_rule_and_location(spec
 
 def test_adding_an_optional_field_with_a_minor_bump_exits_0(spec_copy: Path) -> None:
     edit_yaml(spec_copy / "components.yaml", add_optional_issue_field)
-    edit_yaml(spec_copy / "v1.yaml", set_version("1.1.0"))
+    edit_yaml(spec_copy / "v1.yaml", set_version(bumped("minor")))
     code, out, err = review("--base", str(spec_dir()), "--head", str(spec_copy))
     assert code == 0, out + err
     assert "response-optional-property-added" in out
@@ -66,7 +66,7 @@ def test_adding_an_optional_field_without_a_bump_exits_1(spec_copy: Path) -> Non
 
 def test_breaking_change_with_a_major_bump_exits_0(spec_copy: Path) -> None:
     edit_yaml(spec_copy / "components.yaml", remove_session_page_title)
-    edit_yaml(spec_copy / "v1.yaml", set_version("2.0.0"))
+    edit_yaml(spec_copy / "v1.yaml", set_version(bumped("major")))
     edit_yaml(spec_copy / "internal.yaml", set_version("0.2.0"))
     code, out, _ = review("--base", str(spec_dir()), "--head", str(spec_copy), "--no-lint")
     assert code == 0, out
@@ -119,6 +119,7 @@ def repo(tmp_path: Path) -> Path:
     git(root, "add", "README.md")
     git(root, "commit", "-q", "-m", "start")
     shutil.copytree(spec_dir(), root / "openapi")
+    pin_v1_version(root / "openapi")
     git(root, "add", "openapi")
     git(root, "commit", "-q", "-m", "contract")
     return root

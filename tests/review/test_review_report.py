@@ -8,10 +8,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
-from review_helpers import edit_yaml
+from review_helpers import edit_yaml, pin_v1_version
 
 from contract.findings import Finding, Level
 from contract.review.engine import review
@@ -39,7 +40,11 @@ def pull_request_changes(components: dict) -> None:
 
 
 @pytest.fixture
-def golden_review(spec_copy: Path) -> tuple[Review, SourceLocator]:
+def golden_review(spec_copy: Path, tmp_path: Path) -> tuple[Review, SourceLocator]:
+    base_copy = tmp_path / "base" / "openapi"
+    shutil.copytree(spec_copy, base_copy)
+    pin_v1_version(base_copy)
+    pin_v1_version(spec_copy)
     edit_yaml(spec_copy / "components.yaml", pull_request_changes)
     conformance = ConformanceSummary(
         score=0.975,
@@ -47,7 +52,7 @@ def golden_review(spec_copy: Path) -> tuple[Review, SourceLocator]:
         failed=1,
         failures=(ConformanceFailure("POST /v1/webhooks", "status_code_conformance", "got 500 | expected 201"),),
     )
-    with open_snapshot(str(spec_dir()), spec_dir()) as base, open_snapshot(str(spec_copy), spec_dir()) as head:
+    with open_snapshot(str(base_copy), spec_dir()) as base, open_snapshot(str(spec_copy), spec_dir()) as head:
         base = dataclasses.replace(base, label="origin/main")
         head = dataclasses.replace(head, label="pr-42", display_dir="openapi")
         result = review(base, head, lint=fake_lint, conformance=conformance)

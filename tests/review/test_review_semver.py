@@ -78,6 +78,8 @@ def test_required_bump_is_the_largest_asked_and_a_patch_for_any_edit() -> None:
 
 
 def _reviewed(base: Document, change: Any, version: str, name: str = "v1", strict: bool = False):
+    base = copy.deepcopy(base)
+    base["info"]["version"] = "1.0.0" if name == "v1" else "0.1.0"  # the cases below bump from these
     head = copy.deepcopy(base)
     change(head)
     head["info"]["version"] = version
