@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
-from contract.yaml_reader import duplicate_keys, expanded_size, load_with_nodes
+from contract.yaml_reader import duplicate_keys, load_with_nodes, measure
 
 MAX_BYTES = 32 * 1024 * 1024  # GitHub's REST description, among the largest public ones, is about 11 MB
 MAX_NODES = 5_000_000  # after aliases are expanded
+MAX_DEPTH = 256  # real descriptions nest a few dozen levels; the readers after this one recurse
 SUPPORTED_VERSIONS = ("3.0.", "3.1.")
 
 
@@ -109,14 +110,11 @@ def _first_line(error: Exception) -> str:
 
 def _checked(source: SourceFile, data: Any, root: yaml.Node | None) -> SourceFile:
     """The parsed file, or the problem that makes it unusable."""
-    try:
-        too_big = expanded_size(root, MAX_NODES) > MAX_NODES
-    except RecursionError:
-        too_big = True
-    if too_big:
-        source.problems.append(SourceProblem(
-            "yaml-aliases", 1, 1, f"the YAML expands to more than {MAX_NODES:,} nodes (aliases or nesting)"
-        ))
+    nodes, depth = measure(root, MAX_NODES)
+    if nodes > MAX_NODES or depth > MAX_DEPTH:
+        shown = f"nests {depth:,} levels deep; the limit is {MAX_DEPTH}" if depth > MAX_DEPTH else (
+            f"expands to more than {MAX_NODES:,} nodes once its aliases are followed")
+        source.problems.append(SourceProblem("yaml-aliases", 1, 1, f"the YAML {shown}"))
         return source
     source.root = root
     for key in duplicate_keys(root):
@@ -126,7 +124,9 @@ def _checked(source: SourceFile, data: Any, root: yaml.Node | None) -> SourceFil
     if not isinstance(data, dict):
         kind = "nothing" if data is None else type(data).__name__
         message = f"expected a mapping, the file holds {kind}"
-        source.problems.append(SourceProblem("document-not-openapi", 1, 1, message))
+        mark = root.start_mark if root is not None else None
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        source.problems.append(SourceProblem("document-not-openapi", line, column, message))
         return source
     source.data = data
     return source

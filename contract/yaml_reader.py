@@ -76,28 +76,40 @@ def duplicate_keys(root: yaml.Node | None) -> list[yaml.Node]:
     return sorted(found, key=lambda key: (key.start_mark.line, key.start_mark.column))
 
 
-def expanded_size(root: yaml.Node | None, limit: int) -> int:
-    """How many nodes the tree holds once every alias is expanded, counted up to just past ``limit``.
+def measure(root: yaml.Node | None, limit: int) -> tuple[int, int]:
+    """``(nodes, depth)`` of the tree once every alias is expanded: the node count capped just past ``limit``
+    (past it too for an alias inside itself), and how deeply it nests.
 
     Aliases share one node, so a small file can stand for billions of nodes ("billion laughs"); any reader
-    that walks the data would walk every copy.
+    that walks the data would walk every copy. Counted without recursion, so any depth can be measured.
     """
-    sizes: dict[int, int] = {}
+    if root is None:
+        return 0, 0
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            if id(node) in open_nodes:  # reached again before it was finished: an alias inside itself
+                return limit + 1, len(open_nodes)
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(id(node))
+        counted = [sizes[id(child)] for child in children]
+        total = min(1 + sum(count for count, _ in counted), limit + 1)
+        sizes[id(node)] = (total, 1 + max((depth for _, depth in counted), default=0))
+    return sizes[id(root)]
 
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        sizes[id(node)] = limit + 1  # a node inside itself (a recursive alias) is unbounded
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            children = [child for pair in node.value for child in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        total = 1
-        for child in children:
-            total = min(total + size(child), limit + 1)
-        sizes[id(node)] = total
-        return total
 
-    return size(root) if root is not None else 0
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

@@ -57,6 +57,6 @@ DOCUMENT_NOT_TEXT = source_rule("document-not-text", "the file is UTF-8 text, no
 DOCUMENT_EMPTY = source_rule("document-empty", "the file holds a document")
 YAML_SYNTAX = source_rule("yaml-syntax", "the file is YAML (or JSON)")
 YAML_DUPLICATE_KEY = source_rule("yaml-duplicate-key", "no mapping repeats a key")
-YAML_ALIASES = source_rule("yaml-aliases", "aliases and nesting expand to at most 5,000,000 nodes")
+YAML_ALIASES = source_rule("yaml-aliases", "aliases expand to at most 5,000,000 nodes, nested at most 256 deep")
 DOCUMENT_NOT_OPENAPI = source_rule("document-not-openapi", "the file is an OpenAPI 3.0 or 3.1 document")
 RULE_FAILED = source_rule("lint-rule-failed", "a rule could not finish on the document (the message says why)")

@@ -93,9 +93,13 @@ class Linter:
             findings += self._source_findings(document.name, shared)
         shared_data = shared.data if shared is not None and shared.usable else {}
         bundle = bundle_sources(source.data, shared_data)
-        findings += self._missing_shared(document, source, shared)
+        missing = self._missing_shared(document, source, shared)
+        unreachable = {f"{where}/$ref" for where, ref in refs(source.data) if ref.startswith(SHARED_FILE)}
+        findings += missing
         locate = Locator(bundle, source, shared)
         for finding in self.run_rules(document.name, bundle):
+            if missing and finding.rule_id == "invalid-ref" and finding.pointer in unreachable:
+                continue  # said once: the file is missing
             position = locate(finding.pointer)
             findings.append(replace(finding, file=position.file, line=position.line, column=position.column))
         return findings

@@ -64,13 +64,16 @@ def _did_you_mean(document: dict[str, Any], ref: str) -> str:
       family="openapi")
 def circular_ref(document: dict[str, Any]) -> Places:
     reported: set[str] = set()
+    places: set[str] = set()
     for where, ref in refs(document):
         cycle = _alias_cycle(document, ref)
         if cycle and min(cycle) not in reported:
             reported.add(min(cycle))
+            places.add(join(where, "$ref"))
             yield join(where, "$ref"), f"{ref!r} is a reference to a reference that leads back to itself"
     for where, message in _applicator_cycles(document):
-        yield where, message
+        if where not in places:  # an alias cycle is one already
+            yield where, message
 
 
 def _alias_cycle(document: dict[str, Any], ref: str) -> list[str]:
@@ -154,7 +157,7 @@ def oas3_schema(document: dict[str, Any]) -> Places:
 
 def _explained(error: ValidationError) -> Iterator[tuple[str, str]]:
     """The deepest reason jsonschema gives, at its pointer; an unexpected key at that key."""
-    best = best_match([error])
+    best, message = _deepest(best_match([error]))
     where = pointer(*best.absolute_path)
     if best.validator == "additionalProperties" and isinstance(best.instance, dict):
         allowed = best.schema.get("properties", {}) if isinstance(best.schema, dict) else {}
@@ -163,7 +166,23 @@ def _explained(error: ValidationError) -> Iterator[tuple[str, str]]:
             if key not in allowed and not any(re.search(pattern, str(key)) for pattern in patterns):
                 yield join(where, key), f"{key!r} is not a field of this object (a typo? extensions start with x-)"
         return
-    yield where, _short(best)
+    yield where, message or _short(best)
+
+
+def _deepest(error: ValidationError, depth: int = 0) -> tuple[ValidationError, str | None]:
+    """Through a ``oneOf``/``anyOf`` failure to the reason that matters: the branches' deepest errors, leaving
+    out "is not a ``$ref``" for an object that is none; alike ``enum`` failures are merged into one list."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context or depth > 16:
+        return error, None
+    candidates = [c for c in error.context if not (c.validator == "required" and c.validator_value == ["$ref"])]
+    if not candidates:
+        return error, None
+    deepest_length = max(len(c.absolute_path) for c in candidates)
+    deepest = [c for c in candidates if len(c.absolute_path) == deepest_length]
+    if len(deepest) > 1 and all(c.validator == "enum" and c.absolute_path == deepest[0].absolute_path for c in deepest):
+        allowed = [value for c in deepest for value in c.validator_value]
+        return deepest[0], f"{deepest[0].instance!r} is not one of {allowed}"
+    return _deepest(best_match(deepest), depth + 1)
 
 
 def _short(error: ValidationError) -> str:
