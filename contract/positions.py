@@ -75,6 +75,8 @@ def node_position(root: yaml.Node | None, parts: list[str]) -> tuple[int | None,
     """1-based line and column of the deepest node of ``parts`` found in ``root`` (a mapping entry by its key)."""
     if root is None:
         return None, None
+    if not parts:
+        return 1, 1  # the document as a whole: its first line, comments included
     mark = root.start_mark
     node: yaml.Node = root
     for part in parts:

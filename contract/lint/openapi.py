@@ -8,13 +8,13 @@ document: a malformed part is the JSON schema's finding (:mod:`.structure`), nev
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry as SchemaRegistry
 from referencing import Resource
@@ -138,7 +138,7 @@ def array_items(document: dict[str, Any]) -> Places:
     for where, schema in schemas(document):
         declared = schema.get("type")
         if (declared == "array" or (isinstance(declared, list) and "array" in declared)) and "items" not in schema:
-            yield join(where, "type"), 'a schema of type "array" needs an "items" schema'
+            yield where, 'a schema of type "array" needs an "items" schema'
 
 
 def _servers(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -200,8 +200,9 @@ class ExampleChecker:
     def _is_31(self) -> bool:
         return str(self.document.get("openapi", "")).startswith("3.1")
 
-    def problems(self, schema_pointer: str, value: Any) -> list[str]:
-        """Why ``value`` does not fit the schema at ``schema_pointer``, one line each (empty when it fits)."""
+    def problems(self, schema_pointer: str, value: Any) -> list[tuple[list[object], str]]:
+        """Why ``value`` does not fit the schema at ``schema_pointer``: ``(path inside the value, one line)``
+        each, empty when it fits."""
         validator_class = OAS31Validator if self._is_31 else OAS30Validator
         validator = validator_class(
             {"$ref": f"{_DOCUMENT_URI}#{quote(schema_pointer, safe='/~')}"},
@@ -209,17 +210,15 @@ class ExampleChecker:
             format_checker=validator_class.FORMAT_CHECKER,
         )
         try:
-            return [self._describe(error) for error in validator.iter_errors(value)][:5]
+            errors = list(itertools.islice(validator.iter_errors(value), 5))
         except RecursionError:
-            return ["cannot be checked: the schema refers to itself without end"]
+            return [([], "cannot be checked: the schema refers to itself without end")]
         except Exception as error:  # jsonschema raises several types for a broken schema (UnknownType, ...)
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            return [f"cannot be checked: the schema is invalid ({reason})"[:300]]
-
-    @staticmethod
-    def _describe(error: ValidationError) -> str:
-        location = "/".join(str(part) for part in error.absolute_path) or "(root)"
-        return f"does not match its schema at {location}: {error.message}"[:300].replace("\n", " ")
+            reason = reason.removesuffix(" for validator with schema:")
+            return [([], f"cannot be checked: the schema is invalid ({reason})")]
+        return [(list(error.absolute_path), f"does not match its schema: {error.message}"[:300].replace("\n", " "))
+                for error in errors]
 
 
 def _example_values(document: dict[str, Any], holder: dict[str, Any], pointer: str) -> Iterator[tuple[str, Any]]:
@@ -237,8 +236,8 @@ def examples_valid(document: dict[str, Any]) -> Places:
     checker = ExampleChecker(document)
     for pointer, holder in examples_holders(document):
         for where, value in _example_values(document, holder, pointer):
-            for problem in checker.problems(join(pointer, "schema"), value):
-                yield where, f"the example {problem}"
+            for inside, problem in checker.problems(join(pointer, "schema"), value):
+                yield join(where, *inside), f"the example {problem}"
 
 
 @rule("oas3-valid-schema-example", summary="every schema's `example` and `default` match the schema",
@@ -250,5 +249,5 @@ def schema_examples_valid(document: dict[str, Any]) -> Places:
             continue
         for keyword in ("example", "default"):
             if keyword in schema and not (schema[keyword] is None and schema.get("nullable") is True):
-                for problem in checker.problems(pointer, schema[keyword]):
-                    yield join(pointer, keyword), f"the {keyword} {problem}"
+                for inside, problem in checker.problems(pointer, schema[keyword]):
+                    yield join(pointer, keyword, *inside), f"the {keyword} {problem}"
