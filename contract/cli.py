@@ -98,6 +98,61 @@ def _lint_entry(finding: Finding) -> dict[str, object]:
     }
 
 
+class Api(StrEnum):
+    v1 = "v1"
+    internal = "internal"
+
+
+class OutputFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+class OpenAPIVersion(StrEnum):
+    v30 = "3.0"
+    v31 = "3.1"
+
+
+@app.command()
+def bundle(
+    api: Annotated[Api, typer.Option("--api", help="Which API: the document that describes it (read from its "
+                                     "paths, servers and info) is bundled.", envvar="HISSUNO_CONTRACT_API")] = Api.v1,
+    source: Annotated[Path | None, typer.Option(
+        "--from", help="A document, or a folder of documents. [default: the contract's openapi/]",
+        show_default=False, envvar="HISSUNO_CONTRACT_DIR")] = None,
+    output_format: Annotated[OutputFormat | None, typer.Option(
+        "--format", help="json or yaml. [default: from the -o file's suffix, else yaml]", show_default=False,
+        envvar="HISSUNO_CONTRACT_BUNDLE_FORMAT")] = None,
+    openapi: Annotated[OpenAPIVersion, typer.Option(
+        "--openapi", help="3.1 converts the bundle (nullable to type arrays, callbacks to webhooks).",
+        envvar="HISSUNO_CONTRACT_OPENAPI")] = OpenAPIVersion.v30,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the document to this file. [default: stdout]", show_default=False)] = None,
+) -> None:
+    """Write one self-contained document of an API: shared components kept under components, paths as in the
+    source, the servers of the source. Exit 1 (nothing written) when the document has OpenAPI errors."""
+    from contract.bundle import published, render
+    from contract.bundle_selection import BundleInputError, select_document
+
+    try:
+        path, findings = select_document(api.value, source or spec_dir())
+    except (BundleInputError, LintInputError, ConfigError) as error:
+        fail(str(error))
+    if any(finding.level is Level.ERROR for finding in findings):
+        for finding in findings:
+            typer.echo(str(finding), err=True)
+        fail(f"bundle: {path} has {len(findings)} OpenAPI finding(s); nothing written", 1)
+    chosen = output_format or (OutputFormat.json if output and output.suffix == ".json" else OutputFormat.yaml)
+    text = render(published(path, openapi.value), chosen.value)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
 app.command("review")(review)
 
 

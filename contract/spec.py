@@ -165,8 +165,13 @@ def dangling_refs(document: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def load_bundled(name: str, directory: Path | None = None) -> dict[str, Any]:
     """Load a document by name and return it bundled (a fresh copy each call: callers may mutate it)."""
-    directory = directory or spec_dir()
-    return bundle(read_yaml(document_path(name, directory)), read_yaml(directory / SHARED_FILE))
+    return load_bundled_file(document_path(name, directory or spec_dir()))
+
+
+def load_bundled_file(path: Path) -> dict[str, Any]:
+    """Load the document at ``path`` bundled with the ``components.yaml`` beside it, when there is one."""
+    shared = path.parent / SHARED_FILE
+    return bundle(read_yaml(path), read_yaml(shared) if shared.is_file() else {})
 
 
 @cache

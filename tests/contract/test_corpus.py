@@ -105,3 +105,12 @@ def test_a_document_over_32_mib_is_one_finding_without_being_read(tmp_path: Path
         handle.truncate(33 * 1024 * 1024)  # sparse: nothing is written, nothing would parse
     findings = lint_paths([path])
     assert [(f.rule_id, f.line) for f in findings] == [("document-too-large", 1)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bundle_refuses_each_case_with_its_findings_and_one_closing_line(case: Case) -> None:
+    result = invoke("bundle", "--from", str(case.path))
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert any(line.startswith(f"{case.file}:{case.line}:") and f" {case.rule}: " in line for line in lines)
+    assert lines[-1].startswith("hissuno-contract: error: bundle: ") and "nothing written" in lines[-1]

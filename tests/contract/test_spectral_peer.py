@@ -13,11 +13,13 @@ aliases and does not finish in minutes (our lint stops at 5,000,000 nodes).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 from corpus_cases import SETTINGS, Case, committed_cases, write_huge_document
 from spectral_tool import SpectralFinding, run_spectral
 
+from contract.bundle import published, render
 from contract.findings import Finding, Level
 from contract.lint.config import load_config
 from contract.lint.rules import RULES
@@ -69,10 +71,22 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def spectral_on_everything(corpus: list[Case]) -> list[SpectralFinding]:
-    """One Spectral run over the corpus and our own documents."""
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """What ``hissuno-contract bundle`` writes: each API as 3.0 JSON, and /v1 as 3.1 YAML."""
+    folder = tmp_path_factory.mktemp("bundles")
+    written = []
+    for name, version, suffix in [*((name, "3.0", "json") for name in DOCUMENTS), ("v1", "3.1", "yaml")]:
+        path = folder / f"{name}-{version}.{suffix}"
+        path.write_text(render(published(spec_dir() / f"{name}.yaml", version), suffix), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+@pytest.fixture(scope="module")
+def spectral_on_everything(corpus: list[Case], bundles: list[Path]) -> list[SpectralFinding]:
+    """One Spectral run over the corpus, our own documents and their bundles."""
     ours = [spec_dir() / f"{name}.yaml" for name in DOCUMENTS]
-    return run_spectral([case.document for case in corpus] + ours)
+    return run_spectral([case.document for case in corpus] + ours + bundles)
 
 
 @pytest.mark.slow
@@ -81,6 +95,13 @@ def test_our_documents_are_clean_for_spectral_and_for_us(spectral_on_everything:
     theirs = [f for f in spectral_on_everything if f.source in files]
     assert [f for f in theirs if f.is_error] == []
     assert theirs, "Spectral said nothing at all about our documents: did it read them?"  # its warnings
+
+
+@pytest.mark.slow
+def test_the_bundles_are_clean_for_spectral(bundles: list[Path], spectral_on_everything: list[SpectralFinding]) -> None:
+    files = {str(path) for path in bundles}
+    assert [f for f in spectral_on_everything if f.source in files and f.is_error] == []
+    assert {f.source for f in spectral_on_everything if f.source in files} == files  # each read (its warnings)
 
 
 @pytest.mark.slow
