@@ -6,12 +6,14 @@ Spectral reads the bundles in the peer test's one run (``tests/contract/test_spe
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from corpus_cases import CORPUS
@@ -92,6 +94,24 @@ def test_json_and_yaml_say_the_same_and_the_format_follows_the_file_suffix(tmp_p
     assert as_yaml.read_text().startswith("openapi: 3.0.3\n")
     code, out, _ = bundle("--api", "v1")
     assert code == 0 and yaml.safe_load(out) == json.loads(as_json.read_text())
+
+
+async def _served(paths: list[str]) -> list[httpx.Response]:
+    from mockserver.app import create_app
+    from mockserver.settings import Settings
+
+    transport = httpx.ASGITransport(app=create_app(Settings(cache_dir=Path("off"))))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+        return [await client.get(path) for path in paths]
+
+
+@pytest.mark.filterwarnings("ignore:.*starlette.testclient.*")
+def test_the_mock_serves_exactly_the_bundle() -> None:
+    served = asyncio.run(_served(["/v1/openapi.json", "/api/openapi.json", "/v1/openapi.yaml"]))
+    assert all(response.status_code == 200 for response in served)
+    assert served[0].json() == json.loads(bundle("--api", "v1", "--format", "json")[1])
+    assert served[1].json() == json.loads(bundle("--api", "internal", "--format", "json")[1])
+    assert yaml.safe_load(served[2].text) == served[0].json()
 
 
 @pytest.mark.parametrize("api", DOCUMENTS)
