@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from contract.findings import Finding, Level
@@ -88,7 +88,7 @@ class Linter:
             line, column = node_position(source.root, ["openapi"])
             return [*findings, self._finding(DOCUMENT_NOT_OPENAPI, document.name, "/openapi", problem,
                                              document.display, line or 1, column or 1)]
-        shared = self._shared_file(document.path.parent) if _uses_shared(source.data) else None
+        shared = self._shared_file(document) if _uses_shared(source.data) else None
         if shared is not None:
             findings += self._source_findings(document.name, shared)
         shared_data = shared.data if shared is not None and shared.usable else {}
@@ -124,11 +124,13 @@ class Linter:
             message = f"{lint_rule.name} could not finish ({type(error).__name__}: {error})"[:300]
             return [Finding(RULE_FAILED.name, Level.ERROR, name, "/", message)]
 
-    def _shared_file(self, folder: Path) -> SourceFile | None:
-        path = folder / SHARED_FILE
+    def _shared_file(self, document: DocumentFile) -> SourceFile | None:
+        """The ``components.yaml`` beside a document, named as the document's file is named."""
+        path = document.path.parent / SHARED_FILE
         if path not in self._shared:
+            display = str(PurePosixPath(document.display).with_name(SHARED_FILE))
             try:
-                self._shared[path] = read_source(path, str(path)) if path.is_file() else None
+                self._shared[path] = read_source(path, display) if path.is_file() else None
             except OSError as error:
                 raise LintInputError(f"{path}: cannot read it ({error.strerror or error})") from None
         return self._shared[path]

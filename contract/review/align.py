@@ -507,6 +507,11 @@ class DocumentPair:
         for combinator in ("oneOf", "anyOf"):
             base_variants = self._variants(self.base, base, combinator)
             head_variants = self._variants(self.head, head, combinator)
+            inlined = any(keys and all(key.isdigit() for key in keys) for keys in (base_variants, head_variants))
+            if inlined and set(base_variants) != set(head_variants) and len(base_variants) == len(head_variants):
+                # one side inlines what the other references (a served document): pair them by position
+                base_variants = dict(zip(map(str, range(len(base_variants))), base_variants.values(), strict=True))
+                head_variants = dict(zip(map(str, range(len(head_variants))), head_variants.values(), strict=True))
             for name in _pairs_by_key(base_variants, head_variants):
                 yield from self._align(
                     context,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from review_helpers import git, pin_v1_version
 
 from contract.spec import load_bundled, spec_dir
 
@@ -44,3 +45,19 @@ def spec_copy(tmp_path: Path) -> Path:
     target = tmp_path / "head" / "openapi"
     shutil.copytree(spec_dir(), target)
     return target
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose first commit is a README and whose second adds our openapi/ folder."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("spec lives in openapi/\n")
+    git(root, "add", "README.md")
+    git(root, "commit", "-q", "-m", "start")
+    shutil.copytree(spec_dir(), root / "openapi")
+    pin_v1_version(root / "openapi")
+    git(root, "add", "openapi")
+    git(root, "commit", "-q", "-m", "contract")
+    return root
