@@ -42,7 +42,7 @@ fuzz: venv
 
 # Typed client smoke: openapi-typescript types + openapi-fetch, and httpx, against a mock on a free port.
 smoke: venv
-	$(BIN)/python tests/smoke/run.py
+	$(BIN)/python -m tests.smoke.run
 
 # The SDKs' generated code from the bundled /v1 document (sdks/generate.py; README "SDKs").
 sdk: venv

@@ -34,6 +34,8 @@ class Request:
     path: str
     authorization: str | None = None
     body: str | None = None
+    # Authorization values taken in turn, one per request (many keys, each kept within its plan's limit)
+    authorizations: tuple[str, ...] = ()
 
     def environment(self) -> dict[str, str]:
         """The variables ``lua/request.lua`` reads."""
@@ -42,6 +44,8 @@ class Request:
             env["BENCH_BODY"] = self.body
         if self.authorization is not None:
             env["BENCH_AUTHORIZATION"] = self.authorization
+        if self.authorizations:
+            env["BENCH_AUTHORIZATIONS"] = ",".join(self.authorizations)
         return env
 
 

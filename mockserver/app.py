@@ -31,6 +31,7 @@ from mockserver.pipeline.prefer import Preferences
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.presentation import Views
 from mockserver.ratelimit import RateLimiter, build_policies
+from mockserver.ratelimit_storage import WindowStorage
 from mockserver.settings import Settings, SettingsError
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
@@ -50,19 +51,26 @@ class MockRuntime:
     webhooks: WebhookDispatcher
 
 
-def create_app(settings: Settings | None = None) -> MockApp:
-    """The mock as an ASGI app (a Connexion ``AsyncApp``); ``app.mock`` holds its :class:`MockRuntime`."""
+def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher | None = None,
+               limiter_storage: WindowStorage | None = None) -> MockApp:
+    """The mock as an ASGI app (a Connexion ``AsyncApp``); ``app.mock`` holds its :class:`MockRuntime`.
+
+    ``webhooks`` replaces the dispatcher that sends deliveries (its policy, its HTTP client);
+    ``limiter_storage`` replaces the storage ``settings.rate_limit_storage`` names (a test's broken one, a
+    benchmark's alternative).
+    """
     settings = settings or Settings.from_env()
     fixture = load_fixture(settings.fixtures_path)
     bundled = functools.partial(documents.bundled, cache_dir=settings.cache_path)
     views = Views(bundled("v1"))
-    limiter = RateLimiter(build_policies(fixture.plans, settings.rate_limits), settings.rate_limit_storage)
+    limiter = RateLimiter(build_policies(fixture.plans, settings.rate_limits),
+                          limiter_storage or settings.rate_limit_storage)
     try:
         store = open_store(settings.state, build_dataset(fixture, settings.seed), seed=settings.seed,
                            present=views.summary)
     except StoreError as error:
         raise SettingsError(str(error)) from None
-    webhooks = WebhookDispatcher()
+    webhooks = webhooks or WebhookDispatcher()
     store.subscribe(WebhookRelay(store, webhooks))
     registry = KeyRegistry(fixture.keys)
     mounted = {name: documents.mounted_document(name, settings.cache_path) for name in DOCUMENTS}

@@ -1,7 +1,7 @@
 """``hissuno-mock``: serve the mock, list its keys, reset a running one.
 
-Every failure a user can cause (a bad fixture file, a port in use, an unknown plan in ``--rate-limit``) ends
-in one line on stderr and exit code 2, never a traceback.
+Every failure a user can cause (a flag or ``HISSUNO_MOCK_*`` variable of the wrong type, a bad fixture file, a
+port in use, an unknown plan in ``--rate-limit``) ends in one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,28 +11,40 @@ import logging
 import os
 import sys
 import warnings
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.exceptions import Abort, TyperException
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="The Hissuno mock server: the contract served with seeded data, real keys and rate limits.")
+from mockserver.settings import LOG_LEVELS, Settings, SettingsError, env_var
 
-FixturesOption = Annotated[Path | None, typer.Option("--fixtures", help="Fixture file (default: the packaged one).")]
+PROGRAM = "hissuno-mock"
+DEFAULTS = Settings()
+
+# Plain help (no rich panels): a panel cuts long variable names short at 80 columns.
+cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+def setting(name: str, *flags: str, metavar: str | None = None, help: str) -> Any:
+    """A flag of ``serve`` that also reads the setting's ``HISSUNO_MOCK_*`` variable (shown by ``--help``)."""
+    return typer.Option(*flags, envvar=env_var(name), metavar=metavar, help=help)
+
+
+FixturesOption = Annotated[Path | None, setting(
+    "fixtures", "--fixtures", metavar="FILE", help="Fixture file. [default: the packaged fixtures/default.yaml]")]
 
 
 def fail(message: str) -> NoReturn:
-    typer.echo(f"hissuno-mock: error: {message}", err=True)
+    typer.echo(f"{PROGRAM}: error: {message}", err=True)
     raise typer.Exit(2)
 
 
-def _settings(**overrides: object):
-    """Settings from flags and environment; imported lazily to keep `keys` fast."""
-    from mockserver.settings import Settings, SettingsError
-
+def _settings(**values: object) -> Settings:
+    """The settings the flags (or their variables) give; a value the mock cannot use is one line."""
     try:
-        return Settings.from_env(**overrides)
+        return Settings.build(**values)
     except SettingsError as error:
         fail(str(error))
 
@@ -44,42 +56,62 @@ def configure_logging(level: str) -> None:
     logging.getLogger("mockserver").setLevel(level.upper())
 
 
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROGRAM} {version('hissuno-contract')}")
+        raise typer.Exit(0)
+
+
+@cli.callback()
+def program(
+    _version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                           help="Print the version and exit.")] = False,
+) -> None:
+    """The Hissuno mock server: the contract served with seeded data, real keys and rate limits."""
+
+
 @cli.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on. [default: 127.0.0.1]")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (0 picks a free one). [default: 4010]")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for the generated data. [default: 42]")] = None,
+    host: Annotated[str, setting("host", metavar="HOST", help="Interface to listen on.")] = DEFAULTS.host,
+    port: Annotated[int, setting("port", metavar="PORT", help="Port (0 picks a free one).")] = DEFAULTS.port,
+    seed: Annotated[int, setting("seed", metavar="N", help="Seed for the generated data.")] = DEFAULTS.seed,
     fixtures: FixturesOption = None,
-    rate_limit: Annotated[list[str] | None, typer.Option(
-        "--rate-limit", help="Override a plan's limit, e.g. free=5/10seconds (repeatable).")] = None,
-    rate_limit_storage: Annotated[str | None, typer.Option(
+    rate_limit: Annotated[list[str] | None, setting(
+        "rate_limits", "--rate-limit", metavar="PLAN=LIMIT",
+        help="Override a plan's limit, e.g. free=5/10seconds (repeatable; the variable takes a comma-separated "
+             "list).")] = None,
+    rate_limit_storage: Annotated[str, setting(
+        "rate_limit_storage", metavar="URI",
         help="`limits` storage for the rate-limit windows: memory:// or redis://HOST:PORT (shared by workers "
-             "and hosts). [default: memory://]")] = None,
-    state: Annotated[str | None, typer.Option(
+             "and hosts).")] = DEFAULTS.rate_limit_storage,
+    state: Annotated[str, setting(
+        "state", metavar="URI",
         help="Data store: memory://, sqlite:///mock.db (kept across restarts; sqlite:////abs/path.db) or "
-             "redis://HOST:PORT/DB. [default: memory://]")] = None,
-    workers: Annotated[int | None, typer.Option(
-        help="Worker processes; more than one needs a shared --state and --rate-limit-storage. [default: 1]")] = None,
-    validate_responses: Annotated[bool | None, typer.Option(
-        "--validate-responses/--no-validate-responses", help="Check every response against the spec (slower).")] = None,
-    log_level: Annotated[str | None, typer.Option(
-        help="critical, error, warning, info (one line per request) or debug. [default: warning]")] = None,
-    cache_dir: Annotated[str | None, typer.Option(
+             "redis://HOST:PORT/DB.")] = DEFAULTS.state,
+    workers: Annotated[int, setting(
+        "workers", metavar="N",
+        help="Worker processes; more than one needs a shared --state and --rate-limit-storage.")] = DEFAULTS.workers,
+    validate_responses: Annotated[bool, setting(
+        "validate_responses", "--validate-responses/--no-validate-responses",
+        help="Check every response against the spec (slower).")] = DEFAULTS.validate_responses,
+    log_level: Annotated[str, setting(
+        "log_level", metavar="LEVEL",
+        help=f"{', '.join(LOG_LEVELS)} (info: one line per request).")] = DEFAULTS.log_level,
+    cache_dir: Annotated[str | None, setting(
+        "cache_dir", metavar="DIR",
         help="Where to remember that a spec document passed validation, so an unchanged one is not validated "
              "again at start-up; 'off' to validate every time. [default: ~/.cache/hissuno-contract]")] = None,
 ) -> None:
-    """Serve the mock (same as `make mock`)."""
-    settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures,
-                         rate_limits=rate_limit or None, rate_limit_storage=rate_limit_storage, state=state,
-                         workers=workers, validate_responses=validate_responses, log_level=log_level,
-                         cache_dir=cache_dir)
+    """Serve the mock (same as `make mock`). Every flag also reads its HISSUNO_MOCK_* variable; flags win."""
+    settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures, rate_limits=rate_limit,
+                         rate_limit_storage=rate_limit_storage, state=state, workers=workers,
+                         validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir)
     check_workers(settings)
     quiet_imports()
     from connexion.exceptions import InvalidSpecification
 
     from mockserver.app import create_app
     from mockserver.data.fixture import FixtureError
-    from mockserver.settings import SettingsError
 
     try:
         app = create_app(settings)  # with several workers: checks the settings and seeds the shared store once
@@ -97,12 +129,8 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from mockserver.host.protocol import MockHttpProtocol
-
     configure_logging(settings.log_level)
-    options = {"log_level": settings.log_level, "access_log": settings.log_level in ("info", "debug"),
-               "loop": "uvloop", "http": MockHttpProtocol, "ws": "none", "lifespan": "off", "server_header": False,
-               "log_config": None}
+    options = uvicorn_options(settings.log_level)
     display_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}{workers}, "
@@ -117,6 +145,14 @@ def serve(
         raise typer.Exit(Supervisor(options, sockets).run())
     config = uvicorn.Config("mockserver.cli:worker_app", factory=True, workers=settings.workers, **options)
     Multiprocess(config, sockets=sockets).run()  # not Linux: the workers share one socket
+
+
+def uvicorn_options(log_level: str) -> dict[str, Any]:
+    """How uvicorn serves the mock: uvloop, the mock's own HTTP protocol, no lifespan, an access log at info."""
+    from mockserver.host.protocol import MockHttpProtocol
+
+    return {"log_level": log_level, "access_log": log_level in ("info", "debug"), "loop": "uvloop",
+            "http": MockHttpProtocol, "ws": "none", "lifespan": "off", "server_header": False, "log_config": None}
 
 
 def worker_app() -> Any:
@@ -190,7 +226,10 @@ def reset(
     """Put a running mock back to its seeded state (POST /__mock/reset)."""
     import httpx
 
-    settings = _settings()
+    try:
+        settings = Settings.from_env()  # the address a mock started with the same variables listens on
+    except SettingsError as error:
+        fail(str(error))
     base = (url or f"http://{settings.host}:{settings.port}").rstrip("/")
     try:
         response = httpx.post(f"{base}/__mock/reset", timeout=10)
@@ -201,8 +240,17 @@ def reset(
     typer.echo(f"reset {base}: {', '.join(response.json().get('projects', []))}")
 
 
-def main() -> None:
-    cli()
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; a mistake in the arguments (or their variables) is one line and exit code 2."""
+    try:
+        code = cli(args=argv, prog_name=PROGRAM, standalone_mode=False)
+    except TyperException as error:  # no command (the help was shown), an unknown flag, a value of a wrong type
+        if message := error.format_message():
+            typer.echo(f"{PROGRAM}: error: {message}", err=True)
+        code = 2
+    except Abort:
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
-"""One settings object for the mock: CLI flags override ``HISSUNO_MOCK_*`` environment variables.
+"""One settings object for the mock: every setting's name, default, ``HISSUNO_MOCK_*`` variable and rules.
 
-Everything configurable lives here so that the app, the CLI and the tests agree on names and defaults,
-and so that a worker process started by uvicorn can rebuild the same settings from its environment.
+The CLI (whose flags read these variables through Typer), the app, a worker process rebuilding the settings
+from its environment, and the tests all agree because they all build a :class:`Settings` here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ _SOURCE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
+def env_var(name: str) -> str:
+    """The environment variable of a setting: ``HISSUNO_MOCK_`` and the field's name in capitals."""
+    return ENV_PREFIX + name.upper()
+
+
 def fixtures_dir() -> Path:
     """The folder holding the packaged fixtures: the wheel's copy, else the source tree's."""
     return _PACKAGED_FIXTURES if _PACKAGED_FIXTURES.is_dir() else _SOURCE_FIXTURES
@@ -32,12 +37,13 @@ class SettingsError(ValueError):
 
 
 def parse_rate_limits(value: str | Mapping[str, str] | list[str] | tuple[str, ...] | None) -> dict[str, str]:
-    """``"free=5/10seconds,pro=100/minute"`` (or a list of ``PLAN=LIMIT``) -> ``{"free": "5/10seconds", ...}``."""
+    """``"free=5/10seconds,pro=100/minute"`` (or a list of ``PLAN=LIMIT``, each may hold several separated by
+    commas) -> ``{"free": "5/10seconds", ...}``."""
     if value is None:
         return {}
     if isinstance(value, Mapping):
         return {str(k).strip(): str(v).strip() for k, v in value.items()}
-    items = value.split(",") if isinstance(value, str) else list(value)
+    items = [part for item in ([value] if isinstance(value, str) else value) for part in item.split(",")]
     limits: dict[str, str] = {}
     for item in items:
         item = item.strip()
@@ -118,26 +124,25 @@ class Settings:
                 value = ",".join(f"{plan}={limit}" for plan, limit in value.items())
             elif isinstance(value, bool):
                 value = "true" if value else "false"
-            env[ENV_PREFIX + item.name.upper()] = str(value)
+            env[env_var(item.name)] = str(value)
         return env
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, then ``HISSUNO_MOCK_<FIELD>`` variables, then ``overrides`` (``None`` means unset)."""
+        """The settings ``HISSUNO_MOCK_<FIELD>`` variables describe (a worker's, or an app built without
+        settings), with ``overrides`` on top (``None`` means unset)."""
         environ = os.environ if environ is None else environ
-        raw: dict[str, Any] = {}
-        for item in fields(cls):
-            env_value = environ.get(ENV_PREFIX + item.name.upper())
-            if env_value is not None and env_value != "":
-                raw[item.name] = env_value
-        unknown = set(overrides) - {item.name for item in fields(cls)}
-        if unknown:
-            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
-        raw.update({name: value for name, value in overrides.items() if value is not None})
-        return cls._coerce(raw)
+        given = {item.name: environ[env_var(item.name)] for item in fields(cls) if environ.get(env_var(item.name))}
+        return cls.build(**{**given, **{name: value for name, value in overrides.items() if value is not None}})
 
     @classmethod
-    def _coerce(cls, raw: Mapping[str, Any]) -> Settings:
+    def build(cls, **raw: Any) -> Settings:
+        """Settings from values given as text (the environment) or typed (flags, code), each checked;
+        a missing or ``None`` value takes its default."""
+        unknown = set(raw) - {item.name for item in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        raw = {name: value for name, value in raw.items() if value is not None}
         values: dict[str, Any] = {}
         if "host" in raw:
             values["host"] = str(raw["host"])

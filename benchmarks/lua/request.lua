@@ -1,6 +1,6 @@
 -- One request shape for a wrk run, taken from the environment so that one script serves every endpoint:
 --   BENCH_METHOD (GET by default), BENCH_BODY (a JSON body, sent with Content-Type: application/json),
---   BENCH_AUTHORIZATION (the Authorization header's value).
+--   BENCH_AUTHORIZATION (the Authorization header's value) or BENCH_AUTHORIZATIONS (several, in turn).
 -- At the end it prints one line `BENCH_RESULT {json}` that benchmarks/wrk.py parses: counts, errors and
 -- latency percentiles in microseconds, so nothing depends on wrk's human-readable units.
 
@@ -15,6 +15,21 @@ if body ~= nil and body ~= "" then
 end
 if authorization ~= nil and authorization ~= "" then
   wrk.headers["Authorization"] = authorization
+end
+
+-- BENCH_AUTHORIZATIONS (comma-separated): one Authorization value per request, taken in turn.
+local rotation = os.getenv("BENCH_AUTHORIZATIONS")
+if rotation ~= nil and rotation ~= "" then
+  local prepared = {}
+  for value in string.gmatch(rotation, "[^,]+") do
+    wrk.headers["Authorization"] = value
+    prepared[#prepared + 1] = wrk.format()
+  end
+  local turn = 0
+  function request()
+    turn = turn % #prepared + 1
+    return prepared[turn]
+  end
 end
 
 function done(summary, latency, requests)

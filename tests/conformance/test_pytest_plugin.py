@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +11,12 @@ CONFTEST = """
 import warnings
 import pytest
 warnings.simplefilter("ignore")
-from mockserver.app import create_app
-from mockserver.settings import Settings
 from conformance.target import Target, from_mock
+from tests.support.apps import hermetic_app
 
 @pytest.fixture(scope="session")
 def hissuno_target():
-    app = create_app(Settings.from_env({}))
-    import httpx
-    answer = httpx.MockTransport(lambda request: httpx.Response(204))
-    app.mock.webhooks._client_factory = lambda: httpx.AsyncClient(transport=answer)
+    app = hermetic_app()
     WRAP
     return from_mock(Target(base_url="", api_key="", app=app))
 """
@@ -53,8 +48,7 @@ def test_one_test_per_check_passes_against_the_mock(pytester: pytest.Pytester) -
 
 
 def test_a_broken_backend_fails_with_the_curl(pytester: pytest.Pytester) -> None:
-    mutants = Path(__file__).parent.parent / "mutants"
-    wrap = f"import sys; sys.path.insert(0, {str(mutants)!r}); import mutants; app = mutants.AcceptsMissingKey()"
+    wrap = "from tests.mutants.mutants import AcceptsMissingKey; app = AcceptsMissingKey()"
     pytester.makeconftest(CONFTEST.replace("WRAP", wrap))
     pytester.makepyfile(TESTS)
     result = pytester.runpytest_subprocess(*ARGS)

@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from corpus_cases import CORPUS
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from typer.testing import CliRunner
 
@@ -25,6 +24,7 @@ from contract.cli import app
 from contract.pointer import lookup
 from contract.spec import DOCUMENTS, refs, spec_dir
 from contract.yaml_reader import read_yaml
+from tests.contract.corpus_cases import CORPUS
 
 runner = CliRunner()
 SDKS = Path(__file__).resolve().parents[2] / "sdks"

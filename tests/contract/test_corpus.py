@@ -11,13 +11,13 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus_cases import SETTINGS, VALID, Case, committed_cases, write_huge_document
 from typer.testing import CliRunner, Result
 
 from contract.cli import app
 from contract.lint.config import load_config
 from contract.lint.rules import RULES
 from contract.lint.runner import lint_paths
+from tests.contract.corpus_cases import SETTINGS, VALID, Case, committed_cases, write_huge_document
 
 CASES = committed_cases()
 runner = CliRunner()

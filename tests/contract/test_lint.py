@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from contract.findings import Finding
 from contract.lint.rules import RULES
 from contract.lint.runner import lint_documents
 from contract.spec import DOCUMENTS, operations, spec_dir
+from tests.support.yaml_edit import editing_yaml
 
 Mutation = Callable[[dict[str, Any], dict[str, Any]], None]
 
@@ -31,11 +31,8 @@ def contract_copy(tmp_path: Path) -> Path:
 
 def mutate(directory: Path, document: str, mutation: Mutation) -> None:
     """Apply ``mutation(document_dict, components_dict)`` and write both files back."""
-    doc_path, shared_path = directory / f"{document}.yaml", directory / "components.yaml"
-    doc, shared = yaml.safe_load(doc_path.read_text()), yaml.safe_load(shared_path.read_text())
-    mutation(doc, shared)
-    doc_path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    shared_path.write_text(yaml.safe_dump(shared, sort_keys=False))
+    with editing_yaml(directory / f"{document}.yaml", directory / "components.yaml") as (doc, shared):
+        mutation(doc, shared)
 
 
 def lint_document(name: str, directory: Path) -> list[Finding]:

@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from corpus_cases import SETTINGS, Case, committed_cases, write_huge_document
-from spectral_tool import SpectralFinding, run_spectral
 
 from contract.bundle import published, render
 from contract.findings import Finding, Level
@@ -25,6 +23,8 @@ from contract.lint.config import load_config
 from contract.lint.rules import RULES
 from contract.lint.runner import lint_paths
 from contract.spec import DOCUMENTS, spec_dir
+from tests.contract.corpus_cases import SETTINGS, Case, committed_cases, write_huge_document
+from tests.contract.spectral_tool import SpectralFinding, run_spectral
 
 SAME_RULE: dict[str, frozenset[str]] = {
     "parser": frozenset({"yaml-syntax", "yaml-duplicate-key", "document-not-text", "document-empty"}),

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import subprocess
 import sys
 import tempfile
@@ -31,8 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contract.spec import DOCUMENTS, bundled, operations
-
-from .servers import LiveMock, live_mock, raised_rate_limits
+from tests.support.servers import LiveMock, live_mock, raised_rate_limits
 
 CHECKS = "all"
 # A valid request may meet a business rule the schema cannot express (a second codebase source is 422), so
@@ -42,7 +40,6 @@ PLAN = "enterprise"
 KEY_LABEL = "full"
 PROJECT_PARAMETER = "projectId"
 FIRST_ROUND_PHASES = "examples,coverage,fuzzing,stateful"
-_ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) .* HTTP/1\.[01]" (?P<status>\d{3})( [A-Za-z -]+)?\s*$')
 
 
 @dataclass
@@ -140,16 +137,6 @@ def _read_scenario(body: dict, report: FuzzReport) -> None:
             if node["status"] in ("failure", "error"):
                 report.failures.append(f"{node['name']} on {recorder.get('label')}: "
                                        f"{json.dumps(node.get('failure_info'))[:800]}")
-
-
-def read_access_log(text: str) -> Counter[int]:
-    """Statuses of the requests the mock answered, from its uvicorn access log (``--log-level info``)."""
-    statuses: Counter[int] = Counter()
-    for line in text.splitlines():
-        match = _ACCESS_LINE.search(line)
-        if match:
-            statuses[int(match.group("status"))] += 1
-    return statuses
 
 
 def write_documents(directory: Path) -> dict[str, Path]:
@@ -263,7 +250,7 @@ def fuzz(mock: LiveMock, *, requests: int, seed: int = 1, first_examples: int = 
     operations); later rounds run the fuzzing phase on ``processes`` balanced slices of the operations.
     A round that finds a failure ends the run.
     """
-    project_id, key = mock.key(PLAN, KEY_LABEL)
+    project_id, key = mock.keys.of_plan(PLAN, KEY_LABEL)
     operation_count = sum(1 for name in DOCUMENTS for _ in operations(bundled(name)))
     started = time.monotonic()
     total = FuzzReport()
@@ -283,7 +270,7 @@ def fuzz(mock: LiveMock, *, requests: int, seed: int = 1, first_examples: int = 
             examples = examples_for(requests - total.requests, operation_count)
             phases, slices = "fuzzing", balanced_slices(processes)
     total.seconds = time.monotonic() - started
-    total.server_statuses = read_access_log(mock.log())
+    total.server_statuses = Counter(request.status for request in mock.logged(""))
     return total
 
 

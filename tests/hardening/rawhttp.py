@@ -8,8 +8,11 @@ import json
 import socket
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
 
 CRLF = b"\r\n"
 
@@ -34,6 +37,13 @@ class RawResponse:
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
+
+    def as_httpx(self, method: str | None = None, target: str | None = None) -> httpx.Response:
+        """This answer as an ``httpx.Response`` for the judge, with the request ``method target`` when given."""
+        request = httpx.Request(method, f"http://mock{target}") if method and target else None
+        answer = httpx.Response(self.status, headers=self.header_list, content=self.body, request=request)
+        answer.elapsed = timedelta(seconds=self.seconds)
+        return answer
 
 
 class NoResponse(AssertionError):

@@ -14,18 +14,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
 
 from mockserver.webhooks import DeliveryPolicy
-
-from .servers import RAISED_LIMIT, LiveMock, live_mock, live_redis, redis_binary
+from tests.support.redis_server import live_redis, redis_binary
+from tests.support.serve_mutant import mutant_command
+from tests.support.servers import RAISED_LIMIT, LiveMock, live_mock
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +33,6 @@ CLIENTS = 32
 LIMITED_EVERY = 4  # every fourth client uses the limited key: 8 of 32
 LIMIT = 100
 LIMITED_PLAN = "free"
-MUTANT = Path(__file__).with_name("mutant_mock.py")
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ class Load:
 
 def assignments(mock: LiveMock, limited_every: int = LIMITED_EVERY) -> tuple[list[Caller], dict[str, list[str]]]:
     """The 32 callers, and per project the keys that may read it without touching the limited key."""
-    listing = [k for k in mock.key_listing() if k["status"] == "active"]
+    listing = [k for k in mock.keys.listing if k["status"] == "active"]
     by_plan = {k["plan"]: k["project_id"] for k in listing}
     readers = {project: [k["key"] for k in listing if k["project_id"] == project and k["label"] != "rate-limit"]
                for project in by_plan.values()}
@@ -254,7 +252,7 @@ def test_limited_key_gets_exactly_its_limit(load_name: str, request: pytest.Fixt
 def test_the_exactness_check_catches_a_racy_limiter() -> None:
     """A limiter that checks, yields, then counts lets concurrent requests past the limit: seen here (all 32
     clients on the limited key, so the limit is reached within seconds)."""
-    with live_mock(*mock_flags(), command=[sys.executable, str(MUTANT), "--fault", "racy-limiter"]) as mock:
+    with live_mock(*mock_flags(), command=mutant_command("tests.hardening.mutants:RacyLimiter")) as mock:
         load = run_load(mock, seconds=min(SECONDS, 4), limited_every=1)
     assert len(load.created(limited=True)) > LIMIT
 
@@ -265,7 +263,7 @@ def test_webhook_fan_out_stays_bounded_under_load() -> None:
     attempted instead of piling up (they once stalled the API for seconds)."""
     backlog = DeliveryPolicy().max_backlog
     with live_mock(*mock_flags()) as mock:
-        project_id, key = mock.key("enterprise", "full")
+        project_id, key = mock.keys.of_plan("enterprise", "full")
         for number in range(100):
             created = httpx.post(f"{mock.base_url}/v1/webhooks", headers=auth(key), timeout=10, json={
                 "url": f"https://receiver-{number}.invalid/hook", "events": ["session.created"]})

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import pytest
 
 from mockserver.host.protocol import HEAD_TIMEOUT_S
-
-from .judging import Contract, error_envelope_problems
-from .rawhttp import RawResponse, address, exchange, read_response, request_bytes
-from .servers import LiveMock, live_mock
+from tests.hardening.rawhttp import RawResponse, address, exchange, read_response, request_bytes
+from tests.support.judging import ContractJudge, error_envelope_problems
+from tests.support.servers import LiveMock, live_mock
 
 pytestmark = pytest.mark.slow
 
@@ -281,15 +280,15 @@ VALID_BUT_EXTREME: dict[str, Hostile] = {
 @pytest.fixture(scope="module")
 def target() -> Iterator[Target]:
     with live_mock() as mock:
-        project_id, key = mock.key("enterprise", "full")
-        listing = mock.key_listing()
+        project_id, key = mock.keys.of_plan("enterprise", "full")
+        listing = mock.keys.listing
         other = next(item["project_id"] for item in listing if item["project_id"] != project_id)
         yield Target(mock, key, project_id, other)
 
 
 @pytest.fixture(scope="module")
-def contract() -> Contract:
-    return Contract()
+def contract() -> ContractJudge:
+    return ContractJudge()
 
 
 def assert_healthy(t: Target) -> None:
@@ -300,19 +299,19 @@ def assert_healthy(t: Target) -> None:
     assert t.mock.alive()
 
 
-def judge(case: Hostile, answer: RawResponse, t: Target, contract: Contract) -> None:
+def judge(case: Hostile, answer: RawResponse, t: Target, contract: ContractJudge) -> None:
     assert answer.status in case.allowed, (answer.status, answer.body[:300])
     if answer.status >= 400:
-        assert error_envelope_problems(answer) == [], answer.body[:300]
+        assert error_envelope_problems(answer.as_httpx()) == [], answer.body[:300]
     else:
         assert answer.content_type == "application/json"
     if not case.by_http_layer:
         target = case.target.replace("{project}", t.project_id).replace("{other}", t.other_project_id)
-        assert contract.violations(case.method, target, answer) == []
+        assert contract.violations(answer.as_httpx(case.method, target)) == []
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_hostile_input_gets_a_4xx_json_error(name: str, target: Target, contract: Contract) -> None:
+def test_hostile_input_gets_a_4xx_json_error(name: str, target: Target, contract: ContractJudge) -> None:
     case = HOSTILE[name]
     assert all(400 <= status < 500 for status in case.allowed)
     answer = exchange(target.mock.base_url, case.build(target))
@@ -321,7 +320,7 @@ def test_hostile_input_gets_a_4xx_json_error(name: str, target: Target, contract
 
 
 @pytest.mark.parametrize("name", list(VALID_BUT_EXTREME))
-def test_valid_extreme_input_is_served(name: str, target: Target, contract: Contract) -> None:
+def test_valid_extreme_input_is_served(name: str, target: Target, contract: ContractJudge) -> None:
     case = VALID_BUT_EXTREME[name]
     answer = exchange(target.mock.base_url, case.build(target))
     judge(case, answer, target, contract)

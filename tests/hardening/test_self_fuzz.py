@@ -7,20 +7,21 @@ A mutant mock with two faults proves the harness reports what it should.
 
 from __future__ import annotations
 
+import io
 import os
-import sys
+from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .fuzz import FuzzReport, Slice, fuzz, read_access_log, read_ndjson
-from .servers import live_mock, raised_rate_limits
+from tests.hardening.fuzz import FuzzReport, Slice, fuzz, read_ndjson
+from tests.support.serve_mutant import mutant_command
+from tests.support.servers import ServerLog, live_mock, raised_rate_limits
 
 pytestmark = pytest.mark.slow
 
 REQUESTS = int(os.environ.get("HISSUNO_FUZZ_REQUESTS", "3000"))
-MUTANT = Path(__file__).with_name("mutant_mock.py")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def fuzzed() -> tuple[FuzzReport, bool, int]:
     """One fuzz run of the real mock: its report, whether the server survived, a normal request's status."""
     with live_mock(*raised_rate_limits(), log_level="info") as mock:
         report = fuzz(mock, requests=REQUESTS)
-        _, key = mock.key("pro", "read-only")
+        _, key = mock.keys.of_plan("pro", "read-only")
         after = httpx.get(f"{mock.base_url}/v1/sessions", headers={"Authorization": f"Bearer {key}"}, timeout=10)
         return report, mock.alive(), after.status_code
 
@@ -65,7 +66,8 @@ def test_mock_serves_normally_after_the_fuzz(fuzzed) -> None:
 
 def test_fuzz_catches_a_broken_mock() -> None:
     """A mock whose sessions list drops ``total`` and whose issues list answers 500 fails the fuzz."""
-    with live_mock(*raised_rate_limits(), log_level="info", command=[sys.executable, str(MUTANT)]) as mock:
+    broken = mutant_command("tests.hardening.mutants:BrokenLists")
+    with live_mock(*raised_rate_limits(), log_level="info", command=broken) as mock:
         report = fuzz(mock, requests=1, first_examples=5, first_phases="examples,fuzzing",
                       first_slices=[Slice("v1", ("listSessions", "listIssues"))])
     assert not report.clean
@@ -82,7 +84,9 @@ def test_access_log_counts_statuses() -> None:
         'INFO:     127.0.0.1:50001 - "GET /v1/issues HTTP/1.1" 500 Internal Server Error',
         "WARNING: Invalid HTTP request received.",
     ])
-    assert read_access_log(log) == {200: 1, 422: 1, 500: 1}
+    server_log = ServerLog(io.BytesIO(log.encode()))
+    server_log.finish()
+    assert Counter(request.status for request in server_log.requests()) == {200: 1, 422: 1, 500: 1}
 
 
 def test_unfinished_report_is_an_error(tmp_path: Path) -> None:

@@ -1,15 +1,17 @@
-"""Fixtures for the mock's tests: one app per session (reset before each test) and a checking client."""
+"""Fixtures for the mock's tests: one app per session (reset before each test) and a judging client."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from mock_support import ContractChecker, Keys, MockClient
-from redis_support import redis_server, redis_url  # noqa: F401  (fixtures for the shared-state tests)
 
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.support.client import MockClient
+from tests.support.judging import ContractJudge
+from tests.support.keys import Keys
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -18,8 +20,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def checker() -> ContractChecker:
-    return ContractChecker()
+def judge() -> ContractJudge:
+    return ContractJudge()
 
 
 @pytest.fixture(scope="session")
@@ -28,21 +30,22 @@ def shared_app():
 
 
 @pytest.fixture
-def client(shared_app, checker: ContractChecker) -> Iterator[MockClient]:
+def client(shared_app, judge: ContractJudge) -> Iterator[MockClient]:
     """A client of the shared app, put back to its seeded state (data and rate limits) first."""
-    mock = MockClient(shared_app, checker)
+    mock = MockClient(shared_app, judge)
     mock.post("/__mock/reset")
     yield mock
     mock.close()
 
 
 @pytest.fixture
-def make_client(checker: ContractChecker) -> Iterator:
+def make_client(judge: ContractJudge) -> Iterator:
     """Build a client of a fresh app with specific settings: ``make_client(seed=7, rate_limits={...})``."""
     made: list[MockClient] = []
 
-    def make(check: bool = True, **settings: object) -> MockClient:
-        mock = MockClient(create_app(Settings(**settings)), checker if check else None)
+    def make(check: bool = True, app: Any = None, **settings: object) -> MockClient:
+        """A client of ``app``, or of a fresh mock built with ``settings``."""
+        mock = MockClient(app if app is not None else create_app(Settings(**settings)), judge if check else None)
         made.append(mock)
         return mock
 

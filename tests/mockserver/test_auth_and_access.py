@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient, assert_json_error
+
+from tests.support.client import RATE_LIMIT_HEADERS, MockClient
+from tests.support.judging import assert_error_envelope
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
@@ -23,7 +26,7 @@ def test_missing_or_malformed_authorization_gets_401_unauthorized(client: MockCl
     headers = {} if authorization is None else {"Authorization": authorization}
     response = client.get("/v1/sessions", headers=headers)
     assert response.status_code == 401
-    assert assert_json_error(response) == {"error": "Unauthorized."}
+    assert assert_error_envelope(response) == {"error": "Unauthorized."}
     assert not any(h in response.headers for h in RATE_LIMIT_HEADERS)
 
 

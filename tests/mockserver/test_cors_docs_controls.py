@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mock_support import Keys, MockClient
+from tests.support.client import MockClient
+from tests.support.keys import Keys
 
 ORIGIN = "http://localhost:5173"
 

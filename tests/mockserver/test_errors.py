@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from mock_support import Keys, MockClient, assert_json_error
+
+from tests.support.client import MockClient
+from tests.support.judging import assert_error_envelope
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 
@@ -17,7 +20,7 @@ def test_unknown_path_is_a_json_404(client: MockClient) -> None:
     for path in ("/nope", "/v1/nope", "/api/projects", "/__mock/nope", "/v1/sessions/a/b"):
         response = client.get(path)
         assert response.status_code == 404, path
-        assert assert_json_error(response) == {"error": "Not found."}
+        assert assert_error_envelope(response) == {"error": "Not found."}
 
 
 def test_unknown_id_is_a_404_naming_the_resource(client: MockClient, standard: str) -> None:
@@ -43,7 +46,7 @@ def test_wrong_method_is_a_json_405_with_the_complete_allow_header(client: MockC
                                                                    allowed: set[str]) -> None:
     response = client.request(method, path)
     assert response.status_code == 405
-    assert assert_json_error(response) == {"error": "Method not allowed."}
+    assert assert_error_envelope(response) == {"error": "Method not allowed."}
     assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient
 
 from contract.pointer import resolve
 from contract.spec import DOCUMENTS, bundled, operations
 from mockserver.pipeline.errors import ApiError
 from mockserver.pipeline.prefer import MAX_DELAY_MS, Preference, parse_prefer
+from tests.support.client import RATE_LIMIT_HEADERS, MockClient
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 IDS = {"{projectId}": NW, "{sessionId}": "sess_x", "{issueId}": "iss_x", "{webhookId}": "whk_x"}

@@ -9,11 +9,15 @@ import time
 
 import httpx
 import pytest
-from limits.aio.strategies import MovingWindowRateLimiter
-from mock_support import RATE_LIMIT_HEADERS, Keys, MockClient, served
 
-from mockserver.ratelimit import RateLimitPolicy, WindowMemoryStorage, build_policies
+from mockserver.app import create_app
+from mockserver.ratelimit import RateLimitPolicy, build_policies
+from mockserver.ratelimit_storage import WindowMemoryStorage
 from mockserver.settings import Settings, SettingsError
+from tests.support.client import RATE_LIMIT_HEADERS, MockClient
+from tests.support.keys import Keys
+from tests.support.mutants import Mutant, RacyWindowStorage
+from tests.support.servers import served
 
 NW = "proj_northwind"
 SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
@@ -127,24 +131,8 @@ def test_limit_exact_under_32_concurrent_clients_in_process(make_client, keys: K
     assert remaining == list(range(50))
 
 
-class RacyStorage(WindowMemoryStorage):
-    """A deliberately broken storage: yields to the event loop between the check and the count."""
-
-    async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
-        now = time.time()
-        window = self._window(key, expiry, now)
-        if len(window) >= limit:
-            return False, window[0], len(window)
-        await asyncio.sleep(0)
-        window.append(now)
-        return True, window[0], len(window)
-
-
 def test_the_concurrency_test_catches_a_racy_limiter(make_client, keys: Keys) -> None:
-    mock = make_client(rate_limits={"pro": "50/minute"})
-    limiter = mock.app.mock.limiter
-    limiter.storage = RacyStorage()
-    limiter.strategy = MovingWindowRateLimiter(limiter.storage)
+    mock = make_client(app=Mutant(limiter_storage=RacyWindowStorage(), rate_limits={"pro": "50/minute"}))
     statuses = [r.status_code for r in hammer_in_process(mock, keys.get(NW, "rate-limit"))]
     assert statuses.count(200) > 50
 
@@ -161,7 +149,7 @@ def test_limit_exact_under_32_concurrent_clients_over_a_socket(keys: Keys) -> No
 
             return list(await asyncio.gather(*(one() for _ in range(160))))
 
-    with served(Settings(rate_limits={"pro": "60/minute"})) as base_url:
+    with served(create_app(Settings(rate_limits={"pro": "60/minute"}))) as base_url:
         statuses = asyncio.run(hammer(base_url))
     assert statuses.count(200) == 60 and statuses.count(429) == 100
 
@@ -197,3 +185,31 @@ def test_a_mock_on_memory_storage_does_not_load_redis() -> None:
             "create_app(); print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'faker'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_limits_own_storages_answer_like_the_mocks() -> None:
+    """Any other `limits` storage with a moving window runs through TwoStepWindow with the same answers."""
+    from limits.aio.storage import MemoryStorage
+
+    from mockserver.pipeline.authenticate import Identity
+    from mockserver.ratelimit import RateLimiter
+    from mockserver.ratelimit_storage import TwoStepWindow
+
+    key = Identity("hss_twostep", "proj_northwind", "pro", "standard", "standard")
+
+    async def run(storage: object) -> list[tuple[bool, int, int]]:
+        counter = RateLimiter(build_policies({"pro": "300/minute"}, {"pro": "3/minute"}), storage)
+        answers = [await counter.hit(key) for _ in range(4)] + [await counter.peek(key)]
+        return [(a.allowed, a.remaining, a.reset_seconds) for a in answers]
+
+    mine, theirs = asyncio.run(run(WindowMemoryStorage())), asyncio.run(run(TwoStepWindow(MemoryStorage())))
+    assert mine == theirs == [(True, 2, 60), (True, 1, 60), (True, 0, 60), (False, 0, 60), (True, 0, 60)]
+
+
+@pytest.mark.parametrize("uri", ["nosuch://127.0.0.1", "memcached://127.0.0.1:1"])
+def test_an_unusable_storage_is_a_settings_error(uri: str) -> None:
+    from mockserver.ratelimit import RateLimiter
+
+    with pytest.raises(SettingsError, match=f"rate limit storage '{uri}': ") as error:
+        RateLimiter(build_policies({"pro": "300/minute"}, {}), uri)
+    assert "\n" not in str(error.value)

@@ -14,13 +14,14 @@ import redis.asyncio as aredis
 from redis.exceptions import NoScriptError
 
 from mockserver.pipeline.authenticate import Identity
-from mockserver.ratelimit import REDIS_KEY_PREFIX, RateLimiter, WindowRedisStorage, build_policies
+from mockserver.ratelimit import RateLimiter, build_policies
+from mockserver.ratelimit_storage import REDIS_KEY_PREFIX, WindowRedisStorage, WindowStorage
 
 PLANS = {"pro": "300/minute"}
 KEY = Identity("hss_redistest", "proj_northwind", "pro", "standard", "standard")
 
 
-def limiter(storage: str, limit: str) -> RateLimiter:
+def limiter(storage: str | WindowStorage, limit: str) -> RateLimiter:
     return RateLimiter(build_policies(PLANS, {"pro": limit}), storage)
 
 
@@ -75,9 +76,7 @@ class RacyRedisStorage(WindowRedisStorage):
 
 
 def test_the_redis_concurrency_test_catches_a_racy_limiter(redis_url: str) -> None:
-    counter = limiter(redis_url, "50/minute")
-    counter.storage = RacyRedisStorage(f"async+{redis_url}")
-    answers = hammer(counter)
+    answers = hammer(limiter(RacyRedisStorage(f"async+{redis_url}"), "50/minute"))
     assert sum(allowed for allowed, _ in answers) > 50
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from mock_support import Keys, MockClient, paginate
+
+from tests.support.client import MockClient, paginate
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 INTERNAL = f"/api/projects/{NW}"

@@ -206,6 +206,8 @@ def test_bad_settings_name_the_setting(environ: dict, message: str) -> None:
 def test_parse_rate_limits_accepts_lists_and_strings() -> None:
     assert parse_rate_limits(["free=5/10seconds", "pro = 100/minute"]) == {"free": "5/10seconds", "pro": "100/minute"}
     assert parse_rate_limits("free=1/second,,enterprise=2/second") == {"free": "1/second", "enterprise": "2/second"}
+    assert parse_rate_limits(["free=1/second,pro=2/second", "enterprise=3/second"]) == {
+        "free": "1/second", "pro": "2/second", "enterprise": "3/second"}  # what Typer hands over from the variable
 
 
 # -- scale ---------------------------------------------------------------------------------------------

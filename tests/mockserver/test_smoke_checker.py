@@ -1,44 +1,36 @@
-"""The contract checker used by every test catches a response that breaks the contract (mutants)."""
+"""The contract judge used by every test catches a response that breaks the contract (mutants)."""
 
 from __future__ import annotations
 
 import pytest
-from mock_support import ContractChecker, ContractViolation, MockClient
+
+from tests.support.client import MockClient
+from tests.support.judging import ContractJudge, ContractViolation
+from tests.support.mutants import Answer, Mutant, Scope
 
 
-class DropHeader:
-    """A deliberately broken variant of the mock: strips one response header."""
+class DropsHeader(Mutant):
+    """Strips one response header."""
 
-    def __init__(self, app, header: bytes) -> None:
-        self.app = app
+    def __init__(self, app, header: str) -> None:
+        super().__init__(app)
         self.header = header
 
-    async def __call__(self, scope, receive, send) -> None:
-        async def sending(message):
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [h for h in message["headers"] if h[0] != self.header]}
-            await send(message)
-
-        await self.app(scope, receive, sending)
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        answer.set_header(self.header, None)
+        return answer
 
 
-class ReplaceBody:
-    """A deliberately broken variant of the mock: answers every JSON body with ``body``."""
+class ReplacesBody(Mutant):
+    """Answers every body with ``body``."""
 
     def __init__(self, app, body: bytes) -> None:
-        self.app = app
+        super().__init__(app)
         self.body = body
 
-    async def __call__(self, scope, receive, send) -> None:
-        async def sending(message):
-            if message["type"] == "http.response.start":
-                headers = [h for h in message["headers"] if h[0] != b"content-length"]
-                message = {**message, "headers": [*headers, (b"content-length", str(len(self.body)).encode())]}
-            elif message["type"] == "http.response.body":
-                message = {**message, "body": self.body}
-            await send(message)
-
-        await self.app(scope, receive, sending)
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        answer.body = self.body
+        return answer
 
 
 def test_checker_accepts_the_real_mock(client: MockClient, keys) -> None:
@@ -47,8 +39,8 @@ def test_checker_accepts_the_real_mock(client: MockClient, keys) -> None:
     assert client.get("/v1/sessions/sess_missing", key=key).status_code == 404
 
 
-def test_checker_catches_a_missing_rate_limit_header(shared_app, checker: ContractChecker, keys) -> None:
-    broken = MockClient(DropHeader(shared_app, b"x-ratelimit-remaining"), checker)
+def test_checker_catches_a_missing_rate_limit_header(shared_app, judge: ContractJudge, keys) -> None:
+    broken = MockClient(DropsHeader(shared_app, "x-ratelimit-remaining"), judge)
     try:
         with pytest.raises(ContractViolation, match="X-RateLimit-Remaining"):
             broken.get("/v1/sessions", key=keys.get("proj_northwind", "standard"))
@@ -56,8 +48,8 @@ def test_checker_catches_a_missing_rate_limit_header(shared_app, checker: Contra
         broken.close()
 
 
-def test_checker_catches_a_body_that_breaks_the_schema(shared_app, checker: ContractChecker, keys) -> None:
-    broken = MockClient(ReplaceBody(shared_app, b'{"data": "nope"}'), checker)
+def test_checker_catches_a_body_that_breaks_the_schema(shared_app, judge: ContractJudge, keys) -> None:
+    broken = MockClient(ReplacesBody(shared_app, b'{"data": "nope"}'), judge)
     try:
         with pytest.raises(ContractViolation):
             broken.get("/v1/sessions", key=keys.get("proj_northwind", "standard"))
@@ -65,8 +57,8 @@ def test_checker_catches_a_body_that_breaks_the_schema(shared_app, checker: Cont
         broken.close()
 
 
-def test_checker_catches_a_non_json_error(shared_app, checker: ContractChecker) -> None:
-    broken = MockClient(ReplaceBody(shared_app, b'{"detail": "problem+json style"}'), checker)
+def test_checker_catches_a_non_json_error(shared_app, judge: ContractJudge) -> None:
+    broken = MockClient(ReplacesBody(shared_app, b'{"detail": "problem+json style"}'), judge)
     try:
         with pytest.raises(AssertionError):
             broken.get("/v1/sessions")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from mock_support import Keys, MockClient
 
 from mockserver.stores.memory import MemoryStore
 from mockserver.stores.query import Filter, Query
+from tests.support.client import MockClient
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 

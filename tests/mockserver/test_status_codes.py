@@ -7,12 +7,13 @@ contract checker, so each status is also proven to be documented with the right 
 from __future__ import annotations
 
 import pytest
-from mock_support import Keys, MockClient
 
 from contract.pointer import resolve
 from contract.spec import DOCUMENTS, bundled, operations
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.support.client import MockClient
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 OPERATIONS = [(name, path, method, op) for name in DOCUMENTS for path, method, op in operations(bundled(name))]
@@ -86,9 +87,9 @@ def test_each_status_the_mock_produces(client: MockClient, keys: Keys, name: str
 
 
 @pytest.fixture(scope="module")
-def limited(checker):
+def limited(judge):
     """One app for every operation, where the pro plan allows a single request a minute."""
-    mock = MockClient(create_app(Settings(rate_limits={"pro": "1/minute"})), checker)
+    mock = MockClient(create_app(Settings(rate_limits={"pro": "1/minute"})), judge)
     yield mock
     mock.close()
 

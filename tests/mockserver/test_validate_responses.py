@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from connexion.middleware.response_validation import ResponseValidationOperation
-from mock_support import Keys
 
 from mockserver.app import create_app
 from mockserver.pipeline.middleware import OperationPipeline
 from mockserver.settings import Settings
+from tests.support.keys import Keys
 
 NW = "proj_northwind"
 

@@ -16,15 +16,22 @@ import httpx
 import orjson
 import pytest
 from jsonschema import Draft4Validator
-from mock_support import served
 from schemathesis.specs.openapi.converter import to_json_schema
-from test_webhook_deliveries import Receiver
 
 from contract.spec import bundled
 from mockserver.app import create_app
 from mockserver.pipeline.validate.formats import format_checker
 from mockserver.settings import Settings
-from mockserver.webhooks import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, DeliveryPolicy, verify
+from mockserver.webhooks import (
+    EVENT_ID_HEADER,
+    EVENT_TYPE_HEADER,
+    SIGNATURE_HEADER,
+    DeliveryPolicy,
+    WebhookDispatcher,
+    verify,
+)
+from tests.support.servers import served
+from tests.support.webhook_receiver import Receiver
 
 STANDARD = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}  # proj_northwind
 FULL = {"Authorization": "Bearer hss_ykjos6srspj3s3qsox5m7lutc3c2"}
@@ -36,9 +43,8 @@ SESSION = {"customer_email": "jane@example.com", "message": "How do I export dat
 
 @pytest.fixture
 def mock() -> Iterator[httpx.Client]:
-    app = create_app(Settings())
-    app.mock.webhooks.policy = FAST
-    with served(app=app) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
+    app = create_app(Settings(), webhooks=WebhookDispatcher(FAST))
+    with served(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
         yield http
 
 

@@ -21,42 +21,22 @@ from pathlib import Path
 
 import httpx
 import pytest
-from redis_support import free_port
+
+from tests.support.servers import free_port, live_mock
 
 MOCK = [sys.executable, "-m", "mockserver.cli", "serve"]
 STANDARD = {"Authorization": "Bearer hss_ivw74krcwb07bolzkrhcsuvrz8wj"}  # proj_northwind, pro plan
 RATE_LIMITED = {"Authorization": "Bearer hss_fyww9fauuwngorm0rfbf318o706t"}
 FULL = {"Authorization": "Bearer hss_ykjos6srspj3s3qsox5m7lutc3c2"}
 SESSION = {"customer_email": "jane@example.com", "message": "How do I export data?"}
-START_TIMEOUT_SECONDS = 60
+REPLACEMENT_TIMEOUT_SECONDS = 60
 
 
 @contextmanager
-def serving(*args: str, port: int = 0) -> Iterator[str]:
-    """The mock CLI in a subprocess; yields its base URL once it answers, and stops it (and its workers)."""
-    port = port or free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HISSUNO_MOCK_")}
-    process = subprocess.Popen([*MOCK, "--port", str(port), *args], env=env, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
-            try:
-                httpx.get(f"{base}/", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    pytest.fail(f"the mock exited: {process.stderr.read()}")
-                assert time.monotonic() < deadline, "the mock did not start"
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def serving(*args: str, port: int | None = None) -> Iterator[str]:
+    """The mock CLI with ``args`` (its own log level); yields its base URL once it answers, stops it and its workers."""
+    with live_mock(*args, port=port, log_level=None) as mock:
+        yield mock.base_url
 
 
 def pinned_clients(base: str, stack: ExitStack, count: int = 2) -> list[httpx.Client]:
@@ -255,7 +235,7 @@ def test_a_worker_that_dies_is_replaced(tmp_path: Path, redis_url: str) -> None:
         first, second = pinned_clients(base, stack)
         victim = first.get("/").json()["worker"]
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        deadline = time.monotonic() + REPLACEMENT_TIMEOUT_SECONDS
         workers: set[int] = set()
         while len(workers - {victim}) < 2:
             assert time.monotonic() < deadline, f"no replacement for worker {victim}: {workers}"

@@ -1,4 +1,5 @@
-"""Deliberately broken variants of the mock: ASGI wrappers around ``create_app()``, one bug each.
+"""Deliberately broken variants of the mock for the conformance suite: :class:`tests.support.mutants.Mutant`
+subclasses, one bug each.
 
 Each mutant breaks one promise of the contract the way a real backend might (a forgotten auth check, a
 leaky query, an error page from the framework). The suite must fail on every one and name the check that
@@ -7,139 +8,11 @@ guards that promise; a mutant the suite misses is a bug in the suite.
 
 from __future__ import annotations
 
-import json
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
-import httpx
+from tests.support.mutants import Answer, Mutant, Scope, header, is_list, query, with_header, with_query
 
-from mockserver.app import create_app
-from mockserver.settings import Settings
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 HIGH_LIMIT = 100_000
-
-
-@dataclass
-class Answer:
-    """A buffered HTTP response a mutant may change before it is sent."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k == name.lower()), None)
-
-    def set_header(self, name: str, value: str | None) -> None:
-        self.headers = [(k, v) for k, v in self.headers if k != name.lower()]
-        if value is not None:
-            self.headers.append((name.lower(), value))
-
-    @property
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
-
-    def set_json(self, value: Any, content_type: str = "application/json") -> None:
-        self.body = json.dumps(value).encode()
-        self.set_header("content-type", content_type)
-
-
-class Mutant:
-    """Wraps the mock; subclasses change requests (:meth:`request`) and/or answers (:meth:`answer`)."""
-
-    settings_overrides: dict[str, Any] = {}
-
-    def __init__(self) -> None:
-        self.app = create_app(Settings.from_env({}, **self.settings_overrides))
-        self.mock = self.app.mock
-        # Webhook deliveries are answered in-process: tests send nothing beyond 127.0.0.1.
-        answer = httpx.MockTransport(lambda request: httpx.Response(204))
-        self.mock.webhooks._client_factory = lambda: httpx.AsyncClient(transport=answer)
-        self.keys = self.mock.fixture.keys
-
-    def key(self, project: str, permission: str = "full") -> str:
-        return next(
-            k.key for k in self.keys if k.project_id == project and k.permission == permission and k.status == "active"
-        )
-
-    def identity(self, scope: Scope) -> Any:
-        """The key fixture behind the request's Bearer token, if any."""
-        token = _header(scope, "authorization") or ""
-        value = token.removeprefix("Bearer ").strip()
-        return next((k for k in self.keys if k.key == value), None)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/__mock"):
-            await self.app(scope, receive, send)
-            return
-        scope = self.request(dict(scope))
-        answer = await self.call(scope, receive)
-        answer = await self.answer(scope, answer)
-        headers = [(k.encode(), v.encode()) for k, v in answer.headers if k != "content-length"]
-        headers.append((b"content-length", str(len(answer.body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.body})
-
-    async def call(self, scope: Scope, receive: Receive | None = None) -> Answer:
-        """Run the real mock on a request and buffer its answer."""
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def empty() -> Message:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        # A copy: the app writes into its scope (root_path), and a mutant may replay the original.
-        await self.app(dict(scope), receive or empty, capture)
-        headers = [(k.decode().lower(), v.decode()) for k, v in start.get("headers", [])]
-        return Answer(start.get("status", 500), headers, b"".join(chunks))
-
-    def request(self, scope: Scope) -> Scope:
-        return scope
-
-    async def answer(self, scope: Scope, answer: Answer) -> Answer:
-        return answer
-
-
-def _header(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key.decode().lower() == name:
-            return value.decode()
-    return None
-
-
-def _with_header(scope: Scope, name: str, value: str) -> Scope:
-    headers = [(k, v) for k, v in scope.get("headers", []) if k.decode().lower() != name]
-    headers.append((name.encode(), value.encode()))
-    return {**scope, "headers": headers}
-
-
-def _query(scope: Scope) -> dict[str, str]:
-    return dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
-
-
-def _with_query(scope: Scope, query: dict[str, str]) -> Scope:
-    return {**scope, "query_string": urlencode(query).encode()}
-
-
-def _is_list(answer: Answer) -> bool:
-    body = answer.json
-    return answer.status == 200 and isinstance(body, dict) and isinstance(body.get("data"), list) and "total" in body
 
 
 # --- auth ---------------------------------------------------------------------------------------
@@ -149,11 +22,11 @@ class AcceptsMissingKey(Mutant):
     """No Authorization header? The request runs as the enterprise project's full key."""
 
     def request(self, scope: Scope) -> Scope:
-        if _header(scope, "authorization") is None:
+        if header(scope, "authorization") is None:
             fallback = next(
                 k for k in self.keys if k.plan == "enterprise" and k.permission == "full" and k.status == "active"
             )
-            return _with_header(scope, "authorization", f"Bearer {fallback.key}")
+            return with_header(scope, "authorization", f"Bearer {fallback.key}")
         return scope
 
 
@@ -163,7 +36,7 @@ class AcceptsRevokedKeys(Mutant):
     def request(self, scope: Scope) -> Scope:
         key = self.identity(scope)
         if key is not None and key.status != "active":
-            return _with_header(scope, "authorization", f"Bearer {self.key(key.project_id)}")
+            return with_header(scope, "authorization", f"Bearer {self.key(key.project_id)}")
         return scope
 
 
@@ -173,7 +46,7 @@ class ReadOnlyKeysWrite(Mutant):
     def request(self, scope: Scope) -> Scope:
         key = self.identity(scope)
         if key is not None and key.permission == "read-only" and scope["method"] in ("POST", "DELETE"):
-            return _with_header(scope, "authorization", f"Bearer {self.key(key.project_id)}")
+            return with_header(scope, "authorization", f"Bearer {self.key(key.project_id)}")
         return scope
 
 
@@ -201,7 +74,7 @@ class LeaksByIdAcrossProjects(Mutant):
         if answer.status != 404 or scope["method"] != "GET" or key is None:
             return answer
         for other in {k.project_id for k in self.keys} - {key.project_id}:
-            found = await self.call(_with_header(scope, "authorization", f"Bearer {self.key(other)}"))
+            found = await self.call(with_header(scope, "authorization", f"Bearer {self.key(other)}"))
             if found.status == 200:
                 return found
         return answer
@@ -212,12 +85,12 @@ class LeaksListsAcrossProjects(Mutant):
 
     async def answer(self, scope: Scope, answer: Answer) -> Answer:
         key = self.identity(scope)
-        if key is None or not _is_list(answer):
+        if key is None or not is_list(answer):
             return answer
         body = answer.json
         for other in sorted({k.project_id for k in self.keys} - {key.project_id}):
-            found = await self.call(_with_header(scope, "authorization", f"Bearer {self.key(other)}"))
-            if _is_list(found):
+            found = await self.call(with_header(scope, "authorization", f"Bearer {self.key(other)}"))
+            if is_list(found):
                 body["data"].extend(found.json["data"][:2])
         answer.set_json(body)
         return answer
@@ -280,7 +153,7 @@ class UnwrappedLists(Mutant):
     """Lists are a bare JSON array, without ``total``, ``limit`` and ``offset``."""
 
     async def answer(self, scope: Scope, answer: Answer) -> Answer:
-        if _is_list(answer):
+        if is_list(answer):
             answer.set_json(answer.json["data"])
         return answer
 
@@ -289,14 +162,14 @@ class IgnoresOffset(Mutant):
     """``offset`` is echoed but never applied: every page is the first page."""
 
     def request(self, scope: Scope) -> Scope:
-        query = _query(scope)
-        if scope["method"] == "GET" and "offset" in query and query["offset"].isdigit():
-            scope["hissuno.offset"] = int(query.pop("offset"))
-            return _with_query(scope, query)
+        values = query(scope)
+        if scope["method"] == "GET" and "offset" in values and values["offset"].isdigit():
+            scope["hissuno.offset"] = int(values.pop("offset"))
+            return with_query(scope, values)
         return scope
 
     async def answer(self, scope: Scope, answer: Answer) -> Answer:
-        if "hissuno.offset" in scope and _is_list(answer):
+        if "hissuno.offset" in scope and is_list(answer):
             body = answer.json
             body["offset"] = scope["hissuno.offset"]
             answer.set_json(body)
@@ -307,14 +180,14 @@ class AcceptsLimitZero(Mutant):
     """``limit=0`` is taken (as one row) instead of being rejected."""
 
     def request(self, scope: Scope) -> Scope:
-        query = _query(scope)
-        if query.get("limit") == "0":
+        values = query(scope)
+        if values.get("limit") == "0":
             scope["hissuno.limit"] = 0
-            return _with_query(scope, {**query, "limit": "1"})
+            return with_query(scope, {**values, "limit": "1"})
         return scope
 
     async def answer(self, scope: Scope, answer: Answer) -> Answer:
-        if "hissuno.limit" in scope and _is_list(answer):
+        if "hissuno.limit" in scope and is_list(answer):
             body = answer.json
             body["limit"], body["data"] = 0, []
             answer.set_json(body)
@@ -337,7 +210,7 @@ class SchemaViolatingStatus(Mutant):
     """Rows in lists carry a ``status`` outside the enum (``archived``)."""
 
     async def answer(self, scope: Scope, answer: Answer) -> Answer:
-        if _is_list(answer):
+        if is_list(answer):
             body = answer.json
             for item in body["data"]:
                 if isinstance(item, dict) and "status" in item:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import mutants as m
 import pytest
 
 from conformance import engine
 from conformance.profiles import Profile
 from conformance.results import RunReport, Status
 from conformance.target import Target, from_mock
+from tests.mutants import mutants as m
 
 # Small and deterministic: Schemathesis only replays the spec's examples; our checks run in full.
 PROFILE = Profile("mutant", max_examples=3, phases=("examples",), stateful_steps=2, page_cap=5, retry_after=False)

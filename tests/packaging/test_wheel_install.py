@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support.servers import live_mock
 
 pytestmark = pytest.mark.slow
 
@@ -162,37 +163,11 @@ def test_contract_lint_reads_the_packaged_spec(installed: Installed) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(installed: Installed) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(installed.bin / "hissuno-mock"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=installed.cwd,
-        env=installed.env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base_url}/__mock/keys", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    command = [str(installed.bin / "hissuno-mock"), "serve"]
+    with live_mock(command=command, log_level=None, env=installed.env(), cwd=installed.cwd) as mock:
+        yield mock.base_url
 
 
 def test_installed_mock_serves_the_contract(served: str) -> None:

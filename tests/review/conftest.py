@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from review_helpers import git, pin_v1_version
 
 from contract.spec import load_bundled, spec_dir
+from tests.review.repo_helpers import git, pin_v1_version
 
 Document = dict[str, Any]
 

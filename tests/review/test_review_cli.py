@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_helpers import bumped, edit_yaml, git, set_version
 from typer.testing import CliRunner
 
 from contract.cli import app
 from contract.spec import spec_dir
+from tests.review.repo_helpers import bumped, git
+from tests.support.yaml_edit import edit_yaml, set_version
 
 runner = CliRunner()
 

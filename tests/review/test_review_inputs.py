@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 from connexion.json_schema import resolve_refs
-from review_helpers import edit_yaml
 from typer.testing import CliRunner
 
 from contract.cli import app
 from contract.spec import spec_dir
 from mockserver.host.documents import mounted_document
+from tests.support.yaml_edit import edit_yaml
 
 runner = CliRunner()
 

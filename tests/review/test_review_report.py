@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from review_helpers import edit_yaml, pin_v1_version
 
 from contract.findings import Finding, Level
 from contract.lint.runner import DocumentFile
@@ -23,6 +22,8 @@ from contract.review.model import ConformanceFailure, ConformanceSummary, Review
 from contract.review.report import format_score, github, grouped, markdown
 from contract.review.report import json as json_report
 from contract.spec import spec_dir
+from tests.review.repo_helpers import pin_v1_version
+from tests.support.yaml_edit import edit_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "review.md"
 

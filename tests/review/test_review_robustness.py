@@ -8,7 +8,6 @@ import random
 from pathlib import Path
 from typing import Any
 
-from review_helpers import edit_yaml
 from typer.testing import CliRunner
 
 from contract.cli import app
@@ -17,6 +16,7 @@ from contract.review.engine import ReviewSettings, review_document
 from contract.review.model import Review
 from contract.review.report import markdown
 from contract.spec import spec_dir
+from tests.support.yaml_edit import edit_yaml
 
 Document = dict[str, Any]
 JUNK = [None, "x", 3, [], {}, [1, "a"], {"$ref": "#/components/schemas/Nope"}, {"$ref": "#/nope"}, True]

@@ -7,11 +7,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from review_helpers import bumped, edit_yaml, set_version
 from typer.testing import CliRunner
 
 from contract.cli import app
 from contract.spec import spec_dir
+from tests.review.repo_helpers import bumped
+from tests.support.yaml_edit import edit_yaml, set_version
 
 runner = CliRunner()
 PAGE_TITLE = "/components/schemas/Session/properties/page_title"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from live_mock import LoggedRequest
+from tests.support.servers import LoggedRequest
 
 FREE_PLAN_LIMIT = "30/second"
 RETRY_AFTER_S = 1.0

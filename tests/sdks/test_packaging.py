@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REPO, SDKS, TYPESCRIPT
-from live_mock import LiveMock
+
+from tests.sdks.sdk_files import REPO, SDKS, TYPESCRIPT
+from tests.support.servers import LiveMock
 
 pytestmark = pytest.mark.slow
 INSTALL_TIMEOUT_S = 600
@@ -32,12 +33,12 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
 
 def clean_env(mock: LiveMock) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NODE_PATH")}
-    return {**env, "HISSUNO_API_KEY": mock.key("work-standard"), "HISSUNO_BASE_URL": mock.base_url}
+    return {**env, "HISSUNO_API_KEY": mock.keys.labelled("work-standard"), "HISSUNO_BASE_URL": mock.base_url}
 
 
 def sessions_in_project(mock: LiveMock) -> int:
     answer = httpx.get(f"{mock.base_url}/v1/sessions", params={"limit": 1},
-                       headers={"Authorization": f"Bearer {mock.key('work-standard')}"}, timeout=10)
+                       headers={"Authorization": f"Bearer {mock.keys.labelled('work-standard')}"}, timeout=10)
     return int(answer.json()["total"])
 
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 import hissuno
 import httpx
 import pytest
-from conftest import BUNDLE, declared_error_statuses
 from hissuno import (
     ERRORS_BY_STATUS,
     APIConnectionError,
@@ -27,6 +26,8 @@ from hissuno import (
 )
 from hissuno.v1.api.sessions import create_session, get_session, list_sessions
 from hissuno.v1.models.session_create import SessionCreate
+
+from tests.sdks.sdk_files import BUNDLE, declared_error_statuses
 
 Handler = Callable[[httpx.Request], httpx.Response]
 SESSION: dict[str, object] = json.loads(BUNDLE.read_text())["components"]["examples"]["SessionCreated"]["value"]

@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import Callable, Mapping
 
 import pytest
-from conftest import declared_error_statuses
 from hissuno import (
     ERRORS_BY_STATUS,
     APIStatusError,
@@ -24,15 +23,17 @@ from hissuno.v1.api.sessions import create_session, get_session, list_sessions
 from hissuno.v1.api.webhooks import create_webhook
 from hissuno.v1.models.session_create import SessionCreate
 from hissuno.v1.models.webhook_create import WebhookCreate
-from live_mock import LiveMock
-from rate_limit_proof import rate_limit_problems
+
+from tests.sdks.rate_limit_proof import rate_limit_problems
+from tests.sdks.sdk_files import declared_error_statuses
+from tests.support.servers import LiveMock
 
 SEEDED_SESSIONS = 10_000
 RATE_PROOF_CALLS = 120
 
 
 def client(mock: LiveMock, label: str, **options: object) -> Hissuno:
-    return Hissuno(mock.key(label), base_url=mock.base_url, **options)  # type: ignore[arg-type]
+    return Hissuno(mock.keys.labelled(label), base_url=mock.base_url, **options)  # type: ignore[arg-type]
 
 
 def test_paginate_yields_each_of_10000_sessions_once(mock: LiveMock) -> None:

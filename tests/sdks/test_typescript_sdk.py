@@ -9,9 +9,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import BUNDLE, TYPESCRIPT, declared_error_statuses
-from live_mock import LiveMock
-from rate_limit_proof import rate_limit_problems
+from tests.sdks.rate_limit_proof import rate_limit_problems
+from tests.sdks.sdk_files import BUNDLE, TYPESCRIPT, declared_error_statuses
+from tests.support.servers import LiveMock
 
 RATE_PROOF_CALLS = 120
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import httpx
 
+from tests.support.judging import error_envelope_problems
+
 SESSION_ID = re.compile(r"^sess_[a-z0-9]+$")
 
 
@@ -53,8 +55,8 @@ def unknown_key_gets_401(base_url: str) -> None:
     with client_for(base_url, "hss_notakey000000000000000000000") as client:
         response = client.get("/v1/sessions")
     check(response.status_code == 401, f"401: expected 401, got {response.status_code}")
-    check(response.headers.get("content-type", "").startswith("application/json"), "401: not JSON")
-    check(str(response.json().get("error", "")).endswith("."), "401: body is not {error: '...'}")
+    problems = error_envelope_problems(response)
+    check(not problems, f"401: not the error envelope: {problems}")
 
 
 def limited_key_gets_429(base_url: str, limited_key: str, limit: int) -> None:
@@ -64,7 +66,8 @@ def limited_key_gets_429(base_url: str, limited_key: str, limit: int) -> None:
             if response.status_code == 429:
                 check(attempt == limit + 1, f"429: came after {attempt - 1} requests, the limit is {limit}")
                 check(response.headers.get("Retry-After", "").isdigit(), "429: Retry-After is not an integer")
-                check(isinstance(response.json().get("error"), str), "429: body is not {error: '...'}")
+                problems = error_envelope_problems(response)
+                check(not problems, f"429: not the error envelope: {problems}")
                 return
             check(response.status_code == 200, f"429: expected 200 before the limit, got {response.status_code}")
     raise SmokeFailure(f"429: still no 429 after {limit + 1} requests")

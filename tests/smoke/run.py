@@ -11,20 +11,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-import python_client  # this folder is on sys.path when run as a script
-
 from contract.spec import load_bundled
+from tests.smoke import python_client
+from tests.support.servers import ServerStartError, live_mock
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
-VENV_BIN = Path(sys.executable).parent
 LIMITED_PLAN = "free"
 LIMIT = 3
 
@@ -56,36 +52,6 @@ def build_typescript_client() -> Path:
     return WORK / "build" / "client.js"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_mock(port: int) -> subprocess.Popen[bytes]:
-    argv = [
-        str(VENV_BIN / "hissuno-mock"), "serve", "--host", "127.0.0.1", "--port", str(port),
-        "--rate-limit", f"{LIMITED_PLAN}={LIMIT}/minute",
-    ]  # fmt: skip
-    print("+", " ".join(argv), flush=True)
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL)
-
-
-def wait_for_keys(base_url: str, mock: subprocess.Popen[bytes], timeout_s: float = 60.0) -> list[dict[str, str]]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if mock.poll() is not None:
-            raise SmokeError(f"the mock exited with {mock.returncode}")
-        try:
-            response = httpx.get(f"{base_url}/__mock/keys", timeout=2.0)
-            if response.status_code == 200:
-                return list(response.json())
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SmokeError(f"the mock did not answer /__mock/keys within {timeout_s:.0f} s")
-
-
 def pick_keys(keys: list[dict[str, str]]) -> tuple[str, str, str]:
     """A standard key of an unlimited plan, and two active keys of the limited plan (one per client)."""
     active = [k for k in keys if k["status"] == "active" and k.get("label") != "rate-limit"]
@@ -97,26 +63,20 @@ def pick_keys(keys: list[dict[str, str]]) -> tuple[str, str, str]:
 
 
 def main() -> int:
-    mock: subprocess.Popen[bytes] | None = None
     try:
         client_js = build_typescript_client()
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        mock = start_mock(port)
-        writer, limited_ts, limited_py = pick_keys(wait_for_keys(base_url, mock))
-        env = {
-            **os.environ, "SMOKE_BASE_URL": base_url, "SMOKE_KEY": writer,
-            "SMOKE_LIMITED_KEY": limited_ts, "SMOKE_LIMIT": str(LIMIT),
-        }  # fmt: skip
-        sh(["node", str(client_js)], env=env)
-        python_client.run(base_url, writer, limited_py, LIMIT)
-    except (SmokeError, python_client.SmokeFailure) as failure:
+        with live_mock("--rate-limit", f"{LIMITED_PLAN}={LIMIT}/minute", log_level=None) as mock:
+            print(f"+ hissuno-mock serve at {mock.base_url}", flush=True)
+            writer, limited_ts, limited_py = pick_keys(mock.keys.listing)
+            env = {
+                **os.environ, "SMOKE_BASE_URL": mock.base_url, "SMOKE_KEY": writer,
+                "SMOKE_LIMITED_KEY": limited_ts, "SMOKE_LIMIT": str(LIMIT),
+            }  # fmt: skip
+            sh(["node", str(client_js)], env=env)
+            python_client.run(mock.base_url, writer, limited_py, LIMIT)
+    except (SmokeError, ServerStartError, python_client.SmokeFailure) as failure:
         print(f"smoke FAILED: {failure}", file=sys.stderr)
         return 1
-    finally:
-        if mock is not None and mock.poll() is None:
-            mock.terminate()
-            mock.wait(timeout=10)
     print("smoke passed: typescript (openapi-fetch) and python (httpx) clients")
     return 0
 

@@ -5,31 +5,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 
 from mockserver.pipeline.validate.formats import format_checker
 
-try:
-    import jsonschema_rs as _jsonschema_rs
-except ImportError:  # pragma: no cover - installed with Schemathesis
-    _jsonschema_rs = None
-
 
 class SchemaCheck:
-    """One schema, compiled twice: a fast validity test (jsonschema-rs, when installed) and jsonschema's
-    error reporting, consulted only when the fast test fails (to name every failing field).
+    """One schema, compiled twice: a fast validity test (jsonschema-rs) and jsonschema's error reporting,
+    consulted only when the fast test fails (to name every failing field).
 
-    jsonschema-rs comes with Schemathesis; the formats it checks are the same as :func:`format_checker`'s
-    (``tests/mockserver/test_formats.py`` holds them to it). Without it, jsonschema does both jobs.
+    :func:`format_checker` asks jsonschema-rs for every format, so both give the same verdicts. A schema
+    the Rust validator cannot compile is left to jsonschema alone.
     """
 
     def __init__(self, schema: Mapping[str, Any], checker: FormatChecker) -> None:
         self.python = Draft4Validator(schema, format_checker=checker)
         self.fast = None
         plain = _without_components(schema)
-        if _jsonschema_rs is not None and plain is not None:
+        if plain is not None:
             try:
-                self.fast = _jsonschema_rs.Draft4Validator(plain, validate_formats=True)
+                self.fast = jsonschema_rs.Draft4Validator(plain, validate_formats=True)
             except Exception:  # a schema the Rust validator cannot compile: jsonschema alone
                 self.fast = None
 

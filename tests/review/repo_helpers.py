@@ -1,30 +1,11 @@
-"""Helpers the spec-review tests share (imported by name: pytest puts this folder on sys.path)."""
+"""Git repositories and contract versions for the review tests: a throwaway repository's commands, a copy's
+versions pinned, the real contract's version after a bump."""
 
 from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import yaml
-
-Document = dict[str, Any]
-
-
-def edit_yaml(path: Path, change: Callable[[Document], object]) -> None:
-    """Load a YAML file, apply ``change`` to the dict, write it back."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-
-
-def set_version(version: str) -> Callable[[Document], None]:
-    def change(document: Document) -> None:
-        document["info"]["version"] = version
-
-    return change
 
 
 def pin_v1_version(folder: Path, version: str = "1.0.0", internal: str = "0.1.0") -> None:
