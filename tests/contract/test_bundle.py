@@ -6,14 +6,12 @@ Spectral reads the bundles in the peer test's one run (``tests/contract/test_spe
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -25,6 +23,8 @@ from contract.pointer import lookup
 from contract.spec import DOCUMENTS, refs, spec_dir
 from contract.yaml_reader import read_yaml
 from tests.contract.corpus_cases import CORPUS
+from tests.support.apps import hermetic_app
+from tests.support.client import MockClient
 
 runner = CliRunner()
 SDKS = Path(__file__).resolve().parents[2] / "sdks"
@@ -96,18 +96,13 @@ def test_json_and_yaml_say_the_same_and_the_format_follows_the_file_suffix(tmp_p
     assert code == 0 and yaml.safe_load(out) == json.loads(as_json.read_text())
 
 
-async def _served(paths: list[str]) -> list[httpx.Response]:
-    from mockserver.app import create_app
-    from mockserver.settings import Settings
-
-    transport = httpx.ASGITransport(app=create_app(Settings(cache_dir=Path("off"))))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
-        return [await client.get(path) for path in paths]
-
-
 @pytest.mark.filterwarnings("ignore:.*starlette.testclient.*")
 def test_the_mock_serves_exactly_the_bundle() -> None:
-    served = asyncio.run(_served(["/v1/openapi.json", "/api/openapi.json", "/v1/openapi.yaml"]))
+    client = MockClient(hermetic_app(cache_dir=Path("off")), judge=None)
+    try:
+        served = [client.get(path) for path in ("/v1/openapi.json", "/api/openapi.json", "/v1/openapi.yaml")]
+    finally:
+        client.close()
     assert all(response.status_code == 200 for response in served)
     assert served[0].json() == json.loads(bundle("--api", "v1", "--format", "json")[1])
     assert served[1].json() == json.loads(bundle("--api", "internal", "--format", "json")[1])

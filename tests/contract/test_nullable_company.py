@@ -2,42 +2,37 @@
 
 It used to be ``allOf: [Company]`` + ``nullable: true`` with no ``type``: OpenAPI 3.0.3 ignores such a
 ``nullable``, Spectral calls it an error, and the mock's own ``--validate-responses`` answered 500 for a
-customer imported without a company. The proof runs that exact request.
+customer imported without a company. The proof runs that exact request, and the harness judges the answer by
+the contract too.
 """
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-import httpx
 import pytest
 from openapi_schema_validator import OAS30Validator
 
 from contract.spec import load_bundled
-from mockserver.app import create_app
-from mockserver.settings import Settings
+from tests.support.apps import hermetic_app
+from tests.support.client import MockClient
+from tests.support.judging import ContractJudge
 
 STANDARD_KEY = "hss_ivw74krcwb07bolzkrhcsuvrz8wj"  # proj_northwind, standard (fixtures/default.yaml)
 
 
-async def _import_then_list(app: object) -> tuple[int, dict]:
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
-        headers = {"Authorization": f"Bearer {STANDARD_KEY}"}
-        imported = await client.post(
-            "/v1/customers/import", headers=headers, json={"customers": [{"email": "solo@example.com"}]}
-        )
-        assert imported.status_code == 200, imported.text
-        listed = await client.get("/v1/customers", headers=headers, params={"search": "solo@example.com"})
-        return listed.status_code, listed.json()
-
-
 @pytest.mark.filterwarnings("ignore:.*starlette.testclient.*")
 def test_a_customer_without_a_company_passes_the_mocks_response_validation() -> None:
-    status, body = asyncio.run(_import_then_list(create_app(Settings(validate_responses=True, cache_dir=Path("off")))))
-    assert status == 200, body
-    assert [customer["company"] for customer in body["data"]] == [None]
+    client = MockClient(hermetic_app(validate_responses=True, cache_dir=Path("off")), ContractJudge())
+    try:
+        imported = client.post("/v1/customers/import", key=STANDARD_KEY,
+                               json={"customers": [{"email": "solo@example.com"}]})
+        assert imported.status_code == 200, imported.text
+        listed = client.get("/v1/customers?search=solo@example.com", key=STANDARD_KEY)
+    finally:
+        client.close()
+    assert listed.status_code == 200, listed.text
+    assert [customer["company"] for customer in listed.json()["data"]] == [None]
 
 
 @pytest.mark.parametrize("name", ["v1", "internal"])

@@ -7,11 +7,8 @@ its source, including one served the way Connexion used to serve it (``/v1`` mov
 
 from __future__ import annotations
 
-import asyncio
-import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +20,8 @@ from typer.testing import CliRunner
 from contract.cli import app
 from contract.spec import spec_dir
 from mockserver.host.documents import mounted_document
+from tests.support.apps import hermetic_app
+from tests.support.servers import served
 from tests.support.yaml_edit import edit_yaml
 
 runner = CliRunner()
@@ -34,22 +33,18 @@ def review(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-async def _fetch_served(path: str) -> bytes:
-    from mockserver.app import create_app
-    from mockserver.settings import Settings
-
-    transport = httpx.ASGITransport(app=create_app(Settings(cache_dir=Path("off"))))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
-        response = await client.get(path)
-        assert response.status_code == 200
-        return response.content
+@pytest.fixture(scope="module")
+def served_mock() -> Iterator[str]:
+    """The mock under a real server on 127.0.0.1 (a free port); its base URL."""
+    with served(hermetic_app(cache_dir=Path("off"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def served_v1(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def served_v1(served_mock: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mock's /v1/openapi.json, saved under a name that says nothing about which API it is."""
     path = tmp_path_factory.mktemp("served") / "served-v1.json"
-    path.write_bytes(asyncio.run(_fetch_served("/v1/openapi.json")))
+    path.write_bytes(httpx.get(f"{served_mock}/v1/openapi.json", timeout=10).raise_for_status().content)
     return path
 
 
@@ -105,40 +100,16 @@ def test_two_documents_of_one_api_in_a_folder_are_refused(tmp_path: Path) -> Non
     assert code == 2 and "both describe the v1 API" in err and len(err.strip().splitlines()) == 1
 
 
-class _Files(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        return
-
-
-@pytest.fixture
-def file_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An HTTP server on 127.0.0.1 and a free port, serving a folder."""
-    handler = lambda *args: _Files(*args, directory=str(tmp_path))  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.mark.filterwarnings("ignore:.*starlette.testclient.*")
-def test_a_served_document_is_read_from_its_url(file_server: tuple[str, Path], served_v1: Path) -> None:
-    url, folder = file_server
-    (folder / "v1").mkdir()
-    shutil.copy(served_v1, folder / "v1" / "openapi.json")
-    code, out, err = review("--base", str(spec_dir() / "v1.yaml"), "--head", f"{url}/v1/openapi.json",
-                            "--format", "json")
+def test_the_mocks_served_document_is_read_from_its_url(served_mock: str) -> None:
+    url = f"{served_mock}/v1/openapi.json"
+    code, out, err = review("--base", str(spec_dir() / "v1.yaml"), "--head", url, "--format", "json")
     assert code == 0, out + err
     _no_changes(out)
-    assert json.loads(out)["head"] == f"{url}/v1/openapi.json"
+    assert json.loads(out)["head"] == url
 
 
-def test_an_unreachable_or_missing_url_is_one_line(file_server: tuple[str, Path]) -> None:
-    url, _ = file_server
-    code, _, err = review("--base", f"{url}/nothing.json", "--head", str(spec_dir()))
+def test_an_unreachable_or_missing_url_is_one_line(served_mock: str) -> None:
+    code, _, err = review("--base", f"{served_mock}/nothing.json", "--head", str(spec_dir()))
     assert code == 2 and "answered 404" in err and len(err.strip().splitlines()) == 1
     with socket_closed() as closed:
         code, _, err = review("--base", f"http://127.0.0.1:{closed}/v1/openapi.json", "--head", str(spec_dir()))
