@@ -17,7 +17,7 @@ from contract.review.cli import review
 from contract.spec import DOCUMENTS, spec_dir
 
 PROG = "hissuno-contract"
-app = new_app(PROG, "Lint, review and bundle the Hissuno OpenAPI contract.")
+app = new_app(PROG, "Lint, review and bundle the Hissuno OpenAPI contract.", envvar_prefix="HISSUNO_CONTRACT")
 
 
 def _describe_version() -> str:
@@ -42,19 +42,20 @@ class FailOn(StrEnum):
 @app.command()
 def lint(
     paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[PATH]...",
+        metavar="PATH",
         help="Documents or folders to lint (a checkout's openapi/ is found). [default: the contract's openapi/]",
         show_default=False)] = None,
     directory: Annotated[Path | None, typer.Option(
-        "--dir", help="A folder of documents (the same as giving it as a path).", envvar="HISSUNO_CONTRACT_DIR")
+        "--dir", help="A folder of documents, the same as giving it as a PATH. [default: none]",
+        envvar="HISSUNO_CONTRACT_LINT_DIR")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.",
+                                          envvar="HISSUNO_CONTRACT_LINT_JSON")] = False,
     config: Annotated[Path | None, typer.Option(
         "--config", help="A pyproject.toml whose [tool.hissuno-contract] table sets rule levels. [default: the "
-        "nearest one above the linted folder, then above the working directory]", show_default=False,
-        envvar="HISSUNO_CONTRACT_CONFIG")] = None,
+        "nearest one above the linted folder, then above the working directory]", show_default=False)] = None,
     fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="Exit 1 on findings of this level or worse.", envvar="HISSUNO_CONTRACT_LINT_FAIL_ON")
+        "--fail-on", help="Exit 1 on findings of this level or worse.")
     ] = FailOn.error,
 ) -> None:
     """Check every document: OpenAPI validity (what Spectral and openapi-spec-validator check) and the house
@@ -116,16 +117,16 @@ class OpenAPIVersion(StrEnum):
 @app.command()
 def bundle(
     api: Annotated[Api, typer.Option("--api", help="Which API: the document that describes it (read from its "
-                                     "paths, servers and info) is bundled.", envvar="HISSUNO_CONTRACT_API")] = Api.v1,
+                                     "paths, servers and info) is bundled.")] = Api.v1,
     source: Annotated[Path | None, typer.Option(
         "--from", help="A document, or a folder of documents. [default: the contract's openapi/]",
-        show_default=False, envvar="HISSUNO_CONTRACT_DIR")] = None,
+        show_default=False, envvar="HISSUNO_CONTRACT_BUNDLE_FROM")] = None,
     output_format: Annotated[OutputFormat | None, typer.Option(
         "--format", help="json or yaml. [default: from the -o file's suffix, else yaml]", show_default=False,
         envvar="HISSUNO_CONTRACT_BUNDLE_FORMAT")] = None,
     openapi: Annotated[OpenAPIVersion, typer.Option(
-        "--openapi", help="3.1 converts the bundle (nullable to type arrays, callbacks to webhooks).",
-        envvar="HISSUNO_CONTRACT_OPENAPI")] = OpenAPIVersion.v30,
+        "--openapi", help="3.1 converts the bundle (nullable to type arrays, callbacks to webhooks).")
+    ] = OpenAPIVersion.v30,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the document to this file. [default: stdout]", show_default=False)] = None,
 ) -> None:

@@ -26,22 +26,23 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError  # Typer 0.29 carries its own click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.globals import get_current_context  # Typer 0.29 carries its own click
 
 HELP_WIDTH = 80
 CONTEXT_SETTINGS: dict[str, Any] = {"max_content_width": HELP_WIDTH, "help_option_names": ["-h", "--help"]}
 DEBUG_ENV = "HISSUNO_DEBUG"  # set to 1 to see the traceback of an unexpected error
 BAD_ARGUMENTS = 2
-_PROG: list[str] = []  # the command's name, for fail() called from deep inside it
 
 
-def new_app(prog: str, help_text: str, **options: Any) -> typer.Typer:
+def new_app(prog: str, help_text: str, *, envvar_prefix: str | None = None, **options: Any) -> typer.Typer:
     """A Typer app with plain help (defaults and environment variables kept), ``-h``, no completion commands
-    and no pretty tracebacks; ``options`` go to :class:`typer.Typer`."""
-    _PROG[:] = [prog]
+    and no pretty tracebacks; with ``envvar_prefix``, every option also reads ``<PREFIX>_<COMMAND>_<OPTION>``
+    (click's automatic environment variables, shown in ``--help``); ``options`` go to :class:`typer.Typer`."""
+    context = {**CONTEXT_SETTINGS, **({"auto_envvar_prefix": envvar_prefix} if envvar_prefix else {})}
     settings = {"add_completion": False, "no_args_is_help": True, "pretty_exceptions_enable": False,
-                "rich_markup_mode": None, "context_settings": CONTEXT_SETTINGS, **options}
-    return typer.Typer(help=help_text, **settings)
+                "rich_markup_mode": None, "context_settings": context, **options}
+    return typer.Typer(name=prog, help=help_text, **settings)
 
 
 def package_version(distribution: str = "hissuno-contract") -> str:
@@ -59,18 +60,20 @@ def version_option(prog: str, describe: Callable[[], str] | None = None) -> Any:
             typer.echo(describe() if describe is not None else f"{prog} {package_version()}")
             raise typer.Exit(0)
 
-    return typer.Option("--version", callback=show, is_eager=True, help="Show the version and exit.")
+    return typer.Option("--version", callback=show, is_eager=True, help="Show the version and exit.",
+                        allow_from_autoenv=False, show_envvar=False)
 
 
 def fail(message: str, code: int = BAD_ARGUMENTS) -> NoReturn:
-    """Print one red ``<prog>: error: <message>`` line on stderr and exit with ``code``."""
-    prog = _PROG[0] if _PROG else os.path.basename(sys.argv[0] or "hissuno")
-    raise typer.Exit(_one_line(prog, message, code))
+    """Print one red ``<prog>: error: <message>`` line on stderr and exit with ``code`` (``prog``: the name the
+    running command was invoked as)."""
+    context = get_current_context(silent=True)
+    prog = context.find_root().info_name if context is not None else None
+    raise typer.Exit(_one_line(prog or os.path.basename(sys.argv[0] or "hissuno"), message, code))
 
 
 def run(app: typer.Typer, prog: str, args: Sequence[str] | None = None) -> NoReturn:
     """Run ``app`` as ``prog`` and exit with its code; click's usage errors become one line (exit 2)."""
-    _PROG[:] = [prog]
     command = typer.main.get_command(app)
     try:
         code = command.main(args=list(args) if args is not None else None, prog_name=prog, standalone_mode=False)

@@ -64,34 +64,33 @@ def _render(result: Review, output_format: OutputFormat, locator: SourceLocator)
 def review(
     base: Annotated[str, typer.Option(
         "--base", help="What the change starts from: a git ref (its openapi/), REF:path, a folder, a document file "
-        "or an http(s) URL of a served document.", envvar="HISSUNO_CONTRACT_BASE", show_default=False)],
+        "or an http(s) URL of a served document.", show_default=False)],
     head: Annotated[str | None, typer.Option(
         "--head", help="What it ends at, in the same forms. [default: the working tree's openapi/]",
-        envvar="HISSUNO_CONTRACT_HEAD", show_default=False)] = None,
+        show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="markdown, json, github annotations or junit XML.", envvar="HISSUNO_CONTRACT_FORMAT")
+        "--format", help="markdown, json, github annotations or junit XML.", envvar="HISSUNO_CONTRACT_REVIEW_FORMAT")
     ] = OutputFormat.markdown,
     fail_on: Annotated[str, typer.Option(
-        "--fail-on", metavar="[breaking|warning]", callback=_fail_on, envvar="HISSUNO_CONTRACT_FAIL_ON",
+        "--fail-on", metavar="[breaking|warning]", callback=_fail_on,
         help="breaking: lint errors, /v1 breaks and short version bumps fail; warning: warnings too "
         "(oasdiff's ERR and WARN are accepted).")] = "breaking",
     waivers: Annotated[Path | None, typer.Option(
         "--waivers", help=f"The waiver file. [default: {DEFAULT_FILE} in --repo, when there is one]",
-        envvar="HISSUNO_CONTRACT_WAIVERS", show_default=False)] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report to this file.",
-                                                   show_default=False)] = None,
+        show_default=False)] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report to this file. "
+                                                   "[default: none]",
+                                                   show_default=False, envvar="HISSUNO_CONTRACT_REVIEW_JSON")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the report here. [default: stdout]", show_default=False)] = None,
     conformance_json: Annotated[Path | None, typer.Option(
-        "--conformance-json", help="A `hissuno-conformance run --json` result to include.",
-        envvar="HISSUNO_CONTRACT_CONFORMANCE_JSON", show_default=False)] = None,
+        "--conformance-json", help="A `hissuno-conformance run --json` result to include. [default: none]",
+        show_default=False)] = None,
     strict_internal: Annotated[bool, typer.Option(
-        "--strict-internal", help="Fail on breaking changes to the internal API too.",
-        envvar="HISSUNO_CONTRACT_STRICT_INTERNAL")] = False,
+        "--strict-internal", help="Fail on breaking changes to the internal API too.")] = False,
     lint: Annotated[bool, typer.Option("--lint/--no-lint", help="Lint the head documents.")] = True,
     repo: Annotated[Path, typer.Option(
-        "--repo", help="Repository whose openapi/ folder, git refs, waivers and settings are used.",
-        envvar="HISSUNO_CONTRACT_REPO")] = Path("."),
+        "--repo", help="Repository whose openapi/ folder, git refs, waivers and settings are used.")] = Path("."),
 ) -> None:
     """Review a contract change: lint, breaking changes (oasdiff's rule ids) with a semver verdict, waivers,
     conformance. A breaking change to /v1 is never safe to merge, whatever the version bump."""
