@@ -22,10 +22,7 @@ _MAX_DEPTH = 32
 
 def _resolved(document: dict[str, Any], node: Any) -> dict[str, Any]:
     """``node`` with its ``$ref``s followed; ``{}`` for anything that is not an object (another rule says why)."""
-    try:
-        found, _ = deref(document, node, "")
-    except ValueError:  # a reference cycle: circular-ref reports it
-        return {}
+    found, _ = deref(document, node, "")
     return found if isinstance(found, dict) else {}
 
 

@@ -160,16 +160,27 @@ def view(document: Mapping[str, Any], node: Any, pointer: str, depth: int = 0) -
     properties: dict[str, tuple[Any, str]] = {}
     required: set[str] = set()
     if depth < _MAX_DEPTH:
-        for index, part in enumerate(node.get("allOf", [])):
+        for index, part in enumerate(_list(node, "allOf")):
             merged = view(document, part, join(pointer, "allOf", index), depth + 1)
             keywords.update(merged.keywords)
             properties.update(merged.properties)
             required |= merged.required
     keywords.update({key: value for key, value in node.items() if key not in _COMBINED_KEYS})
-    for name, sub in node.get("properties", {}).items():
+    for name, sub in _mapping(node, "properties").items():
         properties[name] = (sub, join(pointer, "properties", name))
-    required |= set(node.get("required", []))
+    required |= {name for name in _list(node, "required") if isinstance(name, str)}
     return SchemaView(keywords, pointer, properties, frozenset(required))
+
+
+def _mapping(node: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``node[key]`` when it is a mapping, else empty (a broken document is compared as far as it goes)."""
+    value = node.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(node: Mapping[str, Any], key: str) -> list[Any]:
+    value = node.get(key)
+    return value if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)
@@ -223,8 +234,8 @@ class DocumentPair:
     @cached_property
     def operations(self) -> list[OperationPair]:
         """Every operation of either side, matched on method and path template."""
-        base_paths = {path_key(path): path for path in self.base.get("paths", {})}
-        head_paths = {path_key(path): path for path in self.head.get("paths", {})}
+        base_paths = {path_key(str(path)): path for path in _mapping(self.base, "paths")}
+        head_paths = {path_key(str(path)): path for path in _mapping(self.head, "paths")}
         pairs = []
         for key in _pairs_by_key(base_paths, head_paths):
             base_path, head_path = base_paths.get(key), head_paths.get(key)
@@ -263,7 +274,7 @@ class DocumentPair:
         found: dict[str, tuple] = {}
         sources = [(item or {}, item_pointer), (operation or {}, join(item_pointer, pair.method))]
         for container, pointer in sources:
-            for index, raw in enumerate(container.get("parameters", [])):
+            for index, raw in enumerate(_list(container, "parameters")):
                 parameter, where = deref(document, raw, join(pointer, "parameters", index))
                 if not isinstance(parameter, dict):
                     continue
@@ -314,8 +325,8 @@ class DocumentPair:
         """Responses of matched operations, keyed by status (as a string)."""
         pairs = []
         for operation in self.matched_operations:
-            base = {str(status): value for status, value in (operation.base or {}).get("responses", {}).items()}
-            head = {str(status): value for status, value in (operation.head or {}).get("responses", {}).items()}
+            base = {str(status): value for status, value in _mapping(operation.base or {}, "responses").items()}
+            head = {str(status): value for status, value in _mapping(operation.head or {}, "responses").items()}
             for status in _pairs_by_key(base, head):
                 base_node, base_pointer = deref(
                     self.base, base.get(status), join(operation.base_pointer, "responses", status)
@@ -356,7 +367,7 @@ class DocumentPair:
 
     @staticmethod
     def _callback_operations(document: dict[str, Any], operation: Any, pointer: str) -> Iterator[tuple[str, tuple]]:
-        for name, callback in (operation or {}).get("callbacks", {}).items():
+        for name, callback in _mapping(operation or {}, "callbacks").items():
             callback, callback_pointer = deref(document, callback, join(pointer, "callbacks", name))
             for expression, item in (callback or {}).items():
                 item, item_pointer = deref(document, item, join(callback_pointer, expression))
@@ -551,7 +562,7 @@ class DocumentPair:
 
 def webhook_event_types(document: dict[str, Any]) -> Iterator[tuple[str, SchemaView]]:
     """``(callback pointer, view of the payload's type)`` for every webhook delivery that declares one."""
-    for path, item in document.get("paths", {}).items():
+    for path, item in _mapping(document, "paths").items():
         for method in HTTP_METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
             if not isinstance(operation, dict):
@@ -559,7 +570,7 @@ def webhook_event_types(document: dict[str, Any]) -> Iterator[tuple[str, SchemaV
             pointer = join("", "paths", path, method)
             for _, (callback, callback_pointer) in DocumentPair._callback_operations(document, operation, pointer):
                 body, body_pointer = deref(document, callback.get("requestBody"), join(callback_pointer, "requestBody"))
-                for content_type, media in (body or {}).get("content", {}).items():
+                for content_type, media in _mapping(body or {}, "content").items():
                     schema = view(document, media.get("schema"), join(body_pointer, "content", content_type, "schema"))
                     if "type" in schema.properties:
                         sub, sub_pointer = schema.properties["type"]

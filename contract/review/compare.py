@@ -18,10 +18,7 @@ Difference = tuple[str, Literal["added", "removed", "changed"]]
 def canonical(document: Mapping[str, Any], node: Any, depth: int = 0, *, prose: bool = False) -> Any:
     """``node`` with every local ``$ref`` inlined and prose keys dropped (what a client depends on); with
     ``prose``, descriptions and examples kept (what a reader sees)."""
-    try:
-        node, _ = deref(document, node, "")
-    except ValueError:  # a reference cycle: the lint says so
-        return node
+    node, _ = deref(document, node, "")
     if depth > 40:
         return node
     if isinstance(node, dict):

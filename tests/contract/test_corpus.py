@@ -114,3 +114,40 @@ def test_bundle_refuses_each_case_with_its_findings_and_one_closing_line(case: C
     lines = result.stderr.strip().splitlines()
     assert any(line.startswith(f"{case.file}:{case.line}:") and f" {case.rule}: " in line for line in lines)
     assert lines[-1].startswith("hissuno-contract: error: bundle: ") and "nothing written" in lines[-1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_review_with_the_case_as_head_lints_it_or_refuses_it_in_one_line(case: Case) -> None:
+    result = invoke("review", "--base", str(VALID), "--head", str(case.path), "--format", "json")
+    if case.unreadable:
+        assert result.exit_code == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("hissuno-contract: error: ")
+        return
+    assert result.exit_code == 1 and result.stderr == ""
+    lint = [finding for document in json.loads(result.stdout)["documents"] for finding in document["lint"]]
+    assert (case.rule, case.file, case.line) in {(f["rule_id"], f["file"], f["line"]) for f in lint}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_review_with_the_case_as_base_compares_or_refuses_in_one_line(case: Case) -> None:
+    result = invoke("review", "--base", str(case.path), "--head", str(VALID), "--format", "json")
+    if case.unreadable:
+        assert result.exit_code == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("hissuno-contract: error: ")
+        return
+    assert result.exit_code in (0, 1) and result.stderr == ""
+    report = json.loads(result.stdout)
+    assert report["exit_code"] == result.exit_code
+    assert not [f for d in report["documents"] for f in d["changes"] if f["rule_id"] == "hissuno-rule-failed"]
+
+
+@pytest.mark.slow
+def test_the_10_mb_document_through_review_and_bundle(huge_case: Case) -> None:
+    as_head = invoke("review", "--base", str(VALID), "--head", str(huge_case.path), "--format", "json")
+    assert as_head.exit_code == 1
+    lint = [f for document in json.loads(as_head.stdout)["documents"] for f in document["lint"]]
+    assert (huge_case.rule, huge_case.line) in {(f["rule_id"], f["line"]) for f in lint}
+    as_base = invoke("review", "--base", str(huge_case.path), "--head", str(VALID), "--no-lint")
+    assert as_base.exit_code == 1 and as_base.stderr == ""  # thousands of operations removed
+    bundled = invoke("bundle", "--from", str(huge_case.path))
+    assert bundled.exit_code == 1 and f":{huge_case.line}:" in bundled.stderr
