@@ -5,7 +5,8 @@ exactly what it covers and why::
 
     waivers:
       - rule: request-parameter-min-items-set          # the finding's rule id
-        location: /components/parameters/SessionTagsFilter/schema   # its JSON pointer, or "GET /v1/sessions"
+        location: /components/parameters/SessionTagsFilter/schema   # its JSON pointer or "GET /v1/sessions";
+                                                       # * matches any characters
         api: v1                                        # optional: only in this API's document
         reason: An empty tags= never matched anything; the mock already refused it.
         version: 1.1.0                                 # optional: the API version that shipped the change
@@ -20,6 +21,7 @@ warning), so the list does not rot.
 from __future__ import annotations
 
 import datetime
+import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +60,9 @@ class Waiver:
         return base is not None and head is not None and base < self.version <= head
 
     def covers(self, finding: Finding) -> bool:
-        return (finding.rule_id == self.rule and self.location in (finding.pointer, finding.operation)
-                and self.api in (None, finding.document))
+        places = [place for place in (finding.pointer, finding.operation) if place is not None]
+        return (finding.rule_id == self.rule and self.api in (None, finding.document)
+                and any(fnmatch.fnmatchcase(place, self.location) for place in places))
 
     def expired(self, today: datetime.date) -> bool:
         return self.expires is not None and self.expires < today

@@ -1,5 +1,5 @@
-"""Git repositories and contract versions for the review tests: a throwaway repository's commands, a copy's
-versions pinned, the real contract's version after a bump."""
+"""Git repositories and pinned versions for the review tests: a throwaway repository's commands, a copy's
+versions set to known ones."""
 
 from __future__ import annotations
 
@@ -14,16 +14,6 @@ def pin_v1_version(folder: Path, version: str = "1.0.0", internal: str = "0.1.0"
         path = folder / f"{name}.yaml"
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"(?m)^(  version: ).*$", rf"\g<1>{pinned}", text, count=1), encoding="utf-8")
-
-
-def bumped(part: str, version: str | None = None) -> str:
-    """The contract's ``/v1`` version (or ``version``) after a ``major``, ``minor`` or ``patch`` bump."""
-    from contract.spec import bundled
-
-    major, minor, patch = (int(number) for number in (version or bundled("v1")["info"]["version"]).split("."))
-    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
-        part
-    ]
 
 
 def git(repo: Path, *args: str) -> None:

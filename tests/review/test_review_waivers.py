@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from contract.cli import app
 from contract.spec import spec_dir
-from tests.review.repo_helpers import bumped
+from tests.review.conftest import bumped, contract_version
 from tests.support.yaml_edit import edit_yaml, set_version
 
 runner = CliRunner()
@@ -51,7 +51,7 @@ def removed(spec_copy: Path) -> Path:
     """The contract with a response field removed (breaking for /v1 and internal), and the patch bump any
     edit needs."""
     edit_yaml(spec_copy / "components.yaml", remove_page_title)
-    edit_yaml(spec_copy / "v1.yaml", set_version(bumped("patch")))
+    edit_yaml(spec_copy / "v1.yaml", set_version(bumped(contract_version("v1"), "patch")))
     return spec_copy
 
 
@@ -67,6 +67,17 @@ def test_waived_breaking_changes_pass_and_are_shown_with_their_reason(removed: P
     assert {item["rule_id"] for item in v1["waived"]} >= {"response-optional-property-removed"}
     assert not [change for change in v1["changes"] if change["level"] == "breaking"]
     assert review(*args)[0] == 1  # without the waivers, the same change fails
+
+
+def test_a_location_pattern_covers_every_place_it_matches(removed: Path, tmp_path: Path) -> None:
+    waivers = waiver_file(tmp_path, "  - rule: '*-removed'\n    location: /components/schemas/Session/properties/*\n"
+                                    "    reason: Never filled in.\n")
+    code, out, _ = review("--base", str(spec_dir()), "--head", str(removed), "--no-lint", "--waivers", str(waivers))
+    assert code == 1, out  # the rule id is not a pattern: nothing is waived
+    waivers = waiver_file(tmp_path, *(entry.replace(PAGE_TITLE, "/components/schemas/Session/properties/page_*")
+                                      for entry in PAGE_TITLE_WAIVERS))
+    code, out, _ = review("--base", str(spec_dir()), "--head", str(removed), "--no-lint", "--waivers", str(waivers))
+    assert code == 0, out
 
 
 def test_the_waiver_file_in_the_repository_is_read_by_default(removed: Path) -> None:
@@ -115,7 +126,7 @@ def test_a_malformed_waiver_file_is_one_line_and_exit_2(tmp_path: Path, entry: s
 @pytest.mark.parametrize("level", ["warning", "WARN", "warn"])
 def test_fail_on_warning_fails_on_a_warning_that_breaking_lets_pass(spec_copy: Path, level: str) -> None:
     edit_yaml(spec_copy / "components.yaml", widen_session_name)
-    edit_yaml(spec_copy / "v1.yaml", set_version(bumped("minor")))
+    edit_yaml(spec_copy / "v1.yaml", set_version(bumped(contract_version("v1"), "minor")))
     args = ("--base", str(spec_dir()), "--head", str(spec_copy), "--no-lint")
     code, out, _ = review(*args)
     assert code == 0, out
