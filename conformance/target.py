@@ -17,7 +17,7 @@ from conformance.client import Client, Credential
 from conformance.retry import RetryPolicy
 
 MOCK_KEYS_PATH = "/__mock/keys"
-IN_PROCESS_URL = "http://testserver"
+IN_PROCESS_URL = "http://localhost"  # the /__mock/ controls answer local names only
 # Plans from the smallest to the largest limit, as the contract names them.
 PLAN_ORDER = ("free", "pro", "enterprise")
 RATE_LIMIT_LABEL = "rate-limit"

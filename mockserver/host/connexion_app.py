@@ -26,6 +26,7 @@ from connexion.spec import Specification
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.host.control_guard import ControlGuard, ControlPolicy
 from mockserver.host.strict_routes import anchor_routes
 from mockserver.pipeline.errors import ErrorRenderer, not_found
 from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
@@ -64,8 +65,10 @@ class DocsMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig) -> list[Any]:
-    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest.
+def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig,
+                     controls: ControlPolicy | None = None) -> list[Any]:
+    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest, whose CORS
+    layer guards the ``/__mock/`` controls (:mod:`mockserver.host.control_guard`).
 
     Connexion's security, request-validation and context middleware are left out: the pipeline does their
     work for the operations, and nothing else needs them.
@@ -73,7 +76,7 @@ def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: Pipeli
     return [
         functools.partial(OperationPipeline, config=pipeline),
         functools.partial(ServerErrorMiddleware, handler=renderer),
-        functools.partial(CORSMiddleware, **CORS_OPTIONS),
+        functools.partial(ControlGuard, policy=controls or ControlPolicy(), public_cors=CORS_OPTIONS),
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
         RoutingMiddleware,

@@ -54,7 +54,7 @@ def test_a_broken_backend_fails_with_the_curl(pytester: pytest.Pytester) -> None
     result = pytester.runpytest_subprocess(*ARGS)
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
-        ["*auth.missing_key failed on 13 operation(s)*", "*curl -i -X GET http://testserver/v1/sessions*"]
+        ["*auth.missing_key failed on 13 operation(s)*", "*curl -i -X GET http://localhost/v1/sessions*"]
     )
 
 
