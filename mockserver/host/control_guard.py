@@ -12,7 +12,7 @@ needs no CORS permission) or, through DNS rebinding, read its keys. Here a contr
 - it changes state (``POST``) without ``Content-Type: application/json`` or an ``X-Hissuno-Mock`` header,
   which no page can send without a CORS preflight (415).
 
-Allowed origins get Starlette's CORS answers; other paths go to the API's CORS policy.
+Allowed origins get Starlette's CORS answers; other paths go to the API's CORS policy (``public``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 from starlette.datastructures import Headers
@@ -98,9 +98,9 @@ class Refusal(Exception):
 class ControlGuard:
     """The CORS layer of the app: the API's policy for every path but ``/__mock/``, the guard for those."""
 
-    def __init__(self, app: ASGIApp, *, policy: ControlPolicy, public_cors: dict[str, Any]) -> None:
+    def __init__(self, app: ASGIApp, *, policy: ControlPolicy, public: Callable[[ASGIApp], ASGIApp]) -> None:
         self.policy = policy
-        self.public = CORSMiddleware(app, **public_cors)
+        self.public = public(app)
         self.controls = CORSMiddleware(app, allow_origin_regex=policy.origin_pattern(), allow_methods=["GET", "POST"],
                                        allow_headers=["Authorization", "Content-Type", CUSTOM_HEADER], max_age=600)
 

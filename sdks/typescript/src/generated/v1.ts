@@ -173,7 +173,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`.
+         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at most 100 webhooks: past that, 409.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -246,6 +246,8 @@ export interface components {
         };
         /** @enum {string} */
         CompanyStage: "prospect" | "onboarding" | "active" | "churned" | "expansion";
+        /** @description A custom field's value (keys are defined per project). */
+        CustomFieldValue: string | number | boolean;
         Customer: {
             /** @example cus_q81znb */
             id: string;
@@ -285,7 +287,9 @@ export interface components {
             company_url?: string;
             notes?: string;
             is_champion?: boolean;
-            custom_fields?: Record<string, never>;
+            custom_fields?: {
+                [key: string]: components["schemas"]["CustomFieldValue"];
+            };
             company?: {
                 name?: string;
                 domain?: string;
@@ -334,7 +338,7 @@ export interface components {
         Error: {
             /** @example Session not found. */
             error: string;
-            /** @description For 422, one entry per failing field. */
+            /** @description For 422, one entry per failing field: at most 100, then one last entry for `body` saying how many more were found (`And 2245 more not listed.`). */
             details?: {
                 /** @description Dotted path of the failing field (`customers.3.email`), or `body`. */
                 field: string;
@@ -653,6 +657,20 @@ export interface components {
                 "application/json": components["schemas"]["KnowledgeSourceList"];
             };
         };
+        /** @description The project already holds as many of these as it may (the mock: 100 webhooks per project); delete one first. */
+        LimitReached: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description No such resource in this project (including an id with the wrong prefix). */
         NotFound: {
             headers: {
@@ -667,7 +685,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the API accepts (the mock: 5 MiB). Checked after the key, the project, the permission and the rate limit, from `Content-Length` before the body is read (or as a chunked body streams in); nothing of the body is kept. */
+        /** @description The request body is larger than the API accepts (the mock: 5 MiB, or more than 100,000 JSON values). Checked after the key, the project, the permission and the rate limit, from `Content-Length` before the body is read (or as a chunked body streams in); nothing of the body is kept. */
         PayloadTooLarge: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -1205,6 +1223,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["LimitReached"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
