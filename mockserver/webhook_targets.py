@@ -12,7 +12,7 @@ import asyncio
 import ipaddress
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -43,7 +43,7 @@ class AllowEntry:
         if not host:
             raise ValueError(f"webhook allow entry {text!r} is not {ALLOW_SYNTAX}")
         try:
-            return cls(None, ipaddress.ip_network(host.strip("[]"), strict=False), port)
+            return cls(None, _unmapped(ipaddress.ip_network(host.strip("[]"), strict=False)), port)
         except ValueError:
             pass
         name = host.rstrip(".")
@@ -65,10 +65,18 @@ class AllowEntry:
         return self.network is not None and address.version == self.network.version and address in self.network
 
 
+def _unmapped(network: IPNetwork) -> IPNetwork:
+    """``::ffff:10.0.0.0/104`` as the IPv4 network it names (addresses are checked unmapped too)."""
+    mapped = getattr(network.network_address, "ipv4_mapped", None)
+    if mapped is None or network.prefixlen < 96:
+        return network
+    return ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
+
+
 def _split_port(raw: str) -> tuple[str, int | None]:
     if raw.startswith("["):
-        host, _, rest = raw[1:].partition("]")
-        if rest and not (rest.startswith(":") and rest[1:].isascii() and rest[1:].isdigit()):
+        host, bracket, rest = raw[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and rest[1:].isascii() and rest[1:].isdigit())):
             return "", None
         return host, int(rest[1:]) if rest else None
     if raw.count(":") == 1:
@@ -112,12 +120,26 @@ def _address(host: str) -> IPAddress | None:
     return mapped or address
 
 
-class TargetPolicy:
-    """Decides whether a delivery URL may be called, from the allow entries and the mock's own port."""
+Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-    def __init__(self, allow: Iterable[str | AllowEntry] = (), own_port: int | None = None) -> None:
+
+async def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` has, as the system resolver answers (in a thread of the event loop)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+class TargetPolicy:
+    """Decides whether a delivery URL may be called, from the allow entries and the mock's own port.
+
+    ``resolver`` answers a host's addresses (the system's by default; tests give their own DNS).
+    """
+
+    def __init__(self, allow: Iterable[str | AllowEntry] = (), own_port: int | None = None,
+                 resolver: Resolver = resolve) -> None:
         self.entries = tuple(e if isinstance(e, AllowEntry) else AllowEntry.parse(e) for e in allow)
         self.own_port = own_port or None
+        self.resolver = resolver
 
     def check_registration(self, url: str) -> None:
         """Refuse at once a URL that can only ever reach the mock itself; the rest is judged at delivery."""
@@ -160,13 +182,11 @@ class TargetPolicy:
         literal = _address(host)
         if literal is not None:
             return Destination(str(literal), host, port)
-        loop = asyncio.get_running_loop()
-        infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
-        addresses = list(dict.fromkeys(_address(str(info[4][0])) for info in infos))
-        if not addresses or None in addresses:
-            raise OSError(f"{host} did not resolve to an IP address")
+        answers = await asyncio.wait_for(self.resolver(host, port), timeout)
+        addresses = [address for address in map(_address, dict.fromkeys(answers)) if address is not None]
+        if not answers or len(addresses) != len(dict.fromkeys(answers)):
+            raise OSError(f"{host} did not resolve to IP addresses")
         for address in addresses:
-            assert address is not None
             self._check_address(address, host, port)
         return Destination(str(addresses[0]), host, port)
 
