@@ -173,7 +173,8 @@ class ProjectQueue:
 
     def _staff(self) -> None:
         loop = asyncio.get_running_loop()
-        while self.staff < min(len(self.waiting), self.policy.in_flight_per_project):
+        # A worker not busy with an attempt (``staff - running``) takes the next job itself.
+        while self.staff < self.policy.in_flight_per_project and self.staff - self.running < len(self.waiting):
             self.staff += 1
             worker = loop.create_task(self._work())
             self.workers.add(worker)

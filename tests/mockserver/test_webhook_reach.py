@@ -152,6 +152,25 @@ def test_a_project_with_dead_receivers_never_delays_another_project(silent: Sile
     assert "pending" in others  # A's were still waiting on their receiver meanwhile
 
 
+def test_a_free_attempt_slot_takes_the_next_delivery_at_once(silent: SilentReceiver) -> None:
+    """Two of a project's four slots wait on a dead receiver; its next delivery goes out at once on a free one."""
+    dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=3, max_attempts=1))
+
+    async def run() -> float:
+        with Receiver() as live:
+            dead = [subscription(silent.url, n) for n in (1, 2)]
+            dispatcher.dispatch("proj_a", new_event("session.created", {}), dead)
+            await asyncio.sleep(0.2)
+            started = time.monotonic()
+            dispatcher.dispatch("proj_a", new_event("session.created", {}), [subscription(live.url, 3)])
+            while not live.requests and time.monotonic() - started < 10:
+                await asyncio.sleep(0.01)
+            await dispatcher.aclose()
+            return time.monotonic() - started
+
+    assert asyncio.run(run()) < 1.0
+
+
 def test_reset_cancels_what_is_queued_retrying_or_in_flight(silent: SilentReceiver) -> None:
     with Receiver(fail_first=100, status_on_failure=500) as broken:
         dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=5, max_attempts=3, backoff_seconds=0.3))
