@@ -89,6 +89,8 @@ def _is_json(content_type: str | None) -> bool:
 
 
 class Refusal(Exception):
+    """A control request the guard does not pass on: its status and message."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
@@ -122,10 +124,10 @@ class ControlGuard:
     def check(self, method: str, headers: Headers) -> None:
         """Raise :class:`Refusal` for a request the controls must not answer."""
         policy = self.policy
-        host = headers.get("host")
-        if not policy.admits_host(host):
-            raise Refusal(403, f"The /__mock/ controls do not answer for Host {host!r} (a guard against DNS "
-                               f"rebinding): use localhost or 127.0.0.1, or start the mock with --allow-host.")
+        for host in headers.getlist("host") or [None]:  # every one, should a request carry two
+            if not policy.admits_host(host):
+                raise Refusal(403, f"The /__mock/ controls do not answer for Host {host!r} (a guard against DNS "
+                                   f"rebinding): use localhost or 127.0.0.1, or start the mock with --allow-host.")
         origin = headers.get("origin")
         if origin is not None and not self.controls.is_allowed_origin(origin):
             raise Refusal(403, f"The /__mock/ controls do not answer pages from {origin}: start the mock with "

@@ -111,6 +111,7 @@ REACH: dict[str, Hostile] = {
     "keys through a wildcard-DNS name": control("GET", "/__mock/keys", FORBIDDEN, host="127.0.0.1.nip.io"),
     "reset through a rebound name": control("POST", "/__mock/reset", FORBIDDEN, JSON, body=b"{}",
                                             host="evil.example"),
+    "keys with a second, rebound Host": control("GET", "/__mock/keys", FORBIDDEN, ("Host", "evil.example")),
 }
 
 
