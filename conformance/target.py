@@ -23,7 +23,7 @@ MOCK_KEYS_PATH = "/__mock/keys"
 # How long the reachability probe waits for an answer once connected (a server that accepts connections but
 # does not answer is reachable: the run reports it, it is not a usage error).
 PROBE_READ_TIMEOUT = 2.0
-IN_PROCESS_URL = "http://testserver"
+IN_PROCESS_URL = "http://localhost"  # the /__mock/ controls answer local names only
 # Plans from the smallest to the largest limit, as the contract names them.
 PLAN_ORDER = ("free", "pro", "enterprise")
 RATE_LIMIT_LABEL = "rate-limit"

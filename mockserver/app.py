@@ -23,6 +23,7 @@ from mockserver.data.seed import build_dataset
 from mockserver.handlers import operation_table
 from mockserver.host import documents
 from mockserver.host.connexion_app import MockApp, build_stack, cors_policy, make_resolver, middleware_stack
+from mockserver.host.control_guard import ControlPolicy
 from mockserver.pipeline.admit import Gate
 from mockserver.pipeline.authenticate import KeyRegistry
 from mockserver.pipeline.errors import ErrorRenderer
@@ -35,6 +36,7 @@ from mockserver.ratelimit_storage import WindowStorage
 from mockserver.settings import Settings, SettingsError
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
+from mockserver.webhook_targets import TargetPolicy
 from mockserver.webhooks import WebhookDispatcher, WebhookRelay
 
 
@@ -55,7 +57,8 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                limiter_storage: WindowStorage | None = None) -> MockApp:
     """The mock as an ASGI app (a Connexion ``AsyncApp``); ``app.mock`` holds its :class:`MockRuntime`.
 
-    ``webhooks`` replaces the dispatcher that sends deliveries (its policy, its HTTP client);
+    ``webhooks`` replaces the dispatcher that sends deliveries (its policy, its HTTP client, where it may send:
+    by default ``settings.webhook_allow`` and never ``settings.port``);
     ``limiter_storage`` replaces the storage ``settings.rate_limit_storage`` names (a test's broken one, a
     benchmark's alternative).
     """
@@ -70,7 +73,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                            present=views.summary)
     except StoreError as error:
         raise SettingsError(str(error)) from None
-    webhooks = webhooks or WebhookDispatcher()
+    webhooks = webhooks or WebhookDispatcher(targets=webhook_targets(settings))
     store.subscribe(WebhookRelay(store, webhooks))
     registry = KeyRegistry(fixture.keys)
     mounted = {name: documents.mounted_document(name, settings.cache_path) for name in DOCUMENTS}
@@ -84,8 +87,11 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         cors=cors_policy(),
         cache=ValidatorCache(),
     )
-    app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline))
-    resolver = make_resolver(operation_table(store, views))
+    controls_policy = ControlPolicy(settings.cors_origins, settings.allowed_hosts, settings.host,
+                                    settings.control_token)
+    app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline,
+                                                         controls_policy))
+    resolver = make_resolver(operation_table(store, views, webhooks.targets))
     for name, (base, document) in mounted.items():
         app.add_specification(
             documents.specification(document, settings.cache_path, published=bundled(name)),
@@ -102,6 +108,11 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
     app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
     build_stack(app)
     return app
+
+
+def webhook_targets(settings: Settings) -> TargetPolicy:
+    """Where deliveries may go: loopback and ``--webhook-allow``, never the port the mock listens on."""
+    return TargetPolicy(settings.webhook_allow, own_port=settings.port)
 
 
 def _project_param(document: Mapping[str, Any]) -> str:

@@ -6,6 +6,7 @@ port in use, an unknown plan in ``--rate-limit``) ends in one line on stderr and
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import os
@@ -101,30 +102,48 @@ def serve(
         "cache_dir", metavar="DIR",
         help="Where to remember that a spec document passed validation, so an unchanged one is not validated "
              "again at start-up; 'off' to validate every time. [default: ~/.cache/hissuno-contract]")] = None,
+    webhook_allow: Annotated[list[str] | None, setting(
+        "webhook_allow", "--webhook-allow", metavar="HOST[:PORT]",
+        help="Let webhook deliveries go to HOST (a name, *.domain, an IP address or a network such as "
+             "10.0.0.0/8), on PORT only if given; by default they go to loopback addresses only (repeatable; "
+             "the variable takes a comma-separated list).")] = None,
+    cors_origin: Annotated[list[str] | None, setting(
+        "cors_origins", "--cors-origin", metavar="ORIGIN",
+        help="Another page origin allowed to call the /__mock/ controls, e.g. http://dev.test:5173 (:* for any "
+             "port); http://localhost:* and http://127.0.0.1:* always are (repeatable).")] = None,
+    allow_host: Annotated[list[str] | None, setting(
+        "allowed_hosts", "--allow-host", metavar="HOST",
+        help="Another Host name the /__mock/ controls answer to (*.domain for its subdomains); local names, IP "
+             "addresses and --host always are (repeatable).")] = None,
+    control_token: Annotated[str | None, setting(
+        "control_token", metavar="TOKEN",
+        help="Require Authorization: Bearer TOKEN on the /__mock/ controls.")] = None,
 ) -> None:
     """Serve the mock (same as `make mock`). Every flag also reads its HISSUNO_MOCK_* variable; flags win."""
     settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures, rate_limits=rate_limit,
                          rate_limit_storage=rate_limit_storage, state=state, workers=workers,
-                         validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir)
+                         validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir,
+                         webhook_allow=webhook_allow, cors_origins=cors_origin, allowed_hosts=allow_host,
+                         control_token=control_token)
     check_workers(settings)
     quiet_imports()
     from connexion.exceptions import InvalidSpecification
 
     from mockserver.app import create_app
     from mockserver.data.fixture import FixtureError
-
-    try:
-        app = create_app(settings)  # with several workers: checks the settings and seeds the shared store once
-    except (FixtureError, SettingsError) as error:
-        fail(str(error))
-    except InvalidSpecification as error:
-        fail(f"the OpenAPI document is not valid: {str(error).splitlines()[0]}")
     from mockserver.host.sockets import listening_sockets
     from mockserver.host.workers import Supervisor, reuse_port_available
 
     own_sockets = settings.workers > 1 and reuse_port_available()  # so that connections spread over the workers
     sockets = listening_sockets(settings.host, settings.port, fail, settings.workers if own_sockets else 1)
     actual_port = sockets[0].getsockname()[1]
+    settings = dataclasses.replace(settings, port=actual_port)  # deliveries must know the port to stay away from
+    try:
+        app = create_app(settings)  # with several workers: checks the settings and seeds the shared store once
+    except (FixtureError, SettingsError) as error:
+        fail(str(error))
+    except InvalidSpecification as error:
+        fail(f"the OpenAPI document is not valid: {str(error).splitlines()[0]}")
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess
@@ -135,6 +154,10 @@ def serve(
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}{workers}, "
                f"{len(app.mock.registry)} keys: hissuno-mock keys; docs: /v1/ui/ and /api/ui/)", err=True)
+    if not is_loopback(settings.host):
+        guard = "guarded by --control-token" if settings.control_token else "unguarded: set --control-token"
+        typer.echo(f"{PROGRAM}: warning: listening on {settings.host}: the fixture keys, the data and the /__mock/ "
+                   f"controls ({guard}) are reachable from the network", err=True)
     if settings.workers == 1:
         settle_heap()
         uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=sockets)
@@ -145,6 +168,18 @@ def serve(
         raise typer.Exit(Supervisor(options, sockets).run())
     config = uvicorn.Config("mockserver.cli:worker_app", factory=True, workers=settings.workers, **options)
     Multiprocess(config, sockets=sockets).run()  # not Linux: the workers share one socket
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``--host`` keeps the mock on this machine (a loopback address or ``localhost``)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def uvicorn_options(log_level: str) -> dict[str, Any]:
@@ -222,17 +257,20 @@ def keys(
 @cli.command()
 def reset(
     url: Annotated[str | None, typer.Option(help="Base URL of a mock. [default: http://127.0.0.1:4010]")] = None,
+    control_token: Annotated[str | None, setting(
+        "control_token", metavar="TOKEN", help="The mock's --control-token, if it has one.")] = None,
 ) -> None:
     """Put a running mock back to its seeded state (POST /__mock/reset)."""
     import httpx
 
     try:
-        settings = Settings.from_env()  # the address a mock started with the same variables listens on
+        settings = Settings.from_env(control_token=control_token)  # the mock started with the same variables
     except SettingsError as error:
         fail(str(error))
     base = (url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    headers = {"Authorization": f"Bearer {settings.control_token}"} if settings.control_token else {}
     try:
-        response = httpx.post(f"{base}/__mock/reset", timeout=10)
+        response = httpx.post(f"{base}/__mock/reset", json={}, headers=headers, timeout=10)
     except httpx.HTTPError as error:
         fail(f"cannot reach the mock at {base}: {error}")
     if response.status_code != 200:

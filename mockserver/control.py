@@ -1,8 +1,9 @@
 """Routes outside the contract, under ``/__mock/``: reset, the fixture keys, the webhook deliveries.
 
-They need no key (a developer or a test harness calls them), are never rate-limited, and answer JSON. With
-several workers, ``reset`` resets the shared state for all of them, while ``deliveries`` lists those of the
-worker that answers (``GET /`` names its process id).
+They need no API key (a developer or a test harness calls them), are never rate-limited, and answer JSON; who
+may call them from a browser is :mod:`mockserver.host.control_guard`'s to decide. With several workers,
+``reset`` resets the shared state for all of them, while ``deliveries`` lists those of the worker that answers
+(``GET /`` names its process id).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class MockControls:
         ]
 
     async def reset(self, request: Request) -> Response:
-        """Seeded data back, created data gone, every rate-limit window emptied, deliveries forgotten."""
+        """Seeded data back, created data gone, every rate-limit window emptied, deliveries cancelled and forgotten."""
         self.store.reset()
         await self.limiter.reset()
         self.webhooks.clear()

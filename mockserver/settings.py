@@ -7,7 +7,8 @@ from its environment, and the tests all agree because they all build a :class:`S
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,55 @@ def parse_rate_limits(value: str | Mapping[str, str] | list[str] | tuple[str, ..
     return limits
 
 
+def parse_list(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"a,b c"`` or ``["a", "b,c"]`` -> ``("a", "b", "c")``: a repeatable flag, or its variable."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else list(value)
+    return tuple(dict.fromkeys(part for item in items for part in re.split(r"[\s,]+", str(item)) if part))
+
+
+_ORIGIN = re.compile(r"^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:(\d{1,5}|\*))?$")
+_HOST = re.compile(r"^(\*\.)?[A-Za-z0-9_.-]+$|^\[[0-9a-fA-F:.]+\]$")
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    origins = parse_list(value)
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise SettingsError(f"CORS origin {origin!r} is not SCHEME://HOST[:PORT] (PORT may be *), "
+                                "e.g. http://dev.example.test:5173")
+    return origins
+
+
+def _hosts(value: Any) -> tuple[str, ...]:
+    hosts = tuple(host.lower().rstrip(".") for host in parse_list(value))
+    for host in hosts:
+        if not _HOST.match(host):
+            raise SettingsError(f"allowed host {host!r} is not a host name (*.domain for its subdomains)")
+    return hosts
+
+
+def _webhook_allow(value: Any) -> tuple[str, ...]:
+    from mockserver.webhook_targets import AllowEntry
+
+    entries = parse_list(value)
+    for entry in entries:
+        try:
+            AllowEntry.parse(entry)
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
+    return entries
+
+
+def _token(value: Any) -> str:
+    token = str(value)
+    if not _TOKEN.match(token):
+        raise SettingsError("control token must be printable ASCII without spaces")
+    return token
+
+
 def _as_bool(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -93,6 +143,10 @@ class Settings:
     validate_responses: bool = False
     log_level: str = "warning"
     cache_dir: Path | None = None
+    webhook_allow: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    control_token: str | None = None
 
     @property
     def cache_path(self) -> Path | None:
@@ -122,6 +176,10 @@ class Settings:
                 continue
             elif item.name == "rate_limits":
                 value = ",".join(f"{plan}={limit}" for plan, limit in value.items())
+            elif isinstance(value, tuple):
+                if not value:
+                    continue
+                value = ",".join(value)
             elif isinstance(value, bool):
                 value = "true" if value else "false"
             env[env_var(item.name)] = str(value)
@@ -163,6 +221,14 @@ class Settings:
             values["workers"] = _as_int("workers", raw["workers"], 1, 64)
         if "validate_responses" in raw:
             values["validate_responses"] = _as_bool("validate_responses", raw["validate_responses"])
+        if "webhook_allow" in raw:
+            values["webhook_allow"] = _webhook_allow(raw["webhook_allow"])
+        if "cors_origins" in raw:
+            values["cors_origins"] = _origins(raw["cors_origins"])
+        if "allowed_hosts" in raw:
+            values["allowed_hosts"] = _hosts(raw["allowed_hosts"])
+        if "control_token" in raw and str(raw["control_token"]):
+            values["control_token"] = _token(raw["control_token"])
         if "log_level" in raw:
             level = str(raw["log_level"]).lower()
             if level not in LOG_LEVELS:

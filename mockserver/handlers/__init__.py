@@ -12,10 +12,13 @@ from mockserver.handlers.webhooks import WebhookHandlers
 from mockserver.pipeline.reply import Call, Reply
 from mockserver.presentation import Views
 from mockserver.stores.base import Store
+from mockserver.webhook_targets import TargetPolicy
 
 
-def operation_table(store: Store, views: Views) -> dict[str, Callable[[Call], Reply]]:
+def operation_table(store: Store, views: Views,
+                    webhook_targets: TargetPolicy | None = None) -> dict[str, Callable[[Call], Reply]]:
     table: dict[str, Callable[[Call], Reply]] = {}
-    for handlers in (SessionHandlers, IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers, WebhookHandlers):
+    for handlers in (SessionHandlers, IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers):
         table.update(handlers(store, views).operations())
+    table.update(WebhookHandlers(store, views, targets=webhook_targets).operations())
     return table

@@ -1,4 +1,8 @@
-"""/v1 webhook subscriptions: register (the secret is shown once), list, read, delete (``full`` keys)."""
+"""/v1 webhook subscriptions: register (the secret is shown once), list, read, delete (``full`` keys).
+
+A project holds at most :data:`MAX_WEBHOOKS_PER_PROJECT` (409 past it), and a URL that can only ever point at the
+mock itself is a 422; where else deliveries may go is decided when each one is sent (:mod:`mockserver.webhooks`).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.handlers.common import ResourceHandlers, created_reply
-from mockserver.pipeline.errors import not_found
+from mockserver.handlers.common import Clock, ResourceHandlers, created_reply, utc_now
+from mockserver.pipeline.errors import ApiError, not_found, sentence, validation_failed
 from mockserver.pipeline.reply import Call, Reply
-from mockserver.presentation import pick
+from mockserver.presentation import Views, pick
+from mockserver.stores.base import Store
 from mockserver.stores.timestamps import format_timestamp
+from mockserver.webhook_targets import TargetPolicy, TargetRefused
 
 KIND = "webhooks"
+MAX_WEBHOOKS_PER_PROJECT = 100
+"""Bounds the stored subscriptions and what one event fans out to; far above a real project's needs."""
 _SECRET_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -21,8 +29,17 @@ def new_secret() -> str:
     return "whsec_" + "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(32))
 
 
+def too_many_webhooks() -> ApiError:
+    return ApiError(409, f"A project can have at most {MAX_WEBHOOKS_PER_PROJECT} webhooks: delete one first.")
+
+
 class WebhookHandlers(ResourceHandlers):
     kind = KIND
+
+    def __init__(self, store: Store, views: Views, clock: Clock = utc_now, *,
+                 targets: TargetPolicy | None = None) -> None:
+        super().__init__(store, views, clock)
+        self.targets = targets or TargetPolicy()
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
         return {"listWebhooks": self.list, "getWebhook": self.get, "createWebhook": self.create,
@@ -36,14 +53,23 @@ class WebhookHandlers(ResourceHandlers):
 
     def create(self, call: Call) -> Reply:
         body = call.body
-        doc = self.store.create(call.project_id, KIND, {
+        try:
+            self.targets.check_registration(body["url"])
+        except TargetRefused as refused:
+            raise validation_failed([{"field": "url", "message": sentence(str(refused), "Not allowed.")}],
+                                    "Webhook URL is not allowed.") from None
+        fields = {
             "url": body["url"],
             "events": list(dict.fromkeys(body["events"])),
             "description": body.get("description"),
             "enabled": body.get("enabled", True),
             "created_at": format_timestamp(self.clock()),
             "secret": new_secret(),
-        }, "whk_")
+        }
+        with self.store.atomic(call.project_id):  # the cap holds whichever worker asks
+            if len(self.store.all(call.project_id, KIND)) >= MAX_WEBHOOKS_PER_PROJECT:
+                raise too_many_webhooks()
+            doc = self.store.create(call.project_id, KIND, fields, "whk_")
         return created_reply(call, {**self.summary(doc), "secret": doc["secret"]}, doc["id"])
 
     def delete(self, call: Call) -> Reply:

@@ -28,6 +28,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.host.control_guard import ControlGuard, ControlPolicy
 from mockserver.host.strict_routes import make_strict
 from mockserver.pipeline.errors import JSON, ApiError, ErrorRenderer, encode, not_found
 from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
@@ -80,8 +81,10 @@ class DocsMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig) -> list[Any]:
-    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest.
+def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig,
+                     controls: ControlPolicy | None = None) -> list[Any]:
+    """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest, whose CORS
+    layer guards the ``/__mock/`` controls (:mod:`mockserver.host.control_guard`).
 
     Connexion's security, request-validation and context middleware are left out: the pipeline does their
     work for the operations, and nothing else needs them.
@@ -89,7 +92,8 @@ def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: Pipeli
     return [
         functools.partial(OperationPipeline, config=pipeline),
         functools.partial(ServerErrorMiddleware, handler=renderer),
-        functools.partial(JSONCORSMiddleware, **CORS_OPTIONS),
+        functools.partial(ControlGuard, policy=controls or ControlPolicy(),
+                          public=functools.partial(JSONCORSMiddleware, **CORS_OPTIONS)),
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
         RoutingMiddleware,

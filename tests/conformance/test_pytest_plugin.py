@@ -54,7 +54,7 @@ def test_a_broken_backend_fails_with_the_curl(pytester: pytest.Pytester) -> None
     result = pytester.runpytest_subprocess(*ARGS)
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
-        ["*auth.missing_key failed on 10 operation(s)*", "*curl -i -X GET http://testserver/v1/sessions*"]
+        ["*auth.missing_key failed on 10 operation(s)*", "*curl -i -X GET http://localhost/v1/sessions*"]
     )
     # A check stops after 10 failing operations (--max-failures) and says so for the rest.
 

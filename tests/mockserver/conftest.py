@@ -33,7 +33,7 @@ def shared_app():
 def client(shared_app, judge: ContractJudge) -> Iterator[MockClient]:
     """A client of the shared app, put back to its seeded state (data and rate limits) first."""
     mock = MockClient(shared_app, judge)
-    mock.post("/__mock/reset")
+    assert mock.post("/__mock/reset", json={}).status_code == 200
     yield mock
     mock.close()
 

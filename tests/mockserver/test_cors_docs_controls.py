@@ -72,6 +72,6 @@ def test_keys_control_lists_every_fixture_key(client: MockClient, shared_app) ->
 
 def test_reset_is_post_only_and_needs_no_key(client: MockClient) -> None:
     assert client.get("/__mock/reset").status_code == 405
-    response = client.post("/__mock/reset")
+    response = client.post("/__mock/reset", json={})
     assert response.status_code == 200
     assert response.json() == {"reset": True, "projects": ["proj_northwind", "proj_lumen", "proj_orbital"]}

@@ -159,7 +159,7 @@ def test_reset_empties_the_windows(make_client, keys: Keys) -> None:
     key = keys.get(NW, "standard")
     assert mock.get("/v1/issues", key=key).status_code == 200
     assert mock.get("/v1/issues", key=key).status_code == 429
-    assert mock.post("/__mock/reset").status_code == 200
+    assert mock.post("/__mock/reset", json={}).status_code == 200
     assert mock.get("/v1/issues", key=key).status_code == 200
 
 

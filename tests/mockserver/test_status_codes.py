@@ -98,7 +98,7 @@ def limited(judge):
                          ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
 def test_each_operation_answers_429_past_the_limit(limited: MockClient, keys: Keys, name: str, template: str,
                                                    method: str, operation: dict) -> None:
-    limited.post("/__mock/reset")
+    limited.post("/__mock/reset", json={})
     document = bundled(name)
     body = example_body(document, operation) if "requestBody" in operation else None
     path = template.replace("{projectId}", NW).replace("{sessionId}", "sess_x").replace(

@@ -254,7 +254,7 @@ def test_the_api_behaves_the_same_on_a_shared_store(backend: str, tmp_path: Path
     assert webhook.json()["secret"].startswith("whsec_")
     assert "secret" not in mock.get(f"/v1/webhooks/{webhook.json()['id']}", key=standard).json()
     assert mock.delete(f"/v1/webhooks/{webhook.json()['id']}", key=full).status_code == 204
-    assert mock.post("/__mock/reset").status_code == 200
+    assert mock.post("/__mock/reset", json={}).status_code == 200
     assert mock.get(f"/v1/sessions/{session['id']}", key=standard).status_code == 404
     assert mock.get("/v1/sessions?limit=1", key=standard).json()["total"] == total
 

@@ -171,6 +171,6 @@ def test_deliveries_filter_by_project_and_reset_forgets_them(mock: httpx.Client)
         settled(mock, 1)
     assert len(mock.get("/__mock/deliveries?project_id=proj_northwind").json()) == 1
     assert mock.get("/__mock/deliveries?project_id=proj_lumen").json() == []
-    assert mock.post("/__mock/reset").status_code == 200
+    assert mock.post("/__mock/reset", json={}).status_code == 200
     assert mock.get("/__mock/deliveries").json() == []
     assert mock.get("/v1/webhooks", headers=STANDARD).json()["total"] == 0

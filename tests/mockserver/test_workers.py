@@ -86,7 +86,7 @@ def test_two_workers_share_one_limit_and_one_data_set(state: str, tmp_path: Path
                            json={"customers": [{"email": "once@example.com"}]}).json() for c in (first, second)]
         assert [r["created"] for r in imported] == [1, 0] and [r["updated"] for r in imported] == [0, 1]
 
-        assert first.post("/__mock/reset").status_code == 200
+        assert first.post("/__mock/reset", json={}).status_code == 200
         assert second.get(f"/v1/sessions/{created['id']}", headers=STANDARD).status_code == 404
         assert second.get("/v1/sessions?limit=1", headers=STANDARD).json()["total"] == before
         assert second.get("/v1/issues?limit=1", headers=RATE_LIMITED).status_code == 200  # window emptied
@@ -139,7 +139,7 @@ def test_limit_exact_under_32_concurrent_clients_across_two_workers(redis_url: s
                 statuses = asyncio.run(hammer(base))
                 break
             except httpx.TransportError:
-                httpx.post(f"{base}/__mock/reset")  # forget the counted part of the attempt
+                httpx.post(f"{base}/__mock/reset", json={})  # forget the counted part of the attempt
         else:
             pytest.fail("three attempts lost a pinned connection before the burst")
     assert statuses.count(200) == 50 and statuses.count(429) == 110
@@ -154,7 +154,7 @@ def test_sqlite_state_survives_a_restart(tmp_path: Path) -> None:
         again = httpx.get(f"{base}/v1/sessions/{created['id']}", headers=STANDARD)
         assert again.status_code == 200 and again.json()["messages"] == created["messages"]
         assert httpx.get(f"{base}/v1/sessions?limit=1", headers=STANDARD).json()["total"] == seeded["total"] + 1
-        httpx.post(f"{base}/__mock/reset")
+        httpx.post(f"{base}/__mock/reset", json={})
     with serving("--state", state) as base:
         assert httpx.get(f"{base}/v1/sessions/{created['id']}", headers=STANDARD).status_code == 404
 

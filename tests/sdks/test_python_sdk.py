@@ -95,10 +95,11 @@ def provoke_404(mock: LiveMock) -> None:
 
 
 def provoke_409(mock: LiveMock) -> None:
+    """The project's webhook cap (100; the TypeScript proof may have filled it already), then one more."""
     hissuno = client(mock, "work-standard")
-    body = WebhookCreate(url="http://127.0.0.1:9/duplicate", events=["session.created"])
-    create_webhook.sync_detailed(client=hissuno, body=body)
-    create_webhook.sync_detailed(client=hissuno, body=body)
+    for number in range(101):
+        body = WebhookCreate(url=f"http://127.0.0.1:9/cap-{number}", events=["session.created"])
+        create_webhook.sync_detailed(client=hissuno, body=body)
 
 
 def provoke_413(mock: LiveMock) -> None:

@@ -17,7 +17,7 @@ RATE_LIMIT_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit
 class MockClient:
     """Drives an app in-process; ``judge=None`` checks nothing."""
 
-    def __init__(self, app: Any, judge: ContractJudge | None, base_url: str = "http://mock") -> None:
+    def __init__(self, app: Any, judge: ContractJudge | None, base_url: str = "http://localhost") -> None:
         self.app = app
         self.judge = judge
         self.loop = asyncio.new_event_loop()

@@ -177,8 +177,8 @@ class LiveMock:
         return [r for r in self.log.requests(containing) if not r.target.startswith(FLUSH_MARKER)]
 
 
-def _answers(url: str) -> bool:
-    return httpx.get(url, timeout=2).status_code == 200
+def _answers(url: str, headers: Mapping[str, str]) -> bool:
+    return httpx.get(url, headers=headers, timeout=2).status_code == 200
 
 
 def mock_command() -> list[str]:
@@ -201,7 +201,7 @@ def mock_environment(base: Mapping[str, str] | None = None, **extra: str) -> dic
 @contextlib.contextmanager
 def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None = None,
               log_level: str | None = "warning", env: Mapping[str, str] | None = None, cwd: Path | None = None,
-              attempts: int = 3) -> Iterator[LiveMock]:
+              attempts: int = 3, control_token: str | None = None) -> Iterator[LiveMock]:
     """``hissuno-mock serve --host 127.0.0.1 --port <free> [--log-level L] ARGS`` until the block ends.
 
     ``command`` replaces ``hissuno-mock serve`` (an installed copy, a mutant taking the same flags: see
@@ -209,10 +209,15 @@ def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None
     replaces the environment (by default this one without ``HISSUNO_MOCK_*`` settings, see
     :func:`mock_environment`); ``log_level=None`` passes no ``--log-level``. Ready once ``GET /__mock/keys``
     answers 200. A free port can be taken before the mock binds it (other runs share the machine): the mock
-    then exits saying so and another port is tried, unless ``port`` was given.
+    then exits saying so and another port is tried, unless ``port`` was given. ``control_token`` starts the mock
+    with ``--control-token`` and sends it to the controls while starting.
     """
     argv = [*(command or mock_command()), "--host", "127.0.0.1"]
     tail = [*(["--log-level", log_level] if log_level else []), *args]
+    controls: dict[str, str] = {}
+    if control_token is not None:
+        tail += ["--control-token", control_token]
+        controls["Authorization"] = f"Bearer {control_token}"
     environment = mock_environment() if env is None else dict(env)
     for attempt in range(1 if port else attempts):
         bound = port or free_port()
@@ -224,7 +229,7 @@ def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None
         log = ServerLog(process.stdout)
         base_url = f"http://127.0.0.1:{bound}"
         try:
-            wait_until(functools.partial(_answers, f"{base_url}/__mock/keys"), process, log.tail)
+            wait_until(functools.partial(_answers, f"{base_url}/__mock/keys", controls), process, log.tail)
         except ServerStartError:
             stop(process)
             log.finish()
@@ -232,7 +237,8 @@ def live_mock(*args: str, command: Sequence[str] | None = None, port: int | None
                 raise
             continue
         try:
-            yield LiveMock(base_url, bound, process, log, Keys(httpx.get(f"{base_url}/__mock/keys", timeout=10).json()))
+            listing = httpx.get(f"{base_url}/__mock/keys", headers=controls, timeout=10).json()
+            yield LiveMock(base_url, bound, process, log, Keys(listing))
         finally:
             stop(process)
             log.finish()

@@ -1,8 +1,9 @@
-"""A real webhook receiver on 127.0.0.1 (a thread of this process) that records each delivery and can fail the
-first N of them."""
+"""Real webhook receivers on 127.0.0.1 (a thread of this process): one that records each delivery and can fail the
+first N of them, and one that accepts connections and never answers."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,3 +40,33 @@ class Receiver:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class SilentReceiver:
+    """Accepts connections and never answers: a receiver that is dead in the slowest way (every attempt waits for
+    the dispatcher's timeout). Use as a context manager; ``url`` takes deliveries."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(256)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hook"
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def __enter__(self) -> SilentReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+        for connection in self.accepted:
+            connection.close()

@@ -49,9 +49,11 @@ const PROVOKE: Record<number, () => Promise<unknown>> = {
   403: () => client("work-read-only").POST("/v1/sessions", { body: { customer_email: "r@example.com", message: "no" } }),
   404: () => client("work-standard").GET("/v1/sessions/{sessionId}", { params: { path: { sessionId: "sess_doesnotexist" } } }),
   409: async () => {
-    const body = { url: "http://127.0.0.1:9/duplicate-ts", events: ["session.created" as const] };
-    await client("work-standard").POST("/v1/webhooks", { body });
-    return client("work-standard").POST("/v1/webhooks", { body });
+    // The project's webhook cap (100; the Python proof may have filled it already), then one more.
+    for (let n = 0; n < 100; n++) {
+      await client("work-standard").POST("/v1/webhooks", { body: { url: `http://127.0.0.1:9/cap-ts-${n}`, events: ["session.created" as const] } });
+    }
+    return client("work-standard").POST("/v1/webhooks", { body: { url: "http://127.0.0.1:9/cap-ts-last", events: ["session.created" as const] } });
   },
   413: () =>
     client("work-standard").POST("/v1/sessions", { body: { customer_email: "big@example.com", message: "x".repeat(6 * 1024 * 1024) } }),

@@ -173,7 +173,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`.
+         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at most 100 webhooks: past that, 409.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -656,6 +656,20 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["KnowledgeSourceList"];
+            };
+        };
+        /** @description The project already holds as many of these as it may (the mock: 100 webhooks per project); delete one first. */
+        LimitReached: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
             };
         };
         /** @description No such resource in this project (including an id with the wrong prefix). */
@@ -1210,6 +1224,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["LimitReached"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];

@@ -53,6 +53,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -98,7 +103,8 @@ def sync_detailed(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
+    most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -130,7 +136,8 @@ def sync(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
+    most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -157,7 +164,8 @@ async def asyncio_detailed(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
+    most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -187,7 +195,8 @@ async def asyncio(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
+    most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
