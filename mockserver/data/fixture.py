@@ -1,4 +1,4 @@
-"""The fixture definition (``fixtures/default.yaml``): projects, plans, keys and resource counts.
+"""The fixture definition (``fixtures/default.yaml``): projects, plans, keys, members and resource counts.
 
 Loading is strict and every problem is reported as one line naming the file and the field, because a typo
 in a fixture file should stop ``hissuno-mock serve`` with a clear message, not with a traceback later.
@@ -18,6 +18,7 @@ import yaml
 
 PERMISSIONS = ("read-only", "standard", "full")
 KEY_STATUSES = ("active", "revoked", "expired")
+ROLES = ("owner", "member")
 RESOURCE_COUNTS = ("sessions", "issues", "customers", "companies", "knowledge_sources")
 # A guard against a typo, not a performance limit: ten times the 100,000-session scale benchmark (a seeded
 # session holds about 4.5 kB, so a million of one kind is a few GB and a minute of seeding), while an extra
@@ -27,6 +28,7 @@ _KEY_PATTERN = re.compile(r"^hss_[a-z0-9]+$")
 _PROJECT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
 _HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_EMAIL_PATTERN = re.compile(r"^(?=.{3,254}$)[a-z0-9._+-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class FixtureError(ValueError):
@@ -48,6 +50,18 @@ class KeyFixture:
 
 
 @dataclass(frozen=True)
+class MemberFixture:
+    """A person who signs in to the dashboard (``POST /__mock/session``) and their role in one project."""
+
+    email: str
+    project_id: str
+    role: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"email": self.email, "project_id": self.project_id, "role": self.role}
+
+
+@dataclass(frozen=True)
 class Counts:
     sessions: int
     issues: int
@@ -64,6 +78,7 @@ class ProjectFixture:
     plan: str
     counts: Counts
     keys: tuple[KeyFixture, ...]
+    members: tuple[MemberFixture, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,10 @@ class Fixture:
     @property
     def keys(self) -> tuple[KeyFixture, ...]:
         return tuple(key for project in self.projects for key in project.keys)
+
+    @property
+    def members(self) -> tuple[MemberFixture, ...]:
+        return tuple(member for project in self.projects for member in project.members)
 
 
 def load_fixture(path: Path) -> Fixture:
@@ -192,7 +211,26 @@ class _Reader:
             plan=plan,
             counts=self.counts(data.get("counts", {}), f"{where}.counts", defaults),
             keys=keys,
+            members=self.members(data.get("members"), f"{where}.members", project_id),
         )
+
+    def members(self, value: Any, where: str, project_id: str) -> tuple[MemberFixture, ...]:
+        """A project's members: optional, but a project that has some has an owner (as the real backend
+        keeps one: the last owner cannot be removed), and lists each email once."""
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            raise self.fail(where, "expected a non-empty list of {email, role}")
+        members = []
+        for index, item in enumerate(value):
+            data = self.mapping(item, f"{where}[{index}]")
+            email = self.string(data.get("email"), f"{where}[{index}].email", _EMAIL_PATTERN)
+            role = self.choice(data.get("role"), f"{where}[{index}].role", ROLES)
+            members.append(MemberFixture(email, project_id, role))
+        self.unique([m.email for m in members], where, "member email")
+        if not any(m.role == "owner" for m in members):
+            raise self.fail(where, "a project with members needs at least one owner")
+        return tuple(members)
 
     def key(self, value: Any, where: str, project_id: str, plan: str) -> KeyFixture:
         data = self.mapping(value, where)

@@ -48,6 +48,14 @@ def test_default_fixture_has_three_plans_and_every_kind_of_key(fixture) -> None:
         assert all(re.match(r"^hss_[a-z0-9]+$", k.key) for k in project.keys)
 
 
+def test_default_fixture_has_an_owner_and_a_member_per_project_and_one_person_in_two(fixture) -> None:
+    for project in fixture.projects:
+        assert {m.role for m in project.members} == {"owner", "member"}
+        assert all(m.project_id == project.id for m in project.members)
+    projects_of = Counter(m.email for m in fixture.members)
+    assert max(projects_of.values()) == 2, "one person belongs to two projects (a member elsewhere)"
+
+
 def test_same_seed_same_dataset_other_seed_other_dataset(fixture, dataset) -> None:
     assert build_dataset(fixture, 42) == dataset
     assert build_dataset(fixture, 43) != dataset
@@ -156,6 +164,17 @@ GOOD = default_fixtures().read_text()
     (GOOD.replace("sessions: 40", "sessions: -1"), "counts.sessions"),
     (GOOD.replace("anchor: \"2026-01-20T12:00:00Z\"", "anchor: soon"), "anchor"),
     (GOOD.replace("id: proj_lumen", "id: proj_northwind"), "duplicate project id"),
+    (GOOD.replace("{email: member@northwind.io, role: member}", "{email: member@northwind.io, role: admin}"),
+     "projects[0].members[1].role: 'admin' is not one of owner, member"),
+    (GOOD.replace("email: member@northwind.io", "email: not-an-email"), "projects[0].members[1].email"),
+    (GOOD.replace("email: member@northwind.io", "email: owner@northwind.io"),
+     "projects[0].members: duplicate member email 'owner@northwind.io'"),
+    (GOOD.replace("{email: owner@orbitalfreight.com, role: owner}", "{email: owner@orbitalfreight.com, role: member}"),
+     "projects[2].members: a project with members needs at least one owner"),
+    (GOOD.replace("""    members:
+      - {email: owner@northwind.io, role: owner}
+      - {email: member@northwind.io, role: member}
+""", "    members: []\n"), "projects[0].members: expected a non-empty list"),
 ])
 def test_bad_fixture_files_get_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "fixture.yaml"
