@@ -17,15 +17,16 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
 from contract.spec import DOCUMENTS
+from mockserver import api_keys
 from mockserver.control import MockControls
 from mockserver.data.fixture import Fixture, load_fixture
 from mockserver.data.seed import build_dataset
 from mockserver.handlers import operation_table
 from mockserver.host import documents
-from mockserver.host.connexion_app import MockApp, build_stack, cors_policy, make_resolver, middleware_stack
+from mockserver.host.connexion_app import ApiCors, MockApp, build_stack, make_resolver, middleware_stack
 from mockserver.host.control_guard import ControlPolicy
 from mockserver.pipeline.admit import Gate
-from mockserver.pipeline.authenticate import KeyRegistry
+from mockserver.pipeline.authenticate import Authenticator, KeyRegistry
 from mockserver.pipeline.errors import ErrorRenderer
 from mockserver.pipeline.middleware import PipelineConfig
 from mockserver.pipeline.prefer import Preferences
@@ -34,6 +35,7 @@ from mockserver.presentation import Views
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.ratelimit_storage import WindowStorage
 from mockserver.settings import Settings, SettingsError
+from mockserver.sign_ins import Members, SignIns, cookie_name
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
 from mockserver.webhook_targets import TargetPolicy
@@ -47,6 +49,7 @@ class MockRuntime:
     settings: Settings
     fixture: Fixture
     registry: KeyRegistry
+    sign_ins: SignIns
     store: Store
     limiter: RateLimiter
     controls: MockControls
@@ -69,26 +72,28 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
     limiter = RateLimiter(build_policies(fixture.plans, settings.rate_limits),
                           limiter_storage or settings.rate_limit_storage)
     try:
-        store = open_store(settings.state, build_dataset(fixture, settings.seed), seed=settings.seed,
+        store = open_store(settings.state, seeded_data(fixture, settings.seed), seed=settings.seed,
                            present=views.summary)
     except StoreError as error:
         raise SettingsError(str(error)) from None
     webhooks = webhooks or WebhookDispatcher(targets=webhook_targets(settings))
     store.subscribe(WebhookRelay(store, webhooks))
-    registry = KeyRegistry(fixture.keys)
+    registry = KeyRegistry(store, fixture.keys, {project.id: project.plan for project in fixture.projects})
+    sign_ins = SignIns(store, Members(fixture.members))
+    authenticator = Authenticator(registry, sign_ins, cookie_name(bundled("internal")))
     mounted = {name: documents.mounted_document(name, settings.cache_path) for name in DOCUMENTS}
     renderer = ErrorRenderer()
-    controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()},
-                            webhooks)
-    pipeline = PipelineConfig(
-        registry=registry,
-        gate=Gate(limiter, _project_param(bundled("internal"))),
-        preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
-        cors=cors_policy(),
-        cache=ValidatorCache(),
-    )
     controls_policy = ControlPolicy(settings.cors_origins, settings.allowed_hosts, settings.host,
                                     settings.control_token)
+    controls = MockControls(store, authenticator, limiter, {name: base for name, (base, _) in mounted.items()},
+                            webhooks, projects=[project.id for project in fixture.projects])
+    pipeline = PipelineConfig(
+        authenticator=authenticator,
+        gate=Gate(limiter, _project_param(bundled("internal")), controls_policy),
+        preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
+        cors=ApiCors(controls_policy),
+        cache=ValidatorCache(),
+    )
     app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline,
                                                          controls_policy))
     resolver = make_resolver(operation_table(store, views, webhooks.targets))
@@ -105,9 +110,14 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         app.add_error_handler(exception, renderer)
     for path, endpoint_name, endpoint, methods in controls.routes():
         app.add_url_rule(path, endpoint_name, endpoint, methods=methods)
-    app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
+    app.mock = MockRuntime(settings, fixture, registry, sign_ins, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
     build_stack(app)
     return app
+
+
+def seeded_data(fixture: Fixture, seed: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every project's generated documents, and the fixture's API keys in the store's access namespace."""
+    return {**build_dataset(fixture, seed), api_keys.ACCESS: {api_keys.KIND: api_keys.fixture_documents(fixture)}}
 
 
 def webhook_targets(settings: Settings) -> TargetPolicy:

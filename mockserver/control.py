@@ -1,41 +1,83 @@
-"""Routes outside the contract, under ``/__mock/``: reset, the fixture keys, the webhook deliveries.
+"""Routes outside the contract, under ``/__mock/``: reset, the fixture keys and members, dashboard sign-in and
+sign-out, the webhook deliveries.
 
 They need no API key (a developer or a test harness calls them), are never rate-limited, and answer JSON; who
 may call them from a browser is :mod:`mockserver.host.control_guard`'s to decide. With several workers,
-``reset`` resets the shared state for all of them, while ``deliveries`` lists those of the worker that answers
-(``GET /`` names its process id).
+``reset`` resets the shared state for all of them (and ends every sign-in), while ``deliveries`` lists those of
+the worker that answers (``GET /`` names its process id).
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockserver.pipeline.authenticate import KeyRegistry
+from mockserver.pipeline.authenticate import Authenticator, session_token
 from mockserver.ratelimit import RateLimiter
+from mockserver.sign_ins import DEFAULT_TTL, MAX_TTL, UnknownMember
 from mockserver.stores.base import Store
 from mockserver.webhooks import WebhookDispatcher
 
 ResetHook = Callable[[], Awaitable[None] | None]
+MAX_CONTROL_BODY = 4096
+"""Bytes a control's JSON body may hold (``{"email": ..., "expires_in": ...}``); more is a 413."""
 
 
-def json_response(body: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def error_response(status: int, message: str) -> Response:
+    return json_response({"error": message}, status)
+
+
+class BadControlRequest(Exception):
+    """A control request the control cannot act on: its status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, read up to :data:`MAX_CONTROL_BODY` bytes."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_CONTROL_BODY:
+            raise BadControlRequest(413, f"The body is larger than {MAX_CONTROL_BODY} bytes.")
+        chunks.append(chunk)
+    try:
+        body = orjson.loads(b"".join(chunks) or b"{}")
+    except orjson.JSONDecodeError:
+        raise BadControlRequest(400, "The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise BadControlRequest(400, "The body must be a JSON object.")
+    return body
+
+
+def session_cookie(name: str, token: str, max_age: int) -> str:
+    """A ``Set-Cookie`` value: the page's scripts cannot read it, and other sites' requests do not carry it."""
+    return f"{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax"
 
 
 class MockControls:
     """The ``/__mock/`` endpoints, plus ``GET /`` pointing at the documents and their Swagger UIs."""
 
-    def __init__(self, store: Store, registry: KeyRegistry, limiter: RateLimiter,
-                 documents: dict[str, str], webhooks: WebhookDispatcher | None = None) -> None:
+    def __init__(self, store: Store, authenticator: Authenticator, limiter: RateLimiter,
+                 documents: dict[str, str], webhooks: WebhookDispatcher | None = None, *,
+                 projects: Sequence[str] = ()) -> None:
         self.store = store
-        self.registry = registry
+        self.authenticator = authenticator
+        self.projects = list(projects)
         self.limiter = limiter
         self.documents = documents
         self.webhooks = webhooks or WebhookDispatcher()
@@ -47,6 +89,8 @@ class MockControls:
             ("/", "mock_index", self.index, ["GET"]),
             ("/__mock/reset", "mock_reset", self.reset, ["POST"]),
             ("/__mock/keys", "mock_keys", self.keys, ["GET"]),
+            ("/__mock/members", "mock_members", self.members, ["GET"]),
+            ("/__mock/session", "mock_session", self.session, ["POST", "DELETE"]),
             ("/__mock/deliveries", "mock_deliveries", self.deliveries, ["GET"]),
         ]
 
@@ -59,10 +103,51 @@ class MockControls:
             result = hook()
             if inspect.isawaitable(result):
                 await result
-        return json_response({"reset": True, "projects": self.store.project_ids})
+        return json_response({"reset": True, "projects": self.projects})
 
     async def keys(self, request: Request) -> Response:
-        return json_response(self.registry.listing())
+        """The fixture's keys, each with its current status (one revoked through the API shows it)."""
+        return json_response(self.authenticator.keys.listing())
+
+    async def members(self, request: Request) -> Response:
+        """Who may sign in: ``[{"email", "project_id", "role"}]``."""
+        return json_response(self.authenticator.sign_ins.members.listing())
+
+    async def session(self, request: Request) -> Response:
+        """``POST {"email", "expires_in"?}`` signs a member in (the session cookie, ``HttpOnly`` and
+        ``SameSite=Lax``); ``DELETE`` ends the session the request's cookie names."""
+        try:
+            if request.method == "DELETE":
+                return self._sign_out(request)
+            return await self._sign_in(request)
+        except BadControlRequest as bad:
+            return error_response(bad.status, bad.message)
+
+    async def _sign_in(self, request: Request) -> Response:
+        body = await json_body(request)
+        email, expires_in = body.get("email"), body.get("expires_in", int(DEFAULT_TTL.total_seconds()))
+        if not isinstance(email, str) or not 0 < len(email) <= 254:
+            raise BadControlRequest(422, 'Send {"email": "<a member\'s email>"}; GET /__mock/members lists them.')
+        longest = int(MAX_TTL.total_seconds())
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int) or not 0 < expires_in <= longest:
+            raise BadControlRequest(422, f"Give expires_in as a whole number of seconds from 1 to {longest}.")
+        try:
+            token, signed_in = self.authenticator.sign_ins.open(email, timedelta(seconds=expires_in))
+        except UnknownMember:
+            message = f"No member has the email {email!r}; GET /__mock/members lists them."
+            raise BadControlRequest(404, message) from None
+        member = signed_in.member
+        body = {"signed_in": member.email, "cookie": self.authenticator.cookie,
+                "expires_at": signed_in.expires_at.isoformat().replace("+00:00", "Z"),
+                "projects": [{"project_id": project, "role": role} for project, role in member.roles.items()]}
+        cookie = session_cookie(self.authenticator.cookie, token, expires_in)
+        return json_response(body, headers={"Set-Cookie": cookie, "Cache-Control": "no-store"})
+
+    def _sign_out(self, request: Request) -> Response:
+        name = self.authenticator.cookie
+        token = session_token(request.scope["headers"], name)
+        ended = self.authenticator.sign_ins.close(token) if token else False
+        return json_response({"signed_out": ended}, headers={"Set-Cookie": session_cookie(name, "", 0)})
 
     async def deliveries(self, request: Request) -> Response:
         """Webhook deliveries, newest first (``?project_id=`` for one project), with their outcome."""
@@ -75,7 +160,8 @@ class MockControls:
                 name: {"base_path": base, "openapi": f"{base}/openapi.json", "swagger_ui": f"{base}/ui/"}
                 for name, base in self.documents.items()
             },
-            "controls": {"reset": "POST /__mock/reset", "keys": "GET /__mock/keys",
+            "controls": {"reset": "POST /__mock/reset", "keys": "GET /__mock/keys", "members": "GET /__mock/members",
+                         "sign_in": "POST /__mock/session", "sign_out": "DELETE /__mock/session",
                          "deliveries": "GET /__mock/deliveries"},
             "worker": os.getpid(),
         })

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from contract.conventions import ENVELOPE_FIELDS, ERROR_SCHEMA_REF, RATE_LIMIT_HEADERS
+from contract.apis import PUBLIC, describe_api, is_versioned_path
+from contract.conventions import ENVELOPE_FIELDS, ERROR_SCHEMA_REF, KEY_SCHEME, RATE_LIMIT_HEADERS, SESSION_SCHEME
 from contract.lint.rules import Places, rule
 from contract.pointer import deref, join, pointer
 from contract.spec import operations
 
 UNAUTHENTICATED_STATUSES = ("401", "500")
+SECURITY_SCHEMES = (KEY_SCHEME, SESSION_SCHEME)
 AUTH_STATUSES = ("401", "403", "429")
 _MAX_DEPTH = 32
 
@@ -55,13 +57,29 @@ def operation_metadata(document: dict[str, Any]) -> Places:
                 yield _operation_pointer(path, method), f"operation has no {field}"
 
 
-@rule("operation-secured", summary="every operation requires `bearerAuth`", family="house")
+@rule("operation-secured",
+      summary="every operation accepts `bearerAuth`; an internal one may also accept `sessionCookie`, `/v1` keys only",
+      family="house")
 def operation_secured(document: dict[str, Any]) -> Places:
+    public = describe_api(document) == PUBLIC
     for path, method, operation in operations(document):
         security = operation.get("security", document.get("security"))
         requirements = security if isinstance(security, list) else []
-        if not any(isinstance(requirement, dict) and "bearerAuth" in requirement for requirement in requirements):
-            yield _operation_pointer(path, method), "operation is not secured with bearerAuth"
+        accepted = [requirement for requirement in requirements if isinstance(requirement, dict)]
+        where = _operation_pointer(path, method)
+        if not any(KEY_SCHEME in requirement for requirement in accepted):
+            yield where, f"operation is not secured with {KEY_SCHEME}"
+        for requirement in accepted:
+            schemes = set(requirement)
+            if not schemes:
+                yield where, "an empty security requirement lets anonymous requests in"
+            elif len(schemes) > 1:
+                yield where, "one requirement naming several schemes needs all of them at once: list each alone"
+            elif not schemes <= set(SECURITY_SCHEMES):
+                unknown = ", ".join(sorted(schemes - set(SECURITY_SCHEMES)))
+                yield where, f"security scheme {unknown} is not one of {', '.join(SECURITY_SCHEMES)}"
+            elif SESSION_SCHEME in schemes and (public or is_versioned_path(path)):
+                yield where, f"/v1 takes keys only: {SESSION_SCHEME} is for the internal API"
 
 
 @rule("auth-responses-declared", summary="every operation declares 401, 403 and 429", family="house")

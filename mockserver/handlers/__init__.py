@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from mockserver.handlers.customers import CustomerHandlers
 from mockserver.handlers.issues import IssueHandlers
+from mockserver.handlers.keys import KeyHandlers
 from mockserver.handlers.knowledge_sources import KnowledgeSourceHandlers
 from mockserver.handlers.sessions import SessionHandlers
 from mockserver.handlers.webhooks import WebhookHandlers
@@ -18,7 +19,7 @@ from mockserver.webhook_targets import TargetPolicy
 def operation_table(store: Store, views: Views,
                     webhook_targets: TargetPolicy | None = None) -> dict[str, Callable[[Call], Reply]]:
     table: dict[str, Callable[[Call], Reply]] = {}
-    for handlers in (SessionHandlers, IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers):
+    for handlers in (SessionHandlers, IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers, KeyHandlers):
         table.update(handlers(store, views).operations())
     table.update(WebhookHandlers(store, views, targets=webhook_targets).operations())
     return table

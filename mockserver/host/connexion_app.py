@@ -38,10 +38,9 @@ EXPOSED_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Re
                    "RateLimit", "Retry-After", "Location")
 
 CORS_OPTIONS: dict[str, Any] = {
-    "allow_origin_regex": ".*", "allow_credentials": True, "allow_methods": ["*"], "allow_headers": ["*"],
-    "expose_headers": list(EXPOSED_HEADERS), "max_age": 600,
+    "allow_methods": ["*"], "allow_headers": ["*"], "expose_headers": list(EXPOSED_HEADERS), "max_age": 600,
 }
-"""Any origin, with credentials: the mock stands in for the real API on a developer's machine."""
+"""What every page may do: call the API with a key (preflights answered, the rate-limit headers readable)."""
 
 
 class JSONCORSMiddleware(CORSMiddleware):
@@ -58,9 +57,29 @@ class JSONCORSMiddleware(CORSMiddleware):
         return Response(encode(error), status_code=error.status, media_type=JSON, headers=headers)
 
 
-def cors_policy() -> CORSMiddleware:
-    """The CORS policy with :data:`CORS_OPTIONS`, for the operation pipeline to call directly."""
-    return JSONCORSMiddleware(None, **CORS_OPTIONS)  # type: ignore[arg-type]
+class ApiCors:
+    """The API's CORS policy: any page may call it with a key (``Authorization`` is no browser credential); only
+    the allowed origins (:class:`~mockserver.host.control_guard.ControlPolicy`: local pages and ``--cors-origin``)
+    may send the session cookie, since only their answers carry ``Access-Control-Allow-Credentials``.
+
+    Called directly by the operation pipeline (:meth:`send`), and as the middleware of everything else.
+    """
+
+    def __init__(self, policy: ControlPolicy, app: ASGIApp | None = None) -> None:
+        self.policy = policy
+        self.credentialed = JSONCORSMiddleware(app, allow_origin_regex=policy.origin_pattern(),  # type: ignore[arg-type]
+                                               allow_credentials=True, **CORS_OPTIONS)
+        self.anonymous = JSONCORSMiddleware(app, allow_origin_regex=".*", **CORS_OPTIONS)  # type: ignore[arg-type]
+
+    def for_origin(self, origin: str | None) -> CORSMiddleware:
+        return self.credentialed if origin is not None and self.policy.allows_origin(origin) else self.anonymous
+
+    async def send(self, message: Any, send: Send, request_headers: Headers) -> None:
+        await self.for_origin(request_headers.get("origin")).send(message, send, request_headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        origin = Headers(scope=scope).get("origin") if scope["type"] == "http" else None
+        await self.for_origin(origin)(scope, receive, send)
 
 
 class DocsMiddleware(SwaggerUIMiddleware):
@@ -82,7 +101,7 @@ class DocsMiddleware(SwaggerUIMiddleware):
 
 
 def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: PipelineConfig,
-                     controls: ControlPolicy | None = None) -> list[Any]:
+                     controls: ControlPolicy) -> list[Any]:
     """The middleware, outermost first: the operation pipeline, then Connexion's stack for the rest, whose CORS
     layer guards the ``/__mock/`` controls (:mod:`mockserver.host.control_guard`).
 
@@ -92,8 +111,7 @@ def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: Pipeli
     return [
         functools.partial(OperationPipeline, config=pipeline),
         functools.partial(ServerErrorMiddleware, handler=renderer),
-        functools.partial(ControlGuard, policy=controls or ControlPolicy(),
-                          public=functools.partial(JSONCORSMiddleware, **CORS_OPTIONS)),
+        functools.partial(ControlGuard, policy=controls, public=functools.partial(ApiCors, controls)),
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
         RoutingMiddleware,

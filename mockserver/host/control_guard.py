@@ -17,6 +17,7 @@ Allowed origins get Starlette's CORS answers; other paths go to the API's CORS p
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import re
@@ -52,6 +53,22 @@ class ControlPolicy:
             base, any_port = (origin[:-2], True) if origin.endswith(":*") else (origin, False)
             alternatives.append(re.escape(base.lower()) + (r"(:\d{1,5})?" if any_port else ""))
         return "(?i)(" + "|".join(alternatives) + ")"
+
+    @functools.cached_property
+    def _origin_regex(self) -> re.Pattern[str]:
+        return re.compile(self.origin_pattern())
+
+    def allows_origin(self, origin: str) -> bool:
+        """Whether a page on ``origin`` may call the controls, and the API with the session cookie."""
+        return self._origin_regex.fullmatch(origin) is not None
+
+    def refuses_page(self, headers: Headers) -> bool:
+        """Whether a request comes from a browser page that is not allowed: its ``Origin`` is not, or it has
+        none and the browser says it is cross-site."""
+        origin = headers.get("origin")
+        if origin is not None:
+            return not self.allows_origin(origin)
+        return headers.get("sec-fetch-site") == "cross-site"
 
     def admits_host(self, header: str | None) -> bool:
         """Whether a ``Host`` header names this mock rather than a name that was rebound to it."""
@@ -103,7 +120,8 @@ class ControlGuard:
     def __init__(self, app: ASGIApp, *, policy: ControlPolicy, public: Callable[[ASGIApp], ASGIApp]) -> None:
         self.policy = policy
         self.public = public(app)
-        self.controls = CORSMiddleware(app, allow_origin_regex=policy.origin_pattern(), allow_methods=["GET", "POST"],
+        self.controls = CORSMiddleware(app, allow_origin_regex=policy.origin_pattern(),
+                                       allow_methods=["GET", "POST", "DELETE"], allow_credentials=True,
                                        allow_headers=["Authorization", "Content-Type", CUSTOM_HEADER], max_age=600)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -129,11 +147,10 @@ class ControlGuard:
                 raise Refusal(403, f"The /__mock/ controls do not answer for Host {host!r} (a guard against DNS "
                                    f"rebinding): use localhost or 127.0.0.1, or start the mock with --allow-host.")
         origin = headers.get("origin")
-        if origin is not None and not self.controls.is_allowed_origin(origin):
+        if policy.refuses_page(headers):
             raise Refusal(403, f"The /__mock/ controls do not answer pages from {origin}: start the mock with "
-                               f"--cors-origin {origin} to allow it.")
-        if origin is None and headers.get("sec-fetch-site") == "cross-site":
-            raise Refusal(403, "The /__mock/ controls do not answer cross-site requests.")
+                               f"--cors-origin {origin} to allow it." if origin is not None else
+                               "The /__mock/ controls do not answer cross-site requests.")
         if method == "OPTIONS":
             return  # a preflight: browsers send no credentials with it
         if policy.token is not None:

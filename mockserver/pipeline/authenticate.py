@@ -1,23 +1,38 @@
-"""The authenticate step: a request's bearer token turned into the :class:`Identity` of a fixture key, or a 401.
+"""The authenticate step: a request's key, or its dashboard session cookie, turned into the :class:`Identity` the
+request acts as, or a 401.
 
-The header is read exactly: ``Bearer``, spaces, the key, nothing else (no trailing whitespace of any kind).
-Whether that identity may touch this project or operation (403) is the admit step's question: a 403 carries
-the key's rate-limit headers, and so does the 400 for a request with two ``Authorization`` headers.
+The ``Authorization`` header is read exactly: ``Bearer``, spaces, the key, nothing else (no trailing whitespace of
+any kind). A key is looked up by its hash in the store, so a key created or revoked a moment ago, through any
+worker, counts from the next request. On operations that take the session cookie a live sign-in wins over a
+key, as on the real backend; a cookie naming no live sign-in counts as no cookie (a key then decides, and
+without one the answer is 401).
+
+Whether the identity may touch this project or operation (403) is the admit step's question: a 403 carries
+the identity's rate-limit headers, and so does the 400 for a request with two ``Authorization`` headers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from starlette.requests import cookie_parser
+
+from mockserver import api_keys
 from mockserver.data.fixture import KeyFixture
 from mockserver.pipeline.errors import ApiError, bad_request, unauthorized
+from mockserver.sign_ins import SignIn, SignIns
+from mockserver.stores.base import Store
 
 AUTHORIZATION = b"authorization"
-KEY_PREFIX = "hss_"
+COOKIE = b"cookie"
+KEY_PREFIX = api_keys.KEY_PREFIX
 MISSING_OR_MALFORMED = "Unauthorized."
 INVALID_KEY = "Invalid API key."
+INVALID_SESSION = "Session expired or unknown; sign in again."
+SESSION_PERMISSION = "full"  # a member may do everything but the owner-only operations
 _CREDENTIALS = re.compile(r"([A-Za-z]+) +([A-Za-z0-9._~+/-]+=*)")
 """RFC 9110 credentials with a token68: a scheme, one or more spaces, the token; ASCII only."""
 
@@ -32,40 +47,95 @@ def authorization(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, A
     return values[0].decode("latin-1"), duplicated
 
 
+def session_token(headers: Iterable[tuple[bytes, bytes]], name: str) -> str | None:
+    """The value of the session cookie ``name``, if the request carries it (in any of its ``Cookie`` headers)."""
+    values = [value.decode("latin-1") for header, value in headers if header == COOKIE]
+    if not values:
+        return None
+    return cookie_parser("; ".join(values)).get(name) or None
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """An active key, as the rest of the request sees it."""
+    """Who a request acts as: an active key, or a signed-in member in the path's project."""
 
-    key: str
-    project_id: str
+    key: str  # what its rate-limit window is counted under: the key, or the member (and project)
+    project_id: str  # the project it may act in ("" for a member outside the path's project)
     plan: str
     permission: str
     label: str
+    role: str | None = None  # a signed-in member's role in ``project_id``; None for a key
+    via_session: bool = False
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class KeyRegistry:
-    """Every fixture key by value; only ``active`` keys authenticate."""
+    """API keys by value, looked up in the store; only ``active`` keys (neither revoked nor expired) authenticate."""
 
-    def __init__(self, keys: Iterable[KeyFixture]) -> None:
-        self._keys = {key.key: key for key in keys}
-        self._identities = {
-            key.key: Identity(key.key, key.project_id, key.plan, key.permission, key.label)
-            for key in self._keys.values() if key.status == "active"
-        }
+    def __init__(self, store: Store, fixture_keys: Iterable[KeyFixture], plans: Mapping[str, str],
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        """``plans``: each project's plan, by project id."""
+        self.store = store
+        self.fixture_keys = tuple(fixture_keys)
+        self.plans = dict(plans)
+        self.clock = clock
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self.fixture_keys)
 
     def listing(self) -> list[dict[str, str]]:
-        """The keys as ``GET /__mock/keys`` and ``hissuno-mock keys --json`` show them."""
-        return [key.as_dict() for key in self._keys.values()]
+        """The fixture's keys with their current status, as ``GET /__mock/keys`` and ``hissuno-mock keys --json``
+        show them (a fixture key revoked through the API shows ``revoked`` until the mock is reset)."""
+        now = self.clock()
+        listing = []
+        for key in self.fixture_keys:
+            doc = api_keys.find_by_key(self.store, key.key)
+            listing.append({**key.as_dict(), "status": api_keys.status(doc, now) if doc else key.status})
+        return listing
 
     def authenticate(self, authorization: str | None) -> Identity:
         """The identity for an ``Authorization`` header value, or raise the contract's 401."""
         credentials = _CREDENTIALS.fullmatch(authorization) if authorization else None
         if credentials is None or credentials[1].lower() != "bearer" or not credentials[2].startswith(KEY_PREFIX):
             raise unauthorized(MISSING_OR_MALFORMED)
-        identity = self._identities.get(credentials[2])
-        if identity is None:
+        key = credentials[2]
+        doc = api_keys.find_by_key(self.store, key)
+        plan = self.plans.get(doc["project_id"]) if doc is not None else None
+        if doc is None or plan is None or api_keys.status(doc, self.clock()) != "active":
             raise unauthorized(INVALID_KEY)
-        return identity
+        return Identity(key, doc["project_id"], plan, doc["permission"], doc["name"])
+
+
+class Authenticator:
+    """Keys and sessions: who a request is, for an operation that takes the session cookie or not."""
+
+    def __init__(self, keys: KeyRegistry, sign_ins: SignIns, cookie: str) -> None:
+        self.keys = keys
+        self.sign_ins = sign_ins
+        self.cookie = cookie
+
+    def authenticate(self, authorization: str | None, session: str | None, project: str | None) -> Identity:
+        """The identity of a request: its live sign-in for ``project`` (the path's project, on operations that
+        take the cookie; None elsewhere, where the cookie is ignored), else its key; or raise the 401."""
+        if project is not None and session is not None:
+            signed_in = self.sign_ins.live(session)
+            if signed_in is not None:
+                return self.member_identity(signed_in, project)
+            if authorization is None:
+                raise unauthorized(INVALID_SESSION)
+        return self.keys.authenticate(authorization)
+
+    def member_identity(self, signed_in: SignIn, project: str) -> Identity:
+        """A member acts in the path's project with their role there; outside their projects with none (the
+        admit step's 403), counted in one window of their own so that made-up project ids add nothing."""
+        member, plans = signed_in.member, self.keys.plans
+        role = member.roles.get(project)
+        if role is not None:
+            return Identity(f"member:{member.email}:{project}", project, plans[project], SESSION_PERMISSION,
+                            member.email, role, via_session=True)
+        home = next(iter(member.roles))
+        return Identity(f"member:{member.email}", "", plans[home], SESSION_PERMISSION, member.email,
+                        via_session=True)

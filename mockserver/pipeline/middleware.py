@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from connexion.middleware.abstract import SpecMiddleware
 from connexion.middleware.response_validation import ResponseValidationOperation
 from connexion.operations import AbstractOperation
 from connexion.spec import Specification
 from starlette.datastructures import Headers
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract.conventions import OWNER_ONLY, SESSION_SCHEME
 from mockserver.pipeline.admit import Gate, with_window
-from mockserver.pipeline.authenticate import KeyRegistry, authorization
+from mockserver.pipeline.authenticate import Authenticator, authorization, session_token
 from mockserver.pipeline.body_limit import MAX_BODY_BYTES, limited
 from mockserver.pipeline.errors import ApiError, encoded, to_api_error
 from mockserver.pipeline.prefer import DeclaredOperation, Preferences
@@ -47,16 +47,24 @@ class Operation:
     handler: Handler
     declared: DeclaredOperation | None
     reply: ASGIApp  # writes scope[REPLY]; wrapped in Connexion's response validation when asked
+    takes_session: bool = False  # the session cookie is one of its security schemes
+    owner_only: bool = False  # x-hissuno-access: owner
+
+
+class CorsPolicy(Protocol):
+    """Adds a CORS policy's headers to an answer's start message (:class:`mockserver.host.connexion_app.ApiCors`)."""
+
+    async def send(self, message: Any, send: Send, request_headers: Headers) -> None: ...
 
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """The pieces the steps share (one app's registry, limiter, CORS policy and ``Prefer`` declarations)."""
+    """The pieces the steps share (one app's keys and sign-ins, limiter, CORS policy and ``Prefer`` declarations)."""
 
-    registry: KeyRegistry
+    authenticator: Authenticator
     gate: Gate
     preferences: Preferences
-    cors: CORSMiddleware
+    cors: CorsPolicy
     cache: ValidatorCache
     max_body_bytes: int = MAX_BODY_BYTES
 
@@ -79,16 +87,19 @@ class OperationPipeline(SpecMiddleware):
                     operation = specification.operation_cls.from_spec(
                         specification, path=path, method=method, resolver=kwargs["resolver"],
                         uri_parser_class=kwargs.get("uri_parser_class"))
-                    self._routes.append((base + path, method, self._prepare(operation, base, kwargs)))
+                    prepared = self._prepare(operation, item[method], base, kwargs)
+                    self._routes.append((base + path, method, prepared))
         self.router = PathRouter(self._routes)
 
-    def _prepare(self, operation: AbstractOperation, base: str, options: Mapping[str, Any]) -> Operation:
+    def _prepare(self, operation: AbstractOperation, definition: Mapping[str, Any], base: str,
+                 options: Mapping[str, Any]) -> Operation:
         if not operation.security:
             raise ValueError(f"{operation.operation_id}: the mock serves secured operations only")
         reply: ASGIApp = send_reply
         if options.get("validate_responses"):
             reply = ResponseValidationOperation(send_reply, operation=operation,
                                                 validator_map=options.get("validator_map"))
+        extension, owner = OWNER_ONLY
         return Operation(
             operation_id=operation.operation_id,
             base=base,
@@ -96,6 +107,8 @@ class OperationPipeline(SpecMiddleware):
             handler=operation.function,
             declared=self.config.preferences.declared(base, operation.operation_id),
             reply=reply,
+            takes_session=any(SESSION_SCHEME in requirement for requirement in operation.security),
+            owner_only=definition.get(extension) == owner,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -120,9 +133,12 @@ class OperationPipeline(SpecMiddleware):
         try:
             rehearsal, pending = await config.preferences.read(scope["headers"], operation.declared)
             credentials, duplicated = authorization(scope["headers"])
-            identity = config.registry.authenticate(credentials)
+            authenticator = config.authenticator
+            session = session_token(scope["headers"], authenticator.cookie) if operation.takes_session else None
+            identity = authenticator.authenticate(credentials, session, path_params.get(config.gate.project_param))
             decision = await config.gate.admit(identity, scope["method"], path_params, rehearsal,
-                                               duplicated or pending)
+                                               duplicated or pending, owner_only=operation.owner_only,
+                                               headers=Headers(scope=scope))
             if operation.validator.has_body:  # a body the operation never reads is never refused (no 413)
                 receive = limited(scope, receive, config.max_body_bytes)
             params = operation.validator.params(scope, path_params)

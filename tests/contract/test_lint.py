@@ -68,6 +68,20 @@ def _drop_security(doc: dict[str, Any], _: dict[str, Any]) -> None:
     doc["paths"][SESSIONS_V1]["get"]["security"] = []
 
 
+def _cookie_on_v1(doc: dict[str, Any], shared: dict[str, Any]) -> None:
+    doc["components"]["securitySchemes"]["sessionCookie"] = {"$ref": "components.yaml#/components/securitySchemes/"
+                                                                     "sessionCookie"}
+    doc["paths"][SESSIONS_V1]["get"]["security"] = [{"bearerAuth": []}, {"sessionCookie": []}]
+
+
+def _anonymous_allowed(doc: dict[str, Any], _: dict[str, Any]) -> None:
+    doc["paths"][SESSIONS_V1]["get"]["security"] = [{"bearerAuth": []}, {}]
+
+
+def _both_at_once(doc: dict[str, Any], _: dict[str, Any]) -> None:
+    doc["paths"][SESSIONS_V1]["get"]["security"] = [{"bearerAuth": [], "sessionCookie": []}]
+
+
 def _drop_401(doc: dict[str, Any], _: dict[str, Any]) -> None:
     del doc["paths"][SESSIONS_V1]["get"]["responses"]["401"]
 
@@ -141,6 +155,9 @@ def _all_of_nullable_company(_: dict[str, Any], shared: dict[str, Any]) -> None:
 
 CASES = [
     ("operation-secured", _drop_security, "/paths/~1v1~1sessions/get"),
+    ("operation-secured", _cookie_on_v1, "/paths/~1v1~1sessions/get"),
+    ("operation-secured", _anonymous_allowed, "/paths/~1v1~1sessions/get"),
+    ("operation-secured", _both_at_once, "/paths/~1v1~1sessions/get"),
     ("auth-responses-declared", _drop_401, "/paths/~1v1~1sessions/get/responses"),
     ("error-schema", _error_not_error_schema, "/paths/~1v1~1sessions~1{sessionId}/get/responses/404"),
     ("error-schema", _problem_json_error, "/paths/~1v1~1sessions/get/responses/403"),
@@ -167,6 +184,26 @@ def test_rule_fires_on_violation(contract_copy: Path, rule_id: str, mutation: Mu
     fired = rules_fired(contract_copy, "v1")
     assert rule_id in fired, fired
     assert where in fired[rule_id], fired[rule_id]
+
+
+def test_internal_operations_may_take_the_session_cookie_as_an_alternative() -> None:
+    internal = [op for _, _, op in operations(_bundled_internal())]
+    assert internal and all(op["security"] == [{"bearerAuth": []}, {"sessionCookie": []}] for op in internal)
+
+
+def test_an_internal_operation_with_only_the_cookie_still_needs_a_key(contract_copy: Path) -> None:
+    def cookie_only(doc: dict[str, Any], _: dict[str, Any]) -> None:
+        doc["paths"][SESSIONS_INTERNAL]["get"]["security"] = [{"sessionCookie": []}]
+
+    mutate(contract_copy, "internal", cookie_only)
+    fired = rules_fired(contract_copy, "internal")
+    assert fired.get("operation-secured") == ["/paths/~1api~1projects~1{projectId}~1sessions/get"], fired
+
+
+def _bundled_internal() -> dict[str, Any]:
+    from contract.spec import bundled
+
+    return bundled("internal")
 
 
 def test_every_house_rule_has_a_violation_test() -> None:
@@ -223,7 +260,7 @@ def test_all_seed_operations_exist() -> None:
 
     internal = {(path, method) for path, method, _ in operations(bundled("internal"))}
     prefix = "/api/projects/{projectId}"
-    assert internal == {
+    assert internal >= {
         (f"{prefix}/sessions", "get"),
         (f"{prefix}/sessions", "post"),
         (f"{prefix}/sessions/{{sessionId}}", "get"),
@@ -233,6 +270,13 @@ def test_all_seed_operations_exist() -> None:
         (f"{prefix}/customers/import", "post"),
         (f"{prefix}/settings/knowledge-sources", "get"),
         (f"{prefix}/settings/knowledge-sources", "post"),
+    }
+    assert {(path, method) for path, method in internal if "/api-keys" in path} == {
+        (f"{prefix}/api-keys", "get"),
+        (f"{prefix}/api-keys", "post"),
+        (f"{prefix}/api-keys", "delete"),
+        (f"{prefix}/api-keys/{{keyId}}", "get"),
+        (f"{prefix}/api-keys/{{keyId}}/revoke", "post"),
     }
     v1 = {(path, method) for path, method, _ in operations(bundled("v1"))}
     assert v1 == {

@@ -94,7 +94,7 @@ def test_controls_refuse_other_origins_and_their_preflights(client: MockClient, 
 
 def test_a_preflight_for_a_method_the_controls_lack_is_refused_as_json(client: MockClient) -> None:
     preflight = client.request("OPTIONS", "/__mock/reset", headers={
-        "Origin": LOCAL, "Access-Control-Request-Method": "DELETE"})
+        "Origin": LOCAL, "Access-Control-Request-Method": "PUT"})
     assert preflight.status_code == 403 and preflight.json()["error"].startswith("Disallowed CORS method")
 
 

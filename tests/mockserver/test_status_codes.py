@@ -6,6 +6,8 @@ contract checker, so each status is also proven to be documented with the right 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from contract.pointer import resolve
@@ -16,6 +18,7 @@ from tests.support.client import MockClient
 from tests.support.keys import Keys
 
 NW = "proj_northwind"
+NW_OWNER = "owner@northwind.io"
 OPERATIONS = [(name, path, method, op) for name in DOCUMENTS for path, method, op in operations(bundled(name))]
 
 
@@ -32,6 +35,9 @@ def concrete(client: MockClient, keys: Keys, path: str, *, missing: bool = False
         webhook = "whk_missing" if missing else client.post("/v1/webhooks", key=key, json={
             "url": "https://hooks.example.com/x", "events": ["session.created"]}).json()["id"]
         path = path.replace("{webhookId}", webhook)
+    if "{keyId}" in path:
+        created = client.post(f"/api/projects/{NW}/api-keys", key=key, json={"name": "status codes"})
+        path = path.replace("{keyId}", "key_missing" if missing else created.json()["id"])
     for name, resource in (("{sessionId}", "sessions"), ("{issueId}", "issues")):
         if name in path:
             found = "x_missing" if missing else client.get(f"/v1/{resource}?limit=1", key=key).json()["data"][0]["id"]
@@ -66,7 +72,7 @@ def test_each_status_the_mock_produces(client: MockClient, keys: Keys, name: str
         produced.add(send(client, method, path, read_only, body))
     if "{projectId}" in template:
         produced.add(send(client, method, path, keys.get("proj_lumen", "full"), body))
-    if method == "post":
+    if "requestBody" in operation:
         produced.add(send(client, method, path, full, None, content=b"{oops",
                           headers={"Content-Type": "application/json"}))
         produced.add(send(client, method, path, full, {}))
@@ -74,14 +80,16 @@ def test_each_status_the_mock_produces(client: MockClient, keys: Keys, name: str
         produced.add(send(client, method, f"{path}?limit=0", full))
     if "{" in template.replace("{projectId}", ""):
         produced.add(send(client, method, concrete(client, keys, template, missing=True), full))
-        too_long = template.replace("{projectId}", NW).split("{")[0] + "x" * 200
+        too_long = re.sub(r"\{[^}]+\}", "x" * 200, template.replace("{projectId}", NW), count=1)
         produced.add(send(client, method, too_long, full))
 
     expected = {success_status(operation), 401}
     expected |= {403} if method != "get" or "{projectId}" in template else set()
-    expected |= {400, 422} if method == "post" else set()
-    expected |= {400} if method != "post" else set()
-    expected |= {404} if "{" in template.replace("{projectId}", "") else set()
+    expected |= {400, 422} if "requestBody" in operation else set()
+    has_query = any(resolve(document, p).get("in") == "query" for p in operation.get("parameters", ()))
+    has_id = "{" in template.replace("{projectId}", "")
+    expected |= {400} if has_query or has_id else set()
+    expected |= {404} if has_id else set()
     assert produced == expected
     assert produced <= declared
 
@@ -102,10 +110,11 @@ def test_each_operation_answers_429_past_the_limit(limited: MockClient, keys: Ke
     document = bundled(name)
     body = example_body(document, operation) if "requestBody" in operation else None
     path = template.replace("{projectId}", NW).replace("{sessionId}", "sess_x").replace(
-        "{issueId}", "iss_x").replace("{webhookId}", "whk_x")
-    key = keys.get(NW, "full")
-    send(limited, method, path, key, body)
-    response = limited.request(method.upper(), path, key=key, json=body)
+        "{issueId}", "iss_x").replace("{webhookId}", "whk_x").replace("{keyId}", "key_x")
+    # The internal API as the project's owner, with the session cookie (revoking every key revokes the caller's)
+    key, cookie = (None, limited.sign_in(NW_OWNER)) if name == "internal" else (keys.get(NW, "full"), {})
+    send(limited, method, path, key, body, headers=cookie)
+    response = limited.request(method.upper(), path, key=key, json=body, headers=cookie)
     assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
     assert 429 in {int(code) for code in operation["responses"]}
 

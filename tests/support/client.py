@@ -4,6 +4,7 @@ by the contract (:class:`tests.support.judging.ContractJudge`)."""
 from __future__ import annotations
 
 import asyncio
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -14,6 +15,11 @@ RATE_LIMIT_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit
                       "ratelimit")
 
 
+def no_cookies() -> CookieJar:
+    """A cookie jar that keeps nothing: a test sends the session cookie it means to, never one left over."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 class MockClient:
     """Drives an app in-process; ``judge=None`` checks nothing."""
 
@@ -21,7 +27,7 @@ class MockClient:
         self.app = app
         self.judge = judge
         self.loop = asyncio.new_event_loop()
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url)
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, cookies=no_cookies())
         self.responses = 0
 
     def run(self, coroutine: Any) -> Any:
@@ -39,6 +45,13 @@ class MockClient:
         self.responses += 1
         if self.judge is not None:
             self.judge.check(response)
+
+    def sign_in(self, email: str, **options: Any) -> dict[str, str]:
+        """Sign a fixture member in (``POST /__mock/session``): the ``Cookie`` header that carries the session."""
+        response = self.run(self.http.post("/__mock/session", json={"email": email, **options}))
+        assert response.status_code == 200, response.text
+        name, _, rest = response.headers["set-cookie"].partition("=")
+        return {"Cookie": f"{name}={rest.split(';', 1)[0]}"}
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)
