@@ -27,7 +27,7 @@ from contract.registry import Registry
 from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
 from contract.yaml_reader import YamlError, read_yaml
 
-UNAUTHENTICATED_STATUSES = ("401", "500")
+UNAUTHENTICATED_STATUSES = ("401", "500", "503", "507")  # answers that carry no rate-limit window
 AUTH_STATUSES = ("401", "403", "429")
 _DOCUMENT_URI = "urn:hissuno:contract"
 
@@ -242,7 +242,7 @@ def create_links(document: dict[str, Any]) -> Places:
 
 @rule(
     "rate-limit-headers",
-    summary="rate-limit headers on every response but 401/500; `Retry-After` on 429; `Location` on 201",
+    summary="rate-limit headers on every response but 401/500/503/507; `Retry-After` on 429 and 503; `Location` on 201",
 )
 def rate_limit_headers(document: dict[str, Any]) -> Places:
     for path, method, status, _, response in _responses(document):
@@ -252,8 +252,8 @@ def rate_limit_headers(document: dict[str, Any]) -> Places:
             for header in RATE_LIMIT_HEADERS:
                 if header not in headers:
                     yield where, f"response does not declare {header}"
-        if status == "429" and "Retry-After" not in headers:
-            yield where, "429 must declare Retry-After"
+        if status in ("429", "503") and "Retry-After" not in headers:
+            yield where, f"{status} must declare Retry-After"
         if status == "201" and "Location" not in headers:
             yield where, "201 must declare Location"
 
