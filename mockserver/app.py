@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                           limiter_storage or settings.rate_limit_storage)
     try:
         store = open_store(settings.state, build_dataset(fixture, settings.seed), seed=settings.seed,
-                           present=views.summary)
+                           present=views.summary, max_created=settings.max_created)
     except StoreError as error:
         raise SettingsError(str(error)) from None
     webhooks = webhooks or WebhookDispatcher()
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
         cors=cors_policy(),
         cache=ValidatorCache(),
+        run=store.run,
     )
     app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline))
     resolver = make_resolver(operation_table(store, views))

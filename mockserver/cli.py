@@ -6,7 +6,6 @@ port in use, an unknown plan in ``--rate-limit``) ends in one line on stderr and
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -97,6 +96,10 @@ def serve(
     log_level: Annotated[str, setting(
         "log_level", metavar="LEVEL",
         help=f"{', '.join(LOG_LEVELS)} (info: one line per request).")] = DEFAULTS.log_level,
+    max_created: Annotated[int, setting(
+        "max_created", metavar="N",
+        help="Documents a project may create of each kind (sessions, customers, ...); past it, 507.")
+    ] = DEFAULTS.max_created,
     cache_dir: Annotated[str | None, setting(
         "cache_dir", metavar="DIR",
         help="Where to remember that a spec document passed validation, so an unchanged one is not validated "

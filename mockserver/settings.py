@@ -93,6 +93,7 @@ class Settings:
     validate_responses: bool = False
     log_level: str = "warning"
     cache_dir: Path | None = None
+    max_created: int = 100_000
 
     @property
     def cache_path(self) -> Path | None:
@@ -161,6 +162,8 @@ class Settings:
                 values[name] = str(raw[name])
         if "workers" in raw:
             values["workers"] = _as_int("workers", raw["workers"], 1, 64)
+        if "max_created" in raw:
+            values["max_created"] = _as_int("max_created", raw["max_created"], 0)
         if "validate_responses" in raw:
             values["validate_responses"] = _as_bool("validate_responses", raw["validate_responses"])
         if "log_level" in raw:
