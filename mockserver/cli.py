@@ -108,7 +108,8 @@ def serve(
     """Serve the mock (same as `make mock`). Every flag also reads its HISSUNO_MOCK_* variable; flags win."""
     settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures, rate_limits=rate_limit,
                          rate_limit_storage=rate_limit_storage, state=state, workers=workers,
-                         validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir)
+                         validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir,
+                         max_created=max_created)
     check_workers(settings)
     quiet_imports()
     from connexion.exceptions import InvalidSpecification
@@ -139,8 +140,7 @@ def serve(
     typer.echo(f"Hissuno mock on http://{display_host}:{actual_port} (seed {settings.seed}{workers}, "
                f"{len(app.mock.registry)} keys: hissuno-mock keys; docs: /v1/ui/ and /api/ui/)", err=True)
     if settings.workers == 1:
-        settle_heap()
-        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=sockets)
+        uvicorn.Server(uvicorn.Config(ready_to_serve(app), **options)).run(sockets=sockets)
         return
     app.mock.store.close()
     os.environ.update(settings.to_env())  # each worker process rebuilds the same settings from these
@@ -163,18 +163,16 @@ def worker_app() -> Any:
     quiet_imports()
     from mockserver.app import create_app
 
-    app = create_app()
-    settle_heap()
-    return app
+    return ready_to_serve(create_app())
 
 
-def settle_heap() -> None:
-    """Move everything built at start-up (the spec, the seeded data, the imports) out of the garbage
-    collector's sight: none of it is ever garbage, and a full collection walking it mid-request was the
-    longest pause a client saw (tens of milliseconds once a load test had created thousands of sessions).
-    """
-    gc.collect()
-    gc.freeze()
+def ready_to_serve(app: Any) -> Any:
+    """The app as a server process runs it: start-up's heap frozen, full collections when idle (see
+    :mod:`mockserver.host.heap`)."""
+    from mockserver.host import heap
+
+    heap.settle()
+    return heap.IdleCollector(app)
 
 
 def quiet_imports() -> None:
