@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT4
 
 from contract.conventions import ENVELOPE_FIELDS, ERROR_SCHEMA_REF, RATE_LIMIT_HEADERS
 from contract.findings import Bump, Check, Finding, Level
-from contract.pointer import pointer, resolve
+from contract.pointer import deref, join, pointer, resolve
 from contract.registry import Registry
 from contract.spec import DOCUMENTS, SHARED_FILE, bundle, document_path, operations, spec_dir
 from contract.yaml_reader import YamlError, read_yaml
@@ -256,6 +256,63 @@ def rate_limit_headers(document: dict[str, Any]) -> Places:
             yield where, f"{status} must declare Retry-After"
         if status == "201" and "Location" not in headers:
             yield where, "201 must declare Location"
+
+
+def _request_schemas(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """``(pointer, schema)`` of every request body's schema."""
+    for path, method, operation in operations(document):
+        body, where = deref(document, operation.get("requestBody"), _operation_pointer(path, method, "requestBody"))
+        for content_type, media in (body or {}).get("content", {}).items():
+            if "schema" in media:
+                yield join(where, "content", content_type, "schema"), media["schema"]
+
+
+def _schema_nodes(document: dict[str, Any], node: Any, where: str, seen: set[str]) -> Iterator[tuple[str, Any]]:
+    """Every schema reachable from ``node`` (through ``$ref``, compositions, properties, items, map values),
+    each once, at the pointer where it is declared."""
+    node, where = deref(document, node, where)
+    if where in seen or not isinstance(node, dict):
+        return
+    seen.add(where)
+    yield where, node
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for index, part in enumerate(node.get(keyword, ())):
+            yield from _schema_nodes(document, part, join(where, keyword, index), seen)
+    for name, part in node.get("properties", {}).items():
+        yield from _schema_nodes(document, part, join(where, "properties", name), seen)
+    for keyword in ("items", "additionalProperties"):
+        if isinstance(node.get(keyword), dict):
+            yield from _schema_nodes(document, node[keyword], join(where, keyword), seen)
+
+
+def _unbounded(schema: dict[str, Any]) -> str | None:
+    """What leaves a request schema's size open, if anything."""
+    kind = schema.get("type")
+    composed = any(keyword in schema for keyword in ("allOf", "oneOf", "anyOf"))
+    if kind == "string" and "maxLength" not in schema and "enum" not in schema:
+        return "string without maxLength (or enum)"
+    if kind == "array" and "maxItems" not in schema:
+        return "array without maxItems"
+    if kind == "object" and "properties" not in schema and not composed:
+        if "maxProperties" not in schema:
+            return "map without maxProperties"
+        if not isinstance(schema.get("additionalProperties"), dict):
+            return "map whose values have no schema"
+    if kind is None and not composed and "enum" not in schema:
+        return "schema without a type"
+    return None
+
+
+@rule("request-bodies-bounded",
+      summary="every request string has `maxLength` (or an `enum`), every array `maxItems`, every map "
+              "`maxProperties` and a schema for its values")
+def request_bodies_bounded(document: dict[str, Any]) -> Places:
+    seen: set[str] = set()
+    for where, schema in _request_schemas(document):
+        for place, node in _schema_nodes(document, schema, where, seen):
+            problem = _unbounded(node)
+            if problem:
+                yield place, f"request {problem}: what the mock stores must have a size"
 
 
 def validate_source(path: Path) -> Iterator[tuple[str, str]]:

@@ -37,17 +37,23 @@ class ResourceHandlers:
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
         raise NotImplementedError
 
-    def list_reply(self, call: Call, filters: Iterable[Filter | None], sort: str) -> Reply:
+    def list_reply(self, call: Call, filters: Iterable[Filter | None], sort: str,
+                   encode: Callable[[Mapping[str, Any]], bytes] | None = None, joined: object = None) -> Reply:
         """One page of the kind's documents that pass ``filters``, paged by the (validated, defaulted) ``limit``
-        and ``offset``: the list envelope from each item's cached JSON, itself cached per result set."""
+        and ``offset``: the list envelope from each item's cached JSON, itself cached per result set.
+
+        ``encode`` renders an item (the kind's view by default); ``joined`` is the version of what else it shows,
+        so that a cached page is not served once that changes.
+        """
         params = call.params
         query = Query(filters=tuple(f for f in filters if f is not None), sort=sort,
                       limit=int(params.get("limit", 50)), offset=int(params.get("offset", 0)))
         kind, views = self.kind, self.views
         page = self.store.list(call.project_id, kind, query)
-        encode = views.encoder(kind)
-        return Reply(200, raw=views.page(kind, page.token, query.offset, query.limit,
-                                         lambda: envelope(page, query, encode), page.source))
+        render = encode or views.encoder(kind)
+        token = page.token if joined is None or page.token is None else (page.token, joined)
+        return Reply(200, raw=views.page(kind, token, query.offset, query.limit,
+                                         lambda: envelope(page, query, render), page.source))
 
 
 def envelope(page: Page, query: Query, encode: Callable[[Mapping[str, Any]], bytes]) -> bytes:

@@ -1,4 +1,9 @@
-"""Customers: list with filters, and the bulk import that upserts by email (bad items are reported, not fatal)."""
+"""Customers: list with filters, and the bulk import that upserts by email (bad items are reported, not fatal).
+
+A customer is listed with its company as the company is now: the import writes a changed company once, and
+each customer keeps the copy it was written with (shown only when its company is gone), so an import costs
+the same however many customers its companies already have.
+"""
 
 from __future__ import annotations
 
@@ -29,18 +34,40 @@ class CustomerHandlers(ResourceHandlers):
     def __init__(self, store: Store, views: Views, clock: Clock = utc_now, stages: tuple[str, ...] = ()) -> None:
         super().__init__(store, views, clock)
         self.stages = stages or views.company_stages
+        self._at_stage: dict[tuple[str, str], tuple[object, frozenset[str]]] = {}
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
         return {"listCustomers": self.list, "importCustomers": self.import_customers}
 
     def list(self, call: Call) -> Reply:
-        p = call.params
+        p, project_id = call.params, call.project_id
+        companies: dict[str, dict[str, Any] | None] = {}
+
+        def current_company(doc: Mapping[str, Any]) -> dict[str, Any] | None:
+            domain = (doc.get("company") or {}).get("domain")
+            if domain is None:
+                return None
+            if domain not in companies:
+                companies[domain] = self.store.get(project_id, COMPANIES, domain)
+            return companies[domain]
+
         return self.list_reply(call, (
             None if p.get("show_archived") else NOT_ARCHIVED,
             when(p.get("search"), lambda v: Filter("", "search", v, SEARCHED)),
             Filter("is_champion", "true") if p.get("is_champion") else None,
-            when(p.get("stage"), lambda v: Filter("company.stage", "eq", v)),
-        ), sort="updated_at")
+            when(p.get("stage"), lambda v: Filter("company.domain", "in", self._domains_at(project_id, v))),
+        ), sort="updated_at", encode=lambda doc: self.views.encoded(KIND, doc, current_company(doc)),
+            joined=self.store.version(project_id, COMPANIES))
+
+    def _domains_at(self, project_id: str, stage: str) -> frozenset[str]:
+        """The domains of the project's companies at ``stage``, found once per version of its companies."""
+        version = self.store.version(project_id, COMPANIES)
+        cached = self._at_stage.get((project_id, stage))
+        if cached is None or cached[0] != version:
+            domains = frozenset(doc["domain"] for doc in self.store.all(project_id, COMPANIES)
+                                if doc.get("stage") == stage)
+            cached = self._at_stage[(project_id, stage)] = (version, domains)
+        return cached[1]
 
     def import_customers(self, call: Call) -> Reply:
         items = call.body["customers"]
@@ -118,14 +145,6 @@ class CustomerHandlers(ResourceHandlers):
         base = existing or {"id": domain, **dict.fromkeys(self.views.company), "stage": "prospect"}
         company = {**base, **fields, "id": domain, "domain": domain}
         company["name"] = company.get("name") or domain
-        self.store.put(project_id, COMPANIES, company, announce=False)
-        summary = pick(company, self.views.company)
-        if existing is not None and summary != pick(existing, self.views.company):
-            self._refresh_embedded(project_id, domain, summary)
-        return summary
-
-    def _refresh_embedded(self, project_id: str, domain: str, summary: dict[str, Any]) -> None:
-        """Other customers of a changed company show the change too (their own fields are untouched)."""
-        for doc in self.store.all(project_id, KIND):
-            if (doc.get("company") or {}).get("domain") == domain:
-                self.store.put(project_id, KIND, {**doc, "company": summary}, announce=False)
+        if company != existing:  # its other customers show the change when listed (see the module docstring)
+            self.store.put(project_id, COMPANIES, company, announce=False)
+        return pick(company, self.views.company)

@@ -23,11 +23,13 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.resolver import Resolver
 from connexion.spec import Specification
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.host.strict_routes import anchor_routes
-from mockserver.pipeline.errors import ErrorRenderer, not_found
+from mockserver.host.strict_routes import make_strict
+from mockserver.pipeline.errors import JSON, ApiError, ErrorRenderer, encode, not_found
 from mockserver.pipeline.middleware import OperationPipeline, PipelineConfig
 from mockserver.pipeline.reply import Handler
 
@@ -41,9 +43,23 @@ CORS_OPTIONS: dict[str, Any] = {
 """Any origin, with credentials: the mock stands in for the real API on a developer's machine."""
 
 
+class JSONCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS policy, with a refused preflight answered as ``{"error"}`` rather than plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")  # "origin, private-network"
+        headers = {name: value for name, value in response.headers.items()
+                   if name not in ("content-type", "content-length")}
+        error = ApiError(response.status_code, f"CORS preflight refused ({refused}).")
+        return Response(encode(error), status_code=error.status, media_type=JSON, headers=headers)
+
+
 def cors_policy() -> CORSMiddleware:
-    """Starlette's CORS policy with :data:`CORS_OPTIONS`, for the operation pipeline to call directly."""
-    return CORSMiddleware(None, **CORS_OPTIONS)  # type: ignore[arg-type]
+    """The CORS policy with :data:`CORS_OPTIONS`, for the operation pipeline to call directly."""
+    return JSONCORSMiddleware(None, **CORS_OPTIONS)  # type: ignore[arg-type]
 
 
 class DocsMiddleware(SwaggerUIMiddleware):
@@ -73,7 +89,7 @@ def middleware_stack(renderer: ErrorRenderer, bases: list[str], pipeline: Pipeli
     return [
         functools.partial(OperationPipeline, config=pipeline),
         functools.partial(ServerErrorMiddleware, handler=renderer),
-        functools.partial(CORSMiddleware, **CORS_OPTIONS),
+        functools.partial(JSONCORSMiddleware, **CORS_OPTIONS),
         ExceptionMiddleware,
         functools.partial(DocsMiddleware, bases=tuple(bases)),
         RoutingMiddleware,
@@ -131,13 +147,14 @@ class MockApp(AsyncApp):
 
 
 def build_stack(app: MockApp) -> None:
-    """Build Connexion's middleware stack now rather than on the first request, and anchor its routes.
+    """Build Connexion's middleware stack now rather than on the first request, and make its routes strict.
 
     Starlette compiles a mount as ``<base>/{path:path}`` whose ``.*`` stops at a newline, so a path
-    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route, and its ``$`` lets
-    ``/v1/sessions%0A`` pass for ``/v1/sessions``: :func:`~mockserver.host.strict_routes.anchor_routes` fixes both.
+    parameter holding an encoded newline (``/v1/sessions/a%0A``) would miss its route, its ``$`` lets
+    ``/v1/sessions%0A`` pass for ``/v1/sessions``, and it redirects ``/v1/sessions/`` to a ``Location`` built
+    from ``Host``: :func:`~mockserver.host.strict_routes.make_strict` fixes all three.
     """
     middleware = app.middleware
     middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
     for layer in middleware.middleware_stack:
-        anchor_routes(getattr(getattr(layer, "router", None), "routes", ()))
+        make_strict(layer)

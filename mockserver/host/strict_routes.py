@@ -5,9 +5,35 @@ the whole path and nothing but it, as :mod:`mockserver.pipeline.route` does for 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from starlette.routing import Mount
+from starlette.routing import Mount, Router
+
+
+def make_strict(layer: Any) -> None:
+    """Every router reachable from a middleware layer: anchored routes and no slash redirects.
+
+    Starlette answers ``/v1/sessions/`` with a 307 whose ``Location`` is built from the ``Host`` header; a path
+    that is not a route is a 404 here, like any other.
+    """
+    for router in _routers(layer, set()):
+        router.redirect_slashes = False
+        anchor_routes(router.routes)
+
+
+def _routers(node: Any, seen: set[int]) -> Iterator[Router]:
+    """The routers of a layer: its own ``router`` (or itself), and those of the apps its mounts hold."""
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, Router):
+        yield node
+        for route in node.routes:
+            if isinstance(route, Mount):
+                yield from _routers(route.app, seen)
+    else:
+        yield from _routers(getattr(node, "router", None), seen)
 
 
 def anchor_routes(routes: Any) -> None:

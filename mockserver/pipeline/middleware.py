@@ -24,7 +24,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.pipeline.admit import Gate, with_window
-from mockserver.pipeline.authenticate import KeyRegistry
+from mockserver.pipeline.authenticate import KeyRegistry, authorization
 from mockserver.pipeline.body_limit import MAX_BODY_BYTES, limited
 from mockserver.pipeline.errors import ApiError, encoded, to_api_error
 from mockserver.pipeline.prefer import DeclaredOperation, Preferences
@@ -34,7 +34,6 @@ from mockserver.pipeline.validate.operation import OperationValidator
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.ratelimit import RateLimitDecision
 
-_AUTHORIZATION = b"authorization"
 _ORIGIN = b"origin"
 _VARY_ORIGIN = (b"vary", b"Origin")
 
@@ -127,9 +126,12 @@ class OperationPipeline(SpecMiddleware):
         decision: RateLimitDecision | None = None
         try:
             rehearsal, pending = await config.preferences.read(scope["headers"], operation.declared)
-            identity = config.registry.authenticate(_authorization(scope))
-            decision = await config.gate.admit(identity, scope["method"], path_params, rehearsal, pending)
-            receive = limited(scope, receive, config.max_body_bytes)
+            credentials, duplicated = authorization(scope["headers"])
+            identity = config.registry.authenticate(credentials)
+            decision = await config.gate.admit(identity, scope["method"], path_params, rehearsal,
+                                               duplicated or pending)
+            if operation.validator.has_body:  # a body the operation never reads is never refused (no 413)
+                receive = limited(scope, receive, config.max_body_bytes)
             params = operation.validator.params(scope, path_params)
             body = await operation.validator.body(scope, receive)
             if rehearsal is not None and rehearsal.replaces_handler:
@@ -175,11 +177,6 @@ def _header(scope: Scope, wanted: bytes) -> bytes | None:
         if name == wanted:
             return value
     return None
-
-
-def _authorization(scope: Scope) -> str | None:
-    value = _header(scope, _AUTHORIZATION)
-    return None if value is None else value.decode("latin-1")
 
 
 def _is_preflight(scope: Scope) -> bool:

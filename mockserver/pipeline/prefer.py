@@ -30,7 +30,9 @@ HEADER = b"prefer"
 MAX_DELAY_MS = 10_000
 ANSWERED_BEFORE_AUTH = frozenset({401})
 ANSWERED_AT_ACCESS = frozenset({403, 429})
-_TOKEN = re.compile(r'^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^\s"]*)\s*)?$')
+_MILLISECONDS = re.compile(r"[0-9]{1,5}")  # ASCII digits only: str.isdigit() also takes '²', which int() refuses
+_TOKEN = re.compile(r'[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*(?:=[ \t]*("(?:[^"\\]|\\.)*"|[^ \t"]*)[ \t]*)?\Z')
+"""``name`` or ``name=value`` between optional spaces and tabs (HTTP's only whitespace: not ``\xa0``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ def parse_prefer(values: list[str]) -> Preference:
     found: dict[str, str] = {}
     for value in values:
         for token in re.split(r"[,;]", value):
-            if not token.strip():
+            if not token.strip(" \t"):
                 continue
             match = _TOKEN.match(token)
             if match is None:
@@ -87,7 +89,7 @@ def _flag(raw: str) -> bool:
 
 
 def _delay(raw: str) -> int:
-    if not raw.isdigit() or int(raw) > MAX_DELAY_MS:
+    if not _MILLISECONDS.fullmatch(raw) or int(raw) > MAX_DELAY_MS:
         raise bad_request(f"Prefer delay must be a number of milliseconds from 0 to {MAX_DELAY_MS}, "
                           f"not {_quoted(raw)}.")
     return int(raw)

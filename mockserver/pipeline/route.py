@@ -2,6 +2,8 @@
 
 The spec's templates are matched segment by segment on the path as the client wrote it: an id holding an
 encoded slash stays one segment, ``/v1/sessions%0A`` is not the collection, and ``HEAD`` is routed to ``GET``.
+A path with a dot segment (``.`` or ``..``, written or percent-encoded) or a trailing slash is no operation's:
+it is not normalised into one.
 """
 
 from __future__ import annotations
@@ -95,6 +97,9 @@ class PathRouter(Generic[T]):
         segments = raw_path.split("/")
         if encoded:
             segments = [unquote(segment) for segment in segments]
+        if "." in segments or ".." in segments:
+            return None
+        if encoded:
             template = self._static.get("/".join(segments)) if all("/" not in s for s in segments) else None
             if template is not None:
                 return self._found(template, method, {})

@@ -1,7 +1,7 @@
 """The store interface every backend implements, and what the backends share: list queries and events.
 
-The interface is small on purpose (get, list, all, find, create, put, delete, reset, subscribe, atomic), so
-the handlers run unchanged on every backend.
+The interface is small on purpose (get, version, list, all, find, create, put, delete, reset, subscribe,
+atomic), so the handlers run unchanged on every backend.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class Store(Protocol):
     """What the handlers need from a data store."""
 
     def get(self, project_id: str, kind: str, doc_id: str) -> Doc | None: ...
+    def version(self, project_id: str, kind: str) -> object: ...
     def list(self, project_id: str, kind: str, query: Query) -> Page: ...
     def all(self, project_id: str, kind: str) -> list[Doc]: ...
     def find(self, project_id: str, kind: str, field: str, value: str) -> Doc | None: ...

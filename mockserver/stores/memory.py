@@ -191,7 +191,7 @@ class MemoryStore(BaseStore):
                 for project, kinds in self._dataset.items()
             }
             self._random = random.Random(f"ids-{self._seed}")
-            self._versions = {}
+            self._versions = {key: count + 1 for key, count in self._versions.items()}  # never seen again
             self._ordered = {}
 
     @property

@@ -19,7 +19,8 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 class Filter:
     """One condition of a list query.
 
-    ``op``: ``eq`` (field equals value), ``any`` (list field shares an item with value), ``search``
+    ``op``: ``eq`` (field equals value), ``in`` (field is one of value, a frozenset), ``any`` (list field
+    shares an item with value), ``search``
     (case-insensitive substring of any of ``fields``), ``since`` / ``until`` (date-time field at or
     after / before value), ``true`` (field is true).
     """
@@ -66,6 +67,8 @@ def predicate(condition: Filter) -> Predicate:
             return doc.get(name)
     if op == "eq":
         return lambda doc: get(doc) == value
+    if op == "in":
+        return lambda doc: get(doc) in value
     if op == "true":
         return lambda doc: get(doc) is True
     if op == "any":

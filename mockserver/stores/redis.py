@@ -232,7 +232,7 @@ class RedisStore(BaseStore):
 
     def all(self, project_id: str, kind: str) -> list[Doc]:
         """The kind's documents, parsed once per version (the same objects until the next write)."""
-        return list(self._snapshot(project_id, kind).docs)
+        return self._snapshot(project_id, kind).docs
 
     def find(self, project_id: str, kind: str, field: str, value: str) -> Doc | None:
         """The first document whose ``field`` equals ``value`` ignoring case, from an index of the snapshot."""
@@ -258,6 +258,18 @@ class RedisStore(BaseStore):
         if self.max_created is not None:
             self._check_room(project_id, kind, self._redis.hlen(self._docs_key(project_id, kind)))
 
+    def _follow(self, project_id: str, kind: str, version: int, doc_id: str, doc: Doc | None) -> None:
+        """Move the kind's snapshot with this worker's write, which made ``version``; drop it when another
+        worker wrote since it was read (the version then moved by more than one)."""
+        with self._lock:
+            snapshot = self._tables.get((project_id, kind))
+            if snapshot is not None and not snapshot.follow(version - 1, version, doc_id, doc):
+                del self._tables[(project_id, kind)]
+
+    def _forget(self, project_id: str, kind: str) -> None:
+        with self._lock:
+            self._tables.pop((project_id, kind), None)
+
     def create(self, project_id: str, kind: str, fields: Mapping[str, Any], id_prefix: str) -> Doc:
         key = self._docs_key(project_id, kind)
         self._make_room(project_id, kind)
@@ -266,9 +278,11 @@ class RedisStore(BaseStore):
             with self._redis.pipeline(transaction=True) as pipe:
                 pipe.hsetnx(key, doc["id"], encode_doc(doc))
                 pipe.hincrby(self._VERSIONS, self._version_field(project_id, kind), 1)
-                claimed, _ = pipe.execute()
+                claimed, version = pipe.execute()
             if claimed:
+                self._follow(project_id, kind, version, doc["id"], doc)
                 break
+            self._forget(project_id, kind)  # the id was taken: a version counted for no write
         self._announce(project_id, kind, "created", doc)
         return doc
 
@@ -278,7 +292,8 @@ class RedisStore(BaseStore):
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self._docs_key(project_id, kind), doc["id"], encode_doc(doc))
             pipe.hincrby(self._VERSIONS, self._version_field(project_id, kind), 1)
-            added, _ = pipe.execute()
+            added, version = pipe.execute()
+        self._follow(project_id, kind, version, doc["id"], doc)
         created = bool(added)
         if announce:
             self._announce(project_id, kind, "created" if created else "updated", doc)
@@ -288,5 +303,6 @@ class RedisStore(BaseStore):
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self._docs_key(project_id, kind), doc_id)
             pipe.hincrby(self._VERSIONS, self._version_field(project_id, kind), 1)
-            removed, _ = pipe.execute()
+            removed, version = pipe.execute()
+        self._follow(project_id, kind, version, doc_id, None)
         return bool(removed)

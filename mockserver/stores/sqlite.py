@@ -149,10 +149,19 @@ class SQLiteStore(BaseStore):
     def atomic(self, project_id: str) -> contextlib.AbstractContextManager[Any]:
         return self._writing()
 
-    def _bump(self, db: sqlite3.Connection, project_id: str, kind: str) -> None:
+    def _bump(self, db: sqlite3.Connection, project_id: str, kind: str) -> int:
+        """Count a write of the kind; its new version."""
         self._known.pop((project_id, kind), None)  # own commits leave this connection's data_version as it was
-        db.execute("INSERT INTO versions VALUES (?, ?, 1) "
-                   "ON CONFLICT (project, kind) DO UPDATE SET version = version + 1", (project_id, kind))
+        row = db.execute("INSERT INTO versions VALUES (?, ?, 1) ON CONFLICT (project, kind) "
+                         "DO UPDATE SET version = version + 1 RETURNING version", (project_id, kind)).fetchone()
+        return int(row[0])
+
+    def _written(self, db: sqlite3.Connection, project_id: str, kind: str, doc_id: str, doc: Doc | None) -> None:
+        """Count this process's write and move the kind's snapshot with it (it writes alone: the writer lock)."""
+        version = self._bump(db, project_id, kind)
+        snapshot = self._tables.get((project_id, kind))
+        if snapshot is not None and not snapshot.follow(version - 1, version, doc_id, doc):
+            del self._tables[(project_id, kind)]
 
     def _seed_once(self, uri: str) -> None:
         fingerprint = self.fingerprint()
@@ -230,7 +239,7 @@ class SQLiteStore(BaseStore):
         """The kind's documents, parsed once per version (the same objects until the next write)."""
         with self._lock:
             snapshot = self._current(project_id, kind) or self._load(project_id, kind)
-            return list(snapshot.docs)
+            return snapshot.docs
 
     def _current(self, project_id: str, kind: str) -> Snapshot | None:
         snapshot = self._tables.get((project_id, kind))
@@ -269,7 +278,7 @@ class SQLiteStore(BaseStore):
                                       (project_id, kind, doc["id"], encode_doc(doc))).rowcount
                 if inserted:
                     break
-            self._bump(db, project_id, kind)
+            self._written(db, project_id, kind, doc["id"], doc)
         self._announce(project_id, kind, "created", doc)
         return doc
 
@@ -282,7 +291,7 @@ class SQLiteStore(BaseStore):
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?) "
                        "ON CONFLICT (project, kind, id) DO UPDATE SET body = excluded.body",
                        (project_id, kind, doc["id"], encode_doc(doc)))
-            self._bump(db, project_id, kind)
+            self._written(db, project_id, kind, doc["id"], doc)
         if announce:
             self._announce(project_id, kind, "created" if created else "updated", doc)
         return created
@@ -292,5 +301,5 @@ class SQLiteStore(BaseStore):
             deleted = db.execute("DELETE FROM documents WHERE project = ? AND kind = ? AND id = ?",
                                  (project_id, kind, doc_id)).rowcount > 0
             if deleted:
-                self._bump(db, project_id, kind)
+                self._written(db, project_id, kind, doc_id, None)
         return deleted

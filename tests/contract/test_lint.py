@@ -115,6 +115,14 @@ def _no_summary(doc: dict[str, Any], _: dict[str, Any]) -> None:
     del doc["paths"][SESSIONS_V1]["get"]["summary"]
 
 
+def _unbounded_request_string(_: dict[str, Any], shared: dict[str, Any]) -> None:
+    del shared["components"]["schemas"]["SessionCreate"]["properties"]["name"]["maxLength"]
+
+
+def _request_map_of_anything(_: dict[str, Any], shared: dict[str, Any]) -> None:
+    del shared["components"]["schemas"]["SessionCreate"]["properties"]["user_metadata"]["additionalProperties"]
+
+
 def _invalid_openapi(doc: dict[str, Any], _: dict[str, Any]) -> None:
     doc["paths"][SESSIONS_V1]["get"]["responses"]["200"] = {"content": {}}  # a response needs a description
 
@@ -133,6 +141,8 @@ CASES = [
     ("rate-limit-headers", _no_retry_after, "/paths/~1v1~1sessions/get/responses/429/headers"),
     ("rate-limit-headers", _no_location, "/paths/~1v1~1sessions/post/responses/201/headers"),
     ("operation-metadata", _no_summary, "/paths/~1v1~1sessions/get"),
+    ("request-bodies-bounded", _unbounded_request_string, "/components/schemas/SessionCreate/properties/name"),
+    ("request-bodies-bounded", _request_map_of_anything, "/components/schemas/SessionCreate/properties/user_metadata"),
     ("openapi-spec-validator", _invalid_openapi, "/paths/~1v1~1sessions/get/responses/200"),
 ]
 

@@ -31,7 +31,7 @@ def test_a_name_declared_twice_is_refused() -> None:
 
 
 def test_every_lint_rule_states_what_it_enforces() -> None:
-    assert len(LINT_RULES) == 9
+    assert len(LINT_RULES) == 10
     assert all(rule.summary and rule.name == rule.name.lower() for rule in LINT_RULES)
 
 

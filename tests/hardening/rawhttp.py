@@ -56,13 +56,15 @@ def address(base_url: str) -> tuple[str, int]:
 
 
 def request_bytes(method: str | bytes, target: str | bytes, headers: list[tuple[bytes | str, bytes | str]],
-                  body: bytes = b"", *, content_length: bool = True, version: bytes = b"HTTP/1.1") -> bytes:
-    """A request exactly as given: nothing is escaped, validated or added except ``Content-Length``."""
+                  body: bytes = b"", *, content_length: bool = True, version: bytes = b"HTTP/1.1",
+                  host: str = "127.0.0.1") -> bytes:
+    """A request exactly as given: nothing is escaped, validated or added except ``Host`` and
+    ``Content-Length``."""
 
     def raw(value: bytes | str) -> bytes:
         return value if isinstance(value, bytes) else value.encode("latin-1")
 
-    lines = [raw(method) + b" " + raw(target) + b" " + version, b"Host: 127.0.0.1"]
+    lines = [raw(method) + b" " + raw(target) + b" " + version, b"Host: " + host.encode("latin-1")]
     lines += [raw(name) + b": " + raw(value) for name, value in headers]
     if content_length and body:
         lines.append(b"Content-Length: " + str(len(body)).encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -31,9 +32,37 @@ def test_every_value_is_exactly_what_the_standard_library_reads(raw: bytes) -> N
     (b'{"a": "\xff"}', "Request body is not valid JSON."),
     (b'{"a": 1,}', "Request body is not valid JSON."),
     (b'[' * 65 + b']' * 65, "Request body is nested deeper than 64 levels."),
-    (b'[' * 100_000 + b']' * 100_000, "Request body is not valid JSON."),
+    (b'[' * 100_000 + b']' * 100_000, "Request body is nested deeper than 64 levels."),
+    (b'[[],' * 65 + b'[]' + b']' * 65, "Request body is nested deeper than 64 levels."),  # never 65 "[" in a row
+    (b'{"a": "' + b'[' * 70 + b'"} x', "Request body is not valid JSON."),  # brackets in a string do not nest
 ])
 def test_bad_bodies_get_the_strict_parsers_answer(raw: bytes, message: str) -> None:
     with pytest.raises(ApiError) as caught:
         parse_json(raw)
     assert caught.value.status == 400 and caught.value.message == message
+
+
+def test_a_body_of_a_million_values_is_refused_before_it_is_parsed() -> None:
+    """5 MiB of empty arrays take orjson most of a second; their count is read from the bytes instead."""
+    with pytest.raises(ApiError) as caught:
+        parse_json(b"[" + b"[]," * 1_000_000 + b"[]]")
+    assert caught.value.status == 413
+    assert caught.value.message == "Request body holds more than 100,000 JSON values."
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"notes": "' + b"[{,}]" * 200_000 + b'"}',  # a million brackets and commas, all inside one string
+    b'{"a": "\\\\", "b": "\\"[[[", "c": [' + b"1," * 50_000 + b'1]}',  # escaped quotes and backslashes
+])
+def test_what_strings_hold_is_not_counted(raw: bytes) -> None:
+    assert parse_json(raw) == json.loads(raw)
+
+
+def test_an_unterminated_string_of_escaped_quotes_costs_one_pass() -> None:
+    """A string pattern that can fail starts again at every escaped quote: quadratic (40 kB took 5 s)."""
+    raw = b"[" * 70 + b'"' + b'\\"' * 100_000
+    started = time.monotonic()
+    with pytest.raises(ApiError) as caught:
+        parse_json(raw)
+    assert caught.value.status == 400
+    assert time.monotonic() - started < 2.0

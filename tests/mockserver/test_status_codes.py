@@ -108,3 +108,29 @@ def test_each_operation_answers_429_past_the_limit(limited: MockClient, keys: Ke
     response = limited.request(method.upper(), path, key=key, json=body)
     assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
     assert 429 in {int(code) for code in operation["responses"]}
+
+
+def provocations(key: str) -> dict[str, list[tuple[bytes, bytes]]]:
+    """Headers that once drew an undeclared status (413 on a GET) or a 500 (a superscript digit)."""
+    auth = (b"Authorization", f"Bearer {key}".encode())
+    return {
+        "two Authorization headers": [auth, auth],
+        "a superscript digit as Prefer delay": [auth, (b"Prefer", b"delay=\xb2")],
+        "a 6 MiB Content-Length": [auth, (b"Content-Length", str(6 * 1024 * 1024).encode())],
+        "a key with a trailing no-break space": [(b"Authorization", auth[1] + b"\xa0")],
+    }
+
+
+@pytest.mark.parametrize(("name", "template", "method", "operation"), OPERATIONS,
+                         ids=[f"{n}:{op['operationId']}" for n, _, _, op in OPERATIONS])
+def test_every_answer_to_a_malformed_request_is_declared(client: MockClient, keys: Keys, name: str, template: str,
+                                                         method: str, operation: dict) -> None:
+    """Each provocation on each operation gets a 4xx its operation declares (the client's judge checks the
+    status, headers and body), never a 5xx."""
+    path = concrete(client, keys, template)
+    declared = {int(code) for code in operation["responses"]}
+    for provocation, headers in provocations(keys.get(NW, "full")).items():
+        response = client.run(client.http.request(method.upper(), path, headers=headers))
+        client.inspect(response)
+        assert 400 <= response.status_code < 500 or response.status_code == success_status(operation), provocation
+        assert response.status_code in declared, (provocation, response.status_code)

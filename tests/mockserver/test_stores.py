@@ -107,6 +107,26 @@ def test_two_processes_share_one_store(backend: str, tmp_path: Path, request: py
     second.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_a_worker_follows_its_own_writes_but_not_past_another_workers(backend: str, tmp_path: Path,
+                                                                       request: pytest.FixtureRequest) -> None:
+    """A worker's snapshot takes in its own writes (no re-read of the kind after each), and is dropped when
+    another worker wrote in between."""
+    uri = f"sqlite:///{tmp_path / 'follow.db'}" if backend == "sqlite" else request.getfixturevalue("redis_url")
+    first, second = open_store(uri, DATASET), open_store(uri, DATASET)
+    assert first.find("p", "customers", "email", "a@b.io")["id"] == "cus_seed"  # first's snapshot
+    first.put("p", "customers", {"id": "cus_one", "email": "one@b.io"})
+    assert first.find("p", "customers", "email", "ONE@b.io")["id"] == "cus_one"
+    second.put("p", "customers", {"id": "cus_two", "email": "two@b.io"})
+    first.delete("p", "customers", "cus_seed")  # first's snapshot is one write behind: it must not follow
+    assert first.find("p", "customers", "email", "two@b.io")["id"] == "cus_two"
+    assert first.find("p", "customers", "email", "a@b.io") is None
+    assert sorted(doc["id"] for doc in first.all("p", "customers")) == ["cus_one", "cus_two"]
+    assert sorted(doc["id"] for doc in second.all("p", "customers")) == ["cus_one", "cus_two"]
+    first.close()
+    second.close()
+
+
 def test_ids_never_collide_between_workers(tmp_path: Path) -> None:
     uri = f"sqlite:///{tmp_path / 'ids.db'}"
     first, second = open_store(uri, DATASET), open_store(uri, DATASET)
@@ -154,8 +174,8 @@ def test_sqlite_uri_follows_sqlalchemy() -> None:
 class StaleSQLiteStore(SQLiteStore):
     """A deliberately broken backend: writes do not bump the version, so other workers keep stale lists."""
 
-    def _bump(self, db, project_id: str, kind: str) -> None:
-        pass
+    def _bump(self, db, project_id: str, kind: str) -> int:
+        return self.version(project_id, kind)
 
 
 def test_the_sharing_test_catches_a_store_that_forgets_to_invalidate(tmp_path: Path) -> None:

@@ -38,6 +38,18 @@ def mutated(v1_spec: Document) -> Callable[[Callable[[Document], object]], Docum
     return apply
 
 
+def contract_version(name: str) -> str:
+    """The contract's own ``info.version`` of a document (the base every test's bump is measured from)."""
+    return str(load_bundled(name)["info"]["version"])
+
+
+def bumped(version: str, part: str) -> str:
+    """``version`` after a ``major``, ``minor`` or ``patch`` bump."""
+    major, minor, patch = (int(number) for number in version.split("."))
+    after = {"major": (major + 1, 0, 0), "minor": (major, minor + 1, 0), "patch": (major, minor, patch + 1)}[part]
+    return ".".join(str(number) for number in after)
+
+
 @pytest.fixture
 def spec_copy(tmp_path: Path) -> Path:
     """A copy of the ``openapi/`` folder to edit as YAML."""

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from contract.cli import app
 from contract.spec import spec_dir
+from tests.review.conftest import bumped, contract_version
 from tests.support.yaml_edit import edit_yaml, set_version
 
 runner = CliRunner()
@@ -50,7 +51,7 @@ def test_removing_a_response_field_from_v1_exits_1_naming_rule_and_location(spec
 
 def test_adding_an_optional_field_with_a_minor_bump_exits_0(spec_copy: Path) -> None:
     edit_yaml(spec_copy / "components.yaml", add_optional_issue_field)
-    edit_yaml(spec_copy / "v1.yaml", set_version("1.1.0"))
+    edit_yaml(spec_copy / "v1.yaml", set_version(bumped(contract_version("v1"), "minor")))
     code, out, err = review("--base", str(spec_dir()), "--head", str(spec_copy))
     assert code == 0, out + err
     assert "response-optional-property-added" in out
@@ -66,8 +67,8 @@ def test_adding_an_optional_field_without_a_bump_exits_1(spec_copy: Path) -> Non
 
 def test_breaking_change_with_a_major_bump_exits_0(spec_copy: Path) -> None:
     edit_yaml(spec_copy / "components.yaml", remove_session_page_title)
-    edit_yaml(spec_copy / "v1.yaml", set_version("2.0.0"))
-    edit_yaml(spec_copy / "internal.yaml", set_version("0.2.0"))
+    edit_yaml(spec_copy / "v1.yaml", set_version(bumped(contract_version("v1"), "major")))
+    edit_yaml(spec_copy / "internal.yaml", set_version(bumped(contract_version("internal"), "minor")))
     code, out, _ = review("--base", str(spec_dir()), "--head", str(spec_copy), "--no-lint")
     assert code == 0, out
     assert "response-optional-property-removed" in out
@@ -135,8 +136,10 @@ def test_git_ref_base_against_modified_working_tree(repo: Path) -> None:
 
 
 def test_git_refs_on_both_sides(repo: Path) -> None:
+    base_version = contract_version("v1")
+    head_version = bumped(base_version, "minor")
     edit_yaml(repo / "openapi" / "components.yaml", add_optional_issue_field)
-    edit_yaml(repo / "openapi" / "v1.yaml", set_version("1.1.0"))
+    edit_yaml(repo / "openapi" / "v1.yaml", set_version(head_version))
     git(repo, "commit", "-q", "-am", "add reach_score")
     code, out, _ = review("--base", "HEAD~1", "--head", "HEAD", "--repo", str(repo), "--format", "json", "--no-lint")
     assert code == 0, out
@@ -144,12 +147,12 @@ def test_git_refs_on_both_sides(repo: Path) -> None:
     assert report["base"] == "HEAD~1" and report["head"] == "HEAD"
     v1 = next(document for document in report["documents"] if document["name"] == "v1")
     assert v1["version"] == {
-        "base_version": "1.0.0",
-        "head_version": "1.1.0",
+        "base_version": base_version,
+        "head_version": head_version,
         "required": "minor",
         "given": "minor",
         "ok": True,
-        "reason": "1.0.0 → 1.1.0 is a minor bump; minor needed",
+        "reason": f"{base_version} → {head_version} is a minor bump; minor needed",
     }
     assert {change["rule_id"] for change in v1["changes"]} == {
         "response-optional-property-added",

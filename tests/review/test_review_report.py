@@ -20,6 +20,7 @@ from contract.review.model import ConformanceFailure, ConformanceSummary, Review
 from contract.review.report import format_score, github, grouped, markdown
 from contract.review.report import json as json_report
 from contract.spec import spec_dir
+from tests.review.conftest import contract_version
 from tests.support.yaml_edit import edit_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "review.md"
@@ -64,7 +65,8 @@ def test_markdown_report_matches_golden_file(golden_review: tuple[Review, Source
 def test_markdown_report_shape(golden_review: tuple[Review, SourceLocator]) -> None:
     lines = markdown.render(golden_review[0]).splitlines()
     assert lines[0] == "## Spec review: ❌ 3 problems"
-    assert lines[2].startswith("`v1` 1.0.0 → 1.0.0: ") and "conformance 97.5% (1 failed)" in lines[2]
+    version = contract_version("v1")
+    assert lines[2].startswith(f"`v1` {version} → {version}: ") and "conformance 97.5% (1 failed)" in lines[2]
     assert lines.count("<details open>") >= 2 and "<details>" in lines
     assert lines.count("<details open>") + lines.count("<details>") == lines.count("</details>")
     sections = [line for line in lines if line.startswith("### ")]

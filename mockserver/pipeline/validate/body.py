@@ -1,4 +1,5 @@
-"""A JSON request body: read whole, parsed strictly, validated against its schema, every failing field in one 422."""
+"""A JSON request body: read whole, parsed strictly, validated against its schema, the failing fields in one 422
+(at most :data:`~mockserver.pipeline.validate.messages.MAX_DETAILS` of them listed)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from starlette.types import Receive
 
 from mockserver.pipeline.errors import bad_request, validation_failed
-from mockserver.pipeline.validate.messages import describe
-from mockserver.pipeline.validate.schemas import ValidatorCache
+from mockserver.pipeline.validate.messages import at_most, describe
+from mockserver.pipeline.validate.schemas import MAX_ERRORS, ValidatorCache
 from mockserver.pipeline.validate.strict_json import parse_json
 
 
@@ -28,7 +29,7 @@ class JSONBody:
         body = parse_json(raw)
         errors = self.check.errors(body)
         if errors:
-            raise validation_failed(describe(errors))
+            raise validation_failed(at_most(describe(errors), complete=len(errors) < MAX_ERRORS))
         return body
 
 

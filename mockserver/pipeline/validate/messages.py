@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jsonschema import ValidationError
 
+from mockserver.pipeline.validate.bounded import too_large
+
 _LONG = 60
+
+
+def _bounded_repr() -> reprlib.Repr:
+    """``repr`` that stops writing a value once it is longer than :data:`_LONG` characters."""
+    limits = reprlib.Repr()
+    for name in ("maxlevel", "maxtuple", "maxlist", "maxarray", "maxdict", "maxset", "maxfrozenset", "maxdeque"):
+        setattr(limits, name, _LONG)
+    limits.maxstring = limits.maxlong = limits.maxother = _LONG + 1
+    return limits
+
+
+_BOUNDED_REPR = _bounded_repr()
+MAX_DETAILS = 100
 
 
 def field_name(path: Iterable[Any], fallback: str = "body") -> str:
@@ -16,23 +32,28 @@ def field_name(path: Iterable[Any], fallback: str = "body") -> str:
     return ".".join(parts) if parts else fallback
 
 
+def _fits(value: Any) -> bool:
+    """Whether ``repr(value)`` is at most :data:`_LONG` characters, told without writing out a long value."""
+    return len(_BOUNDED_REPR.repr(value)) <= _LONG
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = _BOUNDED_REPR.repr(value)
     return text if len(text) <= _LONG else text[: _LONG - 3] + "..."
 
 
 def error_message(error: ValidationError) -> str:
     """jsonschema's message, unless it would echo a long value back (a 501-item list, a 10 kB string)."""
-    if len(repr(error.instance)) <= _LONG:
+    if _fits(error.instance):
         return error.message
     value, instance = error.validator_value, error.instance
     size = len(instance) if isinstance(instance, (str, list, dict)) else None
     rewrites = {
-        "maxItems": f"Expected at most {value} items, got {size}",
+        "maxItems": too_large(value, size, "items"),
         "minItems": f"Expected at least {value} items, got {size}",
-        "maxLength": f"Expected at most {value} characters, got {size}",
+        "maxLength": too_large(value, size, "characters"),
         "minLength": f"Expected at least {value} characters, got {size}",
-        "maxProperties": f"Expected at most {value} properties, got {size}",
+        "maxProperties": too_large(value, size, "properties"),
         "pattern": f"Does not match {value!r}",
         "type": f"{_short(instance)} is not of type {value!r}",
         "enum": f"{_short(instance)} is not one of {value!r}",
@@ -99,3 +120,13 @@ def _flatten(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
                 yield from _flatten(chosen)
                 continue
         yield error
+
+
+def at_most(details: list[dict[str, str]], complete: bool, limit: int = MAX_DETAILS) -> list[dict[str, str]]:
+    """The first ``limit`` details, then one ``body`` entry saying how many more were found (``at least`` when
+    the search stopped before the end: ``complete`` is false)."""
+    if complete and len(details) <= limit:
+        return details
+    listed = details[:limit]
+    more = max(len(details) - len(listed), 1)
+    return [*listed, {"field": "body", "message": f"And {'' if complete else 'at least '}{more} more not listed."}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +50,7 @@ class ParameterValidator:
                     problems.append({"field": name, "message": f"Missing {where} parameter '{name}'",
                                      "in": where})
                 continue
-            errors = param.check.errors(value)
+            errors = param.check.errors(value, limit=1)
             if errors:
                 problems.append({"field": name, "message": error_message(errors[0]), "in": where})
             else:
@@ -103,17 +104,38 @@ def parameter_error(problems: list[dict[str, str]]) -> ApiError:
     return bad_request(f"Invalid parameters: {names}.", details)
 
 
+NUMERALS = {
+    "integer": re.compile(r"-?[0-9]+"),
+    "number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"),
+}
+"""What a numeric parameter may be written as: ASCII digits, as in JSON. Python's ``int()`` and ``float()``
+also take other scripts' digits, signs, spaces, underscores, ``nan`` and ``inf``."""
+
+
 class PreparedURIParser(OpenAPIURIParser):
-    """Connexion's OpenAPI URI parser with what it recomputed on every request computed once.
+    """Connexion's OpenAPI URI parser with what it recomputed on every request computed once, and numbers
+    read strictly.
 
     Its ``param_schemas`` is a property that builds a new dict on each access (several per request), and
-    ``resolve_query`` looks for ``deepObject`` parameters even in an operation that declares none.
+    ``resolve_query`` looks for ``deepObject`` parameters even in an operation that declares none. A value
+    that is not a :data:`NUMERALS` number is left a string, for validation to refuse.
     """
 
     def __init__(self, param_defns: Any, body_defn: Any) -> None:
         super().__init__(param_defns, body_defn)
         self._schemas = {name: defn.get("schema", {}) for name, defn in self.param_defns.items()}
         self._deep_objects = any(self._is_deep_object_style_param(name) for name in self.param_defns)
+        self._numerals = {name: NUMERALS[schema["type"]] for name, schema in self._schemas.items()
+                          if schema.get("type") in NUMERALS}
+
+    def resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
+        resolved = super().resolve_params(params, _in)
+        for name, numeral in self._numerals.items():
+            if name in params:
+                raw = params[name] if _in == "path" else params[name][-1]
+                if isinstance(raw, str) and not numeral.fullmatch(raw):
+                    resolved[name] = raw
+        return resolved
 
     @property
     def param_schemas(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Strict JSON from request bytes: UTF-8, no NaN or Infinity, exact integers, bounded nesting, no lone surrogates."""
+"""Strict JSON from request bytes: UTF-8, no NaN or Infinity, exact integers, bounded outline, no lone surrogates."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from typing import Any
 import orjson
 
 from mockserver.pipeline.errors import bad_request
+from mockserver.pipeline.validate.json_outline import check_outline
 
-MAX_JSON_DEPTH = 64
+_AS_ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_DIGITS = b"0" * 19
+"""Nineteen digits in a row: the shortest integer literal that may not fit in 64 bits."""
 
 
 def _reject_constant(name: str) -> Any:
@@ -37,60 +40,42 @@ def _not_unicode(text: str) -> bool:
     return False
 
 
-def tree_problem(value: Any, max_depth: int, check_strings: bool = True) -> str | None:
-    """What makes a parsed body unusable although it is JSON: nesting deeper than ``max_depth``, or a
-    string (or key) with an unpaired surrogate, which no UTF-8 answer could show. Iterative: no recursion
-    to exhaust."""
-    pending = [(value, 1)]
+def holds_lone_surrogate(value: Any) -> bool:
+    """Whether any string (or key) of a parsed value holds an unpaired UTF-16 surrogate, which no UTF-8 answer
+    could show. Iterative: no recursion to exhaust."""
+    pending = [value]
     while pending:
-        item, depth = pending.pop()
-        if isinstance(item, (dict, list)):
-            if depth > max_depth:
-                return f"Request body is nested deeper than {max_depth} levels."
-            if isinstance(item, dict):
-                if check_strings and any(_not_unicode(key) for key in item):
-                    return "Request body holds an unpaired UTF-16 surrogate."
-                item = item.values()
-            pending.extend((child, depth + 1) for child in item
-                           if check_strings or isinstance(child, (dict, list)))
-        elif check_strings and isinstance(item, str) and _not_unicode(item):
-            return "Request body holds an unpaired UTF-16 surrogate."
-    return None
+        item = pending.pop()
+        if isinstance(item, dict):
+            if any(_not_unicode(key) for key in item):
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and _not_unicode(item):
+            return True
+    return False
 
 
 def parse_json(raw: bytes) -> Any:
     """Strict JSON from bytes: UTF-8 only, no NaN/Infinity, integers of any size, numbers a double can hold,
-    at most :data:`MAX_JSON_DEPTH` levels of nesting, no unpaired surrogates.
+    an outline within :mod:`~mockserver.pipeline.validate.json_outline`'s bounds, no unpaired surrogates.
 
-    orjson first; the standard library, whose errors are the ones reported, for a body holding any float or
-    one orjson refuses (orjson reads integers beyond 64 bits as floats).
+    orjson parses; the standard library parses again when orjson could differ from an exact parser (it reads
+    integers beyond 64 bits as floats) or refuses the body (the standard library's error is the one reported,
+    and the one body it accepts that orjson does not is one with an unpaired surrogate).
     """
+    check_outline(raw)
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        value = _UNSURE
-    if value is _UNSURE or _holds_float(value):
         value = _strict_json(raw)
-    problem = tree_problem(value, MAX_JSON_DEPTH, check_strings=b"\\u" in raw)
-    if problem:
-        raise bad_request(problem)
+        if holds_lone_surrogate(value):
+            raise bad_request("Request body holds an unpaired UTF-16 surrogate.") from None
+        return value
+    if _LONG_DIGITS in raw.translate(_AS_ZEROS):
+        return _strict_json(raw)
     return value
-
-
-_UNSURE = object()
-
-
-def _holds_float(value: Any) -> bool:
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, float):
-            return True
-        if isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
 
 
 def _strict_json(raw: bytes) -> Any:

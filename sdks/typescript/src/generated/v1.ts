@@ -246,6 +246,8 @@ export interface components {
         };
         /** @enum {string} */
         CompanyStage: "prospect" | "onboarding" | "active" | "churned" | "expansion";
+        /** @description A custom field's value (keys are defined per project). */
+        CustomFieldValue: string | number | boolean;
         Customer: {
             /** @example cus_q81znb */
             id: string;
@@ -285,7 +287,9 @@ export interface components {
             company_url?: string;
             notes?: string;
             is_champion?: boolean;
-            custom_fields?: Record<string, never>;
+            custom_fields?: {
+                [key: string]: components["schemas"]["CustomFieldValue"];
+            };
             company?: {
                 name?: string;
                 domain?: string;
@@ -334,7 +338,7 @@ export interface components {
         Error: {
             /** @example Session not found. */
             error: string;
-            /** @description For 422, one entry per failing field. */
+            /** @description For 422, one entry per failing field: at most 100, then one last entry for `body` saying how many more were found (`And 2245 more not listed.`). */
             details?: {
                 /** @description Dotted path of the failing field (`customers.3.email`), or `body`. */
                 field: string;
@@ -667,7 +671,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the API accepts (the mock: 5 MiB). Checked after the key, the project, the permission and the rate limit, from `Content-Length` before the body is read (or as a chunked body streams in); nothing of the body is kept. */
+        /** @description The request body is larger than the API accepts (the mock: 5 MiB, or more than 100,000 JSON values). Checked after the key, the project, the permission and the rate limit, from `Content-Length` before the body is read (or as a chunked body streams in); nothing of the body is kept. */
         PayloadTooLarge: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

@@ -21,7 +21,8 @@ class Error:
 
     Attributes:
         error (str):  Example: Session not found..
-        details (list[ErrorDetailsItem] | Unset): For 422, one entry per failing field.
+        details (list[ErrorDetailsItem] | Unset): For 422, one entry per failing field: at most 100, then one last entry
+            for `body` saying how many more were found (`And 2245 more not listed.`).
     """
 
     error: str
