@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import redis
+from redis.client import Pipeline
 from redis.exceptions import LockError
 
 from mockserver.outage import Breaker, Unavailable
@@ -42,6 +43,39 @@ T = TypeVar("T")
 logger = logging.getLogger("mockserver.stores.redis")
 
 
+class GuardedRedis(redis.Redis):
+    """redis-py's client with every command (in pipelines and locks too) behind :attr:`breaker`: once one
+    call missed its deadline, the calls other threads are about to make fail at once instead of each waiting."""
+
+    breaker: Breaker
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        with self.breaker.call():
+            return super().execute_command(*args, **options)
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
+        pipe = GuardedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+        pipe.breaker = self.breaker
+        return pipe
+
+
+class GuardedPipeline(Pipeline):
+    breaker: Breaker
+
+    def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
+        with self.breaker.call():
+            return super().immediate_execute_command(*args, **options)
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        with self.breaker.call():
+            return super().execute(raise_on_error)
+
+
+def lock_name(project_id: str) -> str:
+    """The Redis key of a project's lock."""
+    return f"{PREFIX}lock:{project_id}"
+
+
 class RenewedLock:
     """redis-py's lock on a project, renewed every third of its timeout while the work under it runs.
 
@@ -49,16 +83,18 @@ class RenewedLock:
     found lost when released (Redis restarted or flushed meanwhile) is logged, not raised: the work is done.
     """
 
-    def __init__(self, lock: Any, name: str) -> None:
+    def __init__(self, lock: Any, name: str, wait_seconds: float) -> None:
         self.lock = lock
         self.name = name
+        self.wait_seconds = wait_seconds
         self._done = threading.Event()
         self._renewer: threading.Thread | None = None
 
     def __enter__(self) -> None:
-        if not self.lock.acquire():
-            raise Unavailable(f"Another write to {self.name} is still running; retry after "
-                              f"{LOCK_WAIT_SECONDS} seconds.", LOCK_WAIT_SECONDS)
+        if not self.lock.acquire(blocking_timeout=self.wait_seconds):
+            retry_after = max(1, round(self.wait_seconds))
+            raise Unavailable(f"Another write to {self.name} is still running; retry after {retry_after} seconds.",
+                              retry_after)
         self._renewer = threading.Thread(target=self._renew, name=f"renew {self.name}", daemon=True)
         self._renewer.start()
 
@@ -69,7 +105,7 @@ class RenewedLock:
             except LockError as error:
                 logger.warning("the lock on %s was lost while held: %s", self.name, error)
                 return
-            except redis.RedisError as error:  # a stalled Redis: try again next time, the lock has time left
+            except (redis.RedisError, Unavailable) as error:  # Redis stalled: try again, the lock has time left
                 logger.warning("could not renew the lock on %s: %s", self.name, error)
 
     def __exit__(self, *exc_info: object) -> None:
@@ -85,20 +121,24 @@ class RenewedLock:
 class RedisStore(BaseStore):
     """A :class:`~mockserver.stores.base.Store` in Redis (one connection pool per process).
 
-    ``lock_seconds``: how long a project's lock outlives a holder that stopped renewing it.
+    ``lock_seconds``: how long a project's lock outlives a holder that stopped renewing it;
+    ``lock_wait_seconds``: how long a write waits for another worker's before it is a 503.
     """
 
     def __init__(self, uri: str, dataset: Dataset, *, present: Presenter | None = None,
-                 max_created: int | None = None, lock_seconds: float = LOCK_SECONDS) -> None:
+                 max_created: int | None = None, lock_seconds: float = LOCK_SECONDS,
+                 lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
         super().__init__(dataset, present=present, max_created=max_created)
         self.uri = uri
         self.lock_seconds = lock_seconds
-        try:
-            self._redis = redis.Redis.from_url(uri, **redis_py_timeouts())
-            self._redis.ping()
-        except (redis.RedisError, ValueError) as error:
-            raise StoreError(f"state {uri!r}: cannot reach Redis: {error}") from None
+        self.lock_wait_seconds = lock_wait_seconds
         self.breaker = Breaker("data store (Redis)", OUTAGE_ERRORS, STALL_ERRORS)
+        try:
+            self._redis = GuardedRedis.from_url(uri, **redis_py_timeouts())
+            self._redis.breaker = self.breaker
+            self._redis.ping()
+        except (redis.RedisError, ValueError, Unavailable) as error:
+            raise StoreError(f"state {uri!r}: cannot reach Redis: {error}") from None
         self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="redis-store")
         self._loop: asyncio.AbstractEventLoop | None = None  # where handlers were called from, and events go
         self._loop_thread = 0
@@ -157,34 +197,28 @@ class RedisStore(BaseStore):
 
     def reset(self) -> None:
         """Back to the seeded documents, for every worker sharing the database."""
-        with self.breaker.call():
-            stale = list(self._redis.scan_iter(match=f"{PREFIX}docs:*", count=1000))
-            known = [field for field in self._redis.hkeys(self._VERSIONS) if field != EPOCH.encode()]
-            with self._redis.pipeline(transaction=True) as pipe:
-                if stale:
-                    pipe.delete(*stale)
-                for field in known:
-                    pipe.hincrby(self._VERSIONS, field, 1)
-                self._write_seeded(pipe)
-                pipe.execute()
+        stale = list(self._redis.scan_iter(match=f"{PREFIX}docs:*", count=1000))
+        known = [field for field in self._redis.hkeys(self._VERSIONS) if field != EPOCH.encode()]
+        with self._redis.pipeline(transaction=True) as pipe:
+            if stale:
+                pipe.delete(*stale)
+            for field in known:
+                pipe.hincrby(self._VERSIONS, field, 1)
+            self._write_seeded(pipe)
+            pipe.execute()
         with self._lock:
             self._ordered = {}
 
     def atomic(self, project_id: str) -> AbstractContextManager[Any]:
-        lock = self._redis.lock(f"{PREFIX}lock:{project_id}", timeout=self.lock_seconds,
-                                blocking_timeout=LOCK_WAIT_SECONDS, thread_local=False)
-        return RenewedLock(lock, project_id)
+        lock = self._redis.lock(lock_name(project_id), timeout=self.lock_seconds, thread_local=False)
+        return RenewedLock(lock, project_id, self.lock_wait_seconds)
 
     async def run(self, work: Callable[[], T]) -> T:
-        """Do a handler's work on one of the store's threads, behind the breaker: a Redis call waits on the
-        network, and the event loop (every other client) must not wait with it."""
+        """Do a handler's work on one of the store's threads: a Redis call waits on the network, and the event
+        loop (every other client) must not wait with it."""
         loop = self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
-        return await loop.run_in_executor(self._threads, self._guarded, work)
-
-    def _guarded(self, work: Callable[[], T]) -> T:
-        with self.breaker.call():
-            return work()
+        return await loop.run_in_executor(self._threads, work)
 
     def _announce(self, project_id: str, kind: str, action: str, doc: Doc) -> None:
         """Events go out from the event loop (webhook deliveries are its tasks), whichever thread wrote."""
