@@ -111,7 +111,7 @@ def serve(
                          validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir,
                          max_created=max_created)
     check_workers(settings)
-    quiet_imports()
+    prepare_imports()
     from connexion.exceptions import InvalidSpecification
 
     from mockserver.app import create_app
@@ -160,7 +160,7 @@ def uvicorn_options(log_level: str) -> dict[str, Any]:
 
 def worker_app() -> Any:
     """The app of one worker process (uvicorn imports and calls this in each one it starts)."""
-    quiet_imports()
+    prepare_imports()
     from mockserver.app import create_app
 
     return ready_to_serve(create_app())
@@ -175,9 +175,13 @@ def ready_to_serve(app: Any) -> Any:
     return heap.IdleCollector(app)
 
 
-def quiet_imports() -> None:
-    # Connexion imports Starlette's TestClient, which warns about httpx on every start.
+def prepare_imports() -> None:
+    """Before the app is imported: what Connexion imports but serving never uses waits for its first use
+    (:mod:`mockserver.host.lazy_imports`), and Starlette's test client, once imported, does not warn."""
+    from mockserver.host import lazy_imports
+
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+    lazy_imports.defer()
 
 
 def check_workers(settings: Any) -> None:
