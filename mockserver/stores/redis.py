@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import redis
 
-from mockserver.outage import Breaker, Unavailable
+from mockserver.outage import Breaker
 from mockserver.pipelined_redis import OUTAGE_ERRORS, STALL_ERRORS, redis_py_timeouts
 from mockserver.stores.base import BaseStore, Dataset, Presenter, StoreError
 from mockserver.stores.codec import decode_doc, encode_doc
@@ -62,19 +62,19 @@ class RedisStore(BaseStore):
         self.lock_seconds = lock_seconds
         self.lock_wait_seconds = lock_wait_seconds
         self.breaker = Breaker("data store (Redis)", OUTAGE_ERRORS, STALL_ERRORS)
-        try:
-            self._redis = GuardedRedis.from_url(uri, **redis_py_timeouts())
-            self._redis.breaker = self.breaker
-            self._redis.ping()
-        except (redis.RedisError, ValueError, Unavailable) as error:
-            raise StoreError(f"state {uri!r}: cannot reach Redis: {error}") from None
         self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="redis-store")
         self._loop: asyncio.AbstractEventLoop | None = None  # where handlers were called from, and events go
         self._loop_thread = 0
         self._random = random.Random(os.urandom(16))  # per process (SystemRandom: a syscall a draw)
         self._tables: dict[tuple[str, str], Snapshot] = {}
         self._epoch: bytes | None = None
-        self._seed_once()
+        try:
+            self._redis = GuardedRedis.from_url(uri, **redis_py_timeouts())
+            self._redis.ping()
+            self._seed_once()
+        except (redis.RedisError, ValueError) as error:  # at start-up: one line, no breaker
+            raise StoreError(f"state {uri!r}: cannot reach Redis: {error}") from None
+        self._redis.breaker = self.breaker
 
     @staticmethod
     def _docs_key(project_id: str, kind: str) -> str:

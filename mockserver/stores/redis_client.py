@@ -17,16 +17,21 @@ logger = logging.getLogger("mockserver.stores.redis")
 
 
 class GuardedRedis(redis.Redis):
-    """redis-py's client with every command (in pipelines and locks too) behind :attr:`breaker`: once one
-    call missed its deadline, the calls other threads are about to make fail at once instead of each waiting."""
+    """redis-py's client with every command (in pipelines and locks too) behind :attr:`breaker` once it has
+    one: once one call missed its deadline, the calls other threads are about to make fail at once instead of
+    each waiting."""
 
-    breaker: Breaker
+    breaker: Breaker | None = None
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
+        if self.breaker is None:
+            return super().execute_command(*args, **options)
         with self.breaker.call():
             return super().execute_command(*args, **options)
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
+        if self.breaker is None:
+            return super().pipeline(transaction, shard_hint)
         pipe = GuardedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
         pipe.breaker = self.breaker
         return pipe
