@@ -141,9 +141,10 @@ def scale_table(run: Run) -> Table | None:
 def conformance_table(run: Run) -> Table | None:
     if not run.conformance:
         return None
-    rows = [[c.name, _num(c.seconds, 1), "—" if c.returncode is None else str(c.returncode), c.error or ""]
+    rows = [[c.name, _num(c.seconds, 1), "—" if c.returncode is None else str(c.returncode), c.error or c.tail]
             for c in run.conformance]  # fmt: skip
-    return Table("Conformance suite against a fresh mock", ["profile", "seconds", "exit code", "error"], rows)
+    return Table("Conformance suite: wall time per target and profile (default budgets: quick 55 s, full 285 s)",
+                 ["target · profile", "seconds", "exit code", "result"], rows)  # fmt: skip
 
 
 def limiter_table(run: Run) -> Table | None:

@@ -175,7 +175,8 @@ class Run:
                 "idle_rss_mib": _mib(self.startup.idle_rss),
             },
             "conformance": [
-                {"name": c.name, "argv": c.argv, "seconds": c.seconds, "returncode": c.returncode, "error": c.error}
+                {"name": c.name, "argv": c.argv, "seconds": c.seconds, "returncode": c.returncode, "error": c.error,
+                 "result": c.tail}
                 for c in self.conformance
             ],
             "limiter": None if self.limiter is None else {

@@ -175,7 +175,7 @@ def run_benchmarks(config: BenchConfig, progress: Callable[[str], None] = print)
     if config.conformance_profiles:
         progress(f"conformance suite: {', '.join(config.conformance_profiles)}")
         run.conformance = _section(run, "conformance", lambda: time_conformance(
-            fixture, config.conformance_profiles, log_dir)) or []
+            fixture, config.conformance_profiles, log_dir, config.work_dir, progress=progress)) or []
     return run
 
 

@@ -3,7 +3,8 @@
 Fuzzing registers webhooks with made-up URLs; a server that delivers events would go on posting to them
 (and a staging server would post to real hosts). Before the run we note the ids in every list whose items
 have a DELETE; afterwards every new id there is deleted with the main key. Sessions, issues and customers
-have no DELETE in the contract, so they stay.
+have no DELETE in the contract, so they stay. Bounded: at most :data:`MAX_PAGES` pages of each deletable list
+before and after, and a delete per new id found in them.
 """
 
 from __future__ import annotations

@@ -1,32 +1,47 @@
 """``hissuno-conformance run``: check any implementation of the Hissuno API against the contract.
 
-Exit codes: 0 conformant, 1 at least one check failed, 2 bad arguments or a target that cannot be used
-(unreachable, key refused, not a mock for ``--mock-keys``). Errors are one line, never a traceback.
+Exit codes: 0 conformant, 1 at least one check failed (or a register entry is stale or expired, or coverage is
+below ``--require-coverage``), 2 bad arguments or a target that cannot be used (unreachable, key refused, not a
+mock for ``--mock-keys``), 130 interrupted (the reports are written, marked interrupted). Errors are one line,
+never a traceback. Every option also reads the ``HISSUNO_*`` environment variable shown in ``--help``.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
+from dataclasses import replace
 from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import urllib3
 from rich.console import Console
 from typer.exceptions import TyperException
 
 from conformance import engine
+from conformance.breaker import Breaker
+from conformance.budget import Budget
+from conformance.checks import catalogue
 from conformance.connection import NoAnswer
-from conformance.profiles import PROFILES
+from conformance.fuzzing import ERROR_CHECK
+from conformance.operations import Contract, OperationFilter
+from conformance.profiles import PROFILES, Profile
+from conformance.recording import HarRecording
+from conformance.register import Register, RegisterError
 from conformance.reports import console as console_report
 from conformance.reports import json as json_report
 from conformance.reports import junit as junit_report
 from conformance.reports import markdown as markdown_report
-from conformance.target import Target, TargetError, from_mock, probe
+from conformance.reports.progress import display
+from conformance.results import RunReport
+from conformance.target import Target, TargetError, check_base_url, from_mock, probe
 
 PROGRAM = "hissuno-conformance"
-LOG_WIDTH = 160
+LOG_WIDTH = 200
 
 app = typer.Typer(add_completion=False, help=__doc__, no_args_is_help=True)
 
@@ -46,100 +61,312 @@ class UsageProblem(Exception):
     """Arguments that cannot work together: exit code 2."""
 
 
+HEADERS_VARIABLE = "HISSUNO_HEADERS"
+
+
+def parse_headers(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """``Name: value`` strings as pairs; :class:`UsageProblem` for one that is not a header."""
+    headers = []
+    for value in values:
+        name, colon, rest = value.strip().partition(":")
+        if not colon or not name.strip() or any(c.isspace() for c in name.strip()):
+            raise UsageProblem(f"--header {value.strip()!r} is not a header: write it as 'Name: value'")
+        headers.append((name.strip(), rest.strip()))
+    return tuple(headers)
+
+
+def report_error(message: str) -> None:
+    """The one way this command reports an error: one line on stderr."""
+    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+
+
+def _version() -> str:
+    try:
+        return version("hissuno-contract")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"{PROGRAM} {_version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_show_version, is_eager=True),
+    ] = False,
+) -> None:
     """Conformance suite for the Hissuno API."""
+
+
+def _env(name: str) -> str:
+    return f"HISSUNO_{name}"
 
 
 @app.command()
 def run(
-    base_url: Annotated[str, typer.Option(help="Root URL of the server under test.", envvar="HISSUNO_BASE_URL")],
-    api_key: Annotated[str | None, typer.Option(help="Main key (full permission).", envvar="HISSUNO_API_KEY")] = None,
-    project_id: Annotated[str | None, typer.Option(help="The main key's project (internal API).")] = None,
-    other_api_key: Annotated[
-        str | None, typer.Option(help="A key of another project (isolation).", envvar="HISSUNO_OTHER_API_KEY")
+    base_url: Annotated[str, typer.Option(help="Root URL of the server under test.", envvar=_env("BASE_URL"))],
+    api_key: Annotated[str | None, typer.Option(help="Main key (full permission).", envvar=_env("API_KEY"))] = None,
+    project_id: Annotated[
+        str | None, typer.Option(help="The main key's project (internal API).", envvar=_env("PROJECT_ID"))
     ] = None,
-    other_project_id: Annotated[str | None, typer.Option(help="That other project's id.")] = None,
+    other_api_key: Annotated[
+        str | None, typer.Option(help="A key of another project (isolation).", envvar=_env("OTHER_API_KEY"))
+    ] = None,
+    other_project_id: Annotated[
+        str | None, typer.Option(help="That other project's id.", envvar=_env("OTHER_PROJECT_ID"))
+    ] = None,
     read_only_key: Annotated[
-        str | None, typer.Option(help="A read-only key of the main project.", envvar="HISSUNO_READ_ONLY_KEY")
+        str | None, typer.Option(help="A read-only key of the main project.", envvar=_env("READ_ONLY_KEY"))
     ] = None,
     standard_key: Annotated[
-        str | None, typer.Option(help="A standard key of the main project.", envvar="HISSUNO_STANDARD_KEY")
+        str | None, typer.Option(help="A standard key of the main project.", envvar=_env("STANDARD_KEY"))
     ] = None,
     revoked_key: Annotated[
-        str | None, typer.Option(help="A revoked or expired key.", envvar="HISSUNO_REVOKED_KEY")
+        str | None, typer.Option(help="A revoked or expired key.", envvar=_env("REVOKED_KEY"))
     ] = None,
     rate_limit_key: Annotated[
-        str | None, typer.Option(help="A key nothing else uses (it gets exhausted).", envvar="HISSUNO_RATE_LIMIT_KEY")
+        str | None, typer.Option(help="A key nothing else uses (it gets exhausted).", envvar=_env("RATE_LIMIT_KEY"))
     ] = None,
-    mock_keys: Annotated[bool, typer.Option(help="Take every key not given from the mock's GET /__mock/keys.")] = False,
-    api: Annotated[Api, typer.Option(help="Which API to check.")] = Api.ALL,
-    profile: Annotated[ProfileName, typer.Option(help="quick (every push) or full (nightly).")] = ProfileName.QUICK,
-    seed: Annotated[int | None, typer.Option(help="Seed for Schemathesis' data generation.")] = None,
+    mock_keys: Annotated[
+        bool,
+        typer.Option(help="Take every key not given from the mock's GET /__mock/keys.", envvar=_env("MOCK_KEYS")),
+    ] = False,
+    api: Annotated[Api, typer.Option(help="Which API to check.", envvar=_env("API"))] = Api.ALL,
+    profile: Annotated[
+        ProfileName, typer.Option(help="quick (every push) or full (nightly).", envvar=_env("PROFILE"))
+    ] = ProfileName.QUICK,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for Schemathesis' data generation.", envvar=_env("SEED"))
+    ] = None,
     checks: Annotated[
-        str | None, typer.Option(help="Comma-separated families or checks to run (default: all).")
+        str | None,
+        typer.Option(help="Comma-separated families or checks to run (default: all).", envvar=_env("CHECKS")),
     ] = None,
-    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write a Markdown report here.")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write a JSON report here.")] = None,
-    progress: Annotated[bool, typer.Option(help="Show live progress.")] = True,
+    include_operation: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Check only operations whose operationId matches this glob (repeatable).",
+            envvar=_env("INCLUDE_OPERATION"),
+        ),
+    ] = None,
+    exclude_operation: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Skip operations whose operationId matches this glob (repeatable).", envvar=_env("EXCLUDE_OPERATION")
+        ),
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=f"A header sent with every request, 'Name: value' (repeatable; env var {HEADERS_VARIABLE}: "
+            "one header per line)."
+        ),
+    ] = None,
+    request_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for each answer.", min=0.1, envvar=_env("REQUEST_TIMEOUT"))
+    ] = 10.0,
+    tls_verify: Annotated[
+        bool, typer.Option(help="Verify the server's TLS certificate.", envvar=_env("TLS_VERIFY"))
+    ] = True,
+    cacert: Annotated[
+        Path | None,
+        typer.Option(
+            help="CA bundle to verify the server's certificate with.",
+            envvar=_env("CACERT"),
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    max_examples: Annotated[
+        int | None,
+        typer.Option(
+            help="Schemathesis examples per operation (default: the profile's).", min=1, envvar=_env("MAX_EXAMPLES")
+        ),
+    ] = None,
+    max_time: Annotated[
+        float | None,
+        typer.Option(help="Seconds for the whole run (default: quick 55, full 285).", min=1, envvar=_env("MAX_TIME")),
+    ] = None,
+    max_failures: Annotated[
+        int,
+        typer.Option(
+            help="A check stops after this many failing operations, a family after this many failing checks.",
+            min=1,
+            envvar=_env("MAX_FAILURES"),
+        ),
+    ] = engine.DEFAULT_MAX_FAILURES,
+    known_divergences: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML register of known divergences (reported, not failing).", envvar=_env("KNOWN_DIVERGENCES")
+        ),
+    ] = None,
+    require_coverage: Annotated[
+        float | None,
+        typer.Option(
+            help="Fail when less than this percentage of applicable checks ran.",
+            min=0,
+            max=100,
+            envvar=_env("REQUIRE_COVERAGE"),
+        ),
+    ] = None,
+    har: Annotated[
+        Path | None, typer.Option(help="Record every exchange in this HAR file.", envvar=_env("HAR"))
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.", envvar=_env("JUNIT"))] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a Markdown report (with readiness) here.", envvar=_env("REPORT"))
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write a JSON report here.", envvar=_env("JSON"))
+    ] = None,
+    progress: Annotated[
+        bool,
+        typer.Option(help="Show progress (live in a terminal, one line per stage elsewhere).", envvar=_env("PROGRESS")),
+    ] = True,
 ) -> None:
-    """Run the conformance checks and print a table per operation and check family with a score."""
+    """Run the conformance checks and print a table per operation and check family with coverage and score."""
+    chosen: Profile = PROFILES[profile.value]
+    if max_examples is not None:
+        chosen = replace(chosen, max_examples=max_examples)
+    budget = Budget(max_time if max_time is not None else chosen.max_time)
+    breaker = Breaker()
     # In CI logs (no terminal) rich would wrap at 80 columns; operation labels and curls need more.
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else LOG_WIDTH)
+    terminal = sys.stdout.isatty()
+    console = Console(highlight=False, width=None if terminal else LOG_WIDTH)
     apis = ("v1", "internal") if api is Api.ALL else (api.value,)
-    target = Target(
-        base_url=base_url.rstrip("/"),
-        api_key=api_key or "",
-        project_id=project_id,
-        other_api_key=other_api_key,
-        other_project_id=other_project_id,
-        read_only_key=read_only_key,
-        standard_key=standard_key,
-        revoked_key=revoked_key,
-        rate_limit_key=rate_limit_key,
-    )
+    if not tls_verify:
+        # Asked for: one warning per request would bury the report.
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     try:
+        target = Target(
+            base_url=check_base_url(base_url),
+            api_key=api_key or "",
+            project_id=project_id,
+            other_api_key=other_api_key,
+            other_project_id=other_project_id,
+            read_only_key=read_only_key,
+            standard_key=standard_key,
+            revoked_key=revoked_key,
+            rate_limit_key=rate_limit_key,
+            headers=parse_headers(header or os.environ.get(HEADERS_VARIABLE, "").splitlines()),
+            request_timeout=request_timeout,
+            tls_verify=str(cacert) if cacert and tls_verify else tls_verify,
+        )
         selected = [name for name in (checks or "").split(",") if name.strip()]
         engine.select(selected)
-        target = _ready(target, apis, mock_keys)
-    except (TargetError, UsageProblem, ValueError, NoAnswer) as exc:
+        operations = _operations(apis, include_operation, exclude_operation)
+        register = _register(known_divergences, apis, chosen.name)
+        _writable(junit, report, json_file, har)
+        target = _ready(target, apis, mock_keys, budget, breaker)
+    except (TargetError, UsageProblem, RegisterError, ValueError, NoAnswer) as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        # Ctrl-C while the target is probed: nothing ran, and the reports say so.
+        _write_reports(RunReport(target=base_url, apis=apis, interrupted=True), junit, report, json_file)
+        report_error("interrupted before any check ran")
+        raise typer.Exit(engine.EXIT_INTERRUPTED) from None
     seed = seed if seed is not None else random.randrange(2**31)
-    header = f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {profile} · seed {seed}"
-    console.print(header, soft_wrap=True)
-    options = engine.RunOptions(apis=apis, profile=PROFILES[profile.value], seed=seed, checks=selected or None)
+    header_line = (
+        f"[bold]Hissuno conformance[/] {target.base_url} · api {', '.join(apis)} · profile {chosen.name} · "
+        f"seed {seed} · budget {budget.seconds:g} s"
+    )
+    console.print(header_line, soft_wrap=True)
+    recording = HarRecording(har) if har else None
+    shown = display(console, progress=progress, terminal=terminal)
+    options = engine.RunOptions(
+        apis=apis,
+        profile=chosen,
+        seed=seed,
+        checks=selected or None,
+        operations=operations,
+        budget=budget,
+        breaker=breaker,
+        max_failures=max_failures,
+        register=register,
+        required_coverage=require_coverage / 100 if require_coverage is not None else None,
+        recording=recording,
+        listener=shown.show,
+    )
     try:
-        result = console_report.consume(engine.run(target, options), console, live=progress)
-    except NoAnswer as exc:
-        _fail(f"the server stopped answering: {exc}")
-    if junit:
-        junit_report.write(result, junit)
-    if report:
-        markdown_report.write(result, report)
-    if json_file:
-        json_report.write(result, json_file)
+        with shown:
+            result = engine.follow(engine.run(target, options), shown.show)
+    finally:
+        if recording is not None:
+            recording.close()
+    console_report.print_report(result, console)
+    _write_reports(result, junit, report, json_file)
     code = engine.exit_code(result)
     if code == engine.EXIT_UNUSABLE:
-        _fail("no check could run (every check was skipped)")
+        _fail("no check could run (every check was skipped or not applicable)")
     raise typer.Exit(code)
 
 
-def _ready(target: Target, apis: tuple[str, ...], mock_keys: bool) -> Target:
+def _operations(apis: tuple[str, ...], include: list[str] | None, exclude: list[str] | None) -> OperationFilter:
+    chosen = OperationFilter(tuple(include or ()), tuple(exclude or ()))
+    every = [op for api in apis for op in Contract.load(api)]
+    unmatched = chosen.unmatched(every)
+    if unmatched:
+        ids = sorted({op.operation_id for op in every})
+        raise UsageProblem(f"--include/--exclude-operation {unmatched[0]!r} matches no operationId ({', '.join(ids)})")
+    if not any(chosen.matches(op) for op in every):
+        raise UsageProblem("--include-operation and --exclude-operation leave no operation to check")
+    return chosen
+
+
+def _register(path: Path | None, apis: tuple[str, ...], profile: str) -> Register | None:
+    if path is None:
+        return None
+    register = Register.load(path, profile=profile)
+    operations = {api: [(op.operation_id, op.label) for op in Contract.load(api)] for api in apis}
+    register.validate([*catalogue(), ERROR_CHECK], operations)
+    return register
+
+
+def _writable(*paths: Path | None) -> None:
+    """Create the folders the reports go to now, so a run never ends without its reports."""
+    for path in paths:
+        if path is None:
+            continue
+        if path.is_dir():
+            raise UsageProblem(f"{path} is a folder: give a file name for the report")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageProblem(f"cannot create the folder for {path}: {error.strerror or error}") from None
+
+
+def _write_reports(result: RunReport, junit: Path | None, report: Path | None, json_file: Path | None) -> None:
+    for path, writer in ((junit, junit_report.write), (report, markdown_report.write), (json_file, json_report.write)):
+        if path is None:
+            continue
+        try:
+            writer(result, path)
+        except OSError as error:
+            report_error(f"cannot write {path}: {error.strerror or error}")
+
+
+def _ready(target: Target, apis: tuple[str, ...], mock_keys: bool, budget: Budget, breaker: Breaker) -> Target:
     """The target with its keys complete and checked, or a one-line reason why it cannot be used."""
-    probe(target)
+    if not probe(target):
+        breaker.unanswered("the reachability probe got no answer")
     if mock_keys:
         target = from_mock(target)
     if not target.api_key:
         raise UsageProblem("--api-key is required (or --mock-keys against a mock)")
     if "internal" in apis and not target.project_id:
         raise UsageProblem("the internal API needs --project-id (or pass --api v1)")
-    engine.preflight(target, apis)
+    engine.preflight(target, apis, target.client(budget=budget, breaker=breaker))
     return target
 
 
 def _fail(message: str) -> None:
-    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+    report_error(message)
     raise typer.Exit(engine.EXIT_UNUSABLE)
 
 
@@ -148,11 +375,11 @@ def run_cli(argv: list[str] | None = None) -> int:
     try:
         code = app(args=argv, prog_name=PROGRAM, standalone_mode=False)
     except TyperException as exc:
-        print(f"{PROGRAM}: error: {exc.format_message()}", file=sys.stderr)
+        report_error(exc.format_message())
         return engine.EXIT_UNUSABLE
-    except typer.Abort:
-        print(f"{PROGRAM}: interrupted", file=sys.stderr)
-        return 130
+    except (typer.Abort, KeyboardInterrupt):
+        report_error("interrupted")
+        return engine.EXIT_INTERRUPTED
     return code if isinstance(code, int) else 0
 
 

@@ -14,17 +14,25 @@ import shlex
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from conformance.breaker import Breaker, ServerSilent
+from conformance.budget import Budget, OutOfTime
 from conformance.connection import Connections, NoAnswer
 from conformance.retry import RetryPolicy
 
-REQUEST_TIMEOUT = 30.0
+REQUEST_TIMEOUT = 10.0
 _NO_JSON = object()
+
+
+class Recorder(Protocol):
+    """Where every exchange goes as it happens (a HAR recording)."""
+
+    def add(self, exchange: Exchange) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,17 @@ class Credential:
     @property
     def header(self) -> str:
         return f"Bearer {self.value}"
+
+    @property
+    def masked(self) -> str:
+        """The key as logs may show it: its prefix and last two characters (``hss_…qz``)."""
+        return mask(self.value)
+
+
+def mask(key: str) -> str:
+    prefix, underscore, _ = key.partition("_")
+    shown = f"{prefix}_" if underscore and len(prefix) <= 6 else key[:3]
+    return f"{shown}…{key[-2:]}" if len(key) > len(shown) + 2 else "…"
 
 
 @dataclass(frozen=True)
@@ -103,7 +122,11 @@ def render_curl(
 
 
 class Client:
-    """Sends requests to the target and returns :class:`Exchange` values; waits out 429s when asked."""
+    """Sends requests to the target and returns :class:`Exchange` values; waits out 429s when asked.
+
+    Every request honours the time budget (a timeout that ends by the deadline, :class:`OutOfTime` past it)
+    and the breaker (no request to a server that stopped answering), and goes to the recorder if there is one.
+    """
 
     def __init__(
         self,
@@ -113,6 +136,11 @@ class Client:
         retry: RetryPolicy | None = None,
         display_url: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        timeout: float = REQUEST_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        budget: Budget | None = None,
+        breaker: Breaker | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.session = session
         self.clock = clock
@@ -120,6 +148,11 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self.display_url = (display_url or base_url).rstrip("/")
         self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self.headers = dict(headers or {})
+        self.budget = budget or Budget()
+        self.breaker = breaker or Breaker()
+        self.recorder = recorder
         self.sent = 0
 
     def send(
@@ -135,7 +168,7 @@ class Client:
         honour_rate_limit: bool = True,
     ) -> Exchange:
         """Send one request. ``raw_body`` goes as is (with the given headers); ``json_body`` as JSON."""
-        sent_headers: dict[str, str] = {}
+        sent_headers: dict[str, str] = dict(self.headers)
         if credential is not None:
             sent_headers["Authorization"] = credential.header
         body = raw_body
@@ -144,8 +177,15 @@ class Client:
             sent_headers["Content-Type"] = "application/json"
         sent_headers.update(headers or {})
         query = f"?{urlencode(params, doseq=True)}" if params else ""
+        shown = f"{self.display_url}{path}{query}"
         attempt = 0
         while True:
+            timeout = self.budget.timeout(self.timeout)
+            try:
+                self.breaker.before()
+            except ServerSilent as silent:
+                curl = render_curl(method, shown, sent_headers, body, credential)
+                raise NoAnswer(method, shown, str(silent), curl) from None
             sent_at = self.clock()
             try:
                 response = self.connections.request(
@@ -153,21 +193,25 @@ class Client:
                     f"{self.base_url}{path}{query}",
                     headers=sent_headers,
                     data=body,
-                    timeout=REQUEST_TIMEOUT,
+                    timeout=timeout,
                     allow_redirects=False,
                 )
             except NoAnswer as failure:
-                shown = f"{self.display_url}{path}{query}"
+                if timeout < self.timeout and self.budget.exhausted:  # cut short by the budget, not the server
+                    raise OutOfTime(self.budget.ran_out()) from failure
+                self.breaker.unanswered(f"{failure.reason} after {self.clock() - sent_at:.1f} s")
                 curl = render_curl(method, shown, sent_headers, body, credential)
                 raise NoAnswer(method, shown, failure.reason, curl) from failure
+            self.breaker.answered()
             received_at = self.clock()
             self.sent += 1
             delay = self.retry.delay(response.status_code, response.headers, attempt) if honour_rate_limit else None
             if delay is None:
                 break
             attempt += 1
-            self.retry.wait(delay)
-        return Exchange(
+            whose = f" of key {credential.masked}" if credential is not None else ""
+            self.retry.wait(delay, f"the rate-limit window{whose} (429 on {method} {path})")
+        exchange = Exchange(
             method=method,
             url=f"{self.display_url}{path}{query}",
             request_headers=sent_headers,
@@ -179,3 +223,6 @@ class Client:
             sent_at=sent_at,
             received_at=received_at,
         )
+        if self.recorder is not None:
+            self.recorder.add(exchange)
+        return exchange

@@ -103,6 +103,8 @@ class Connections:
         if self._last_sent is not None and now - self._last_sent > IDLE_REUSE_LIMIT:
             drop_idle(self.session)
         self._last_sent = now
+        # Per request: requests lets REQUESTS_CA_BUNDLE override a session's own `verify` (a --cacert) otherwise.
+        kwargs.setdefault("verify", getattr(self.session, "verify", True))
         opened = opened_connections(self.session)
         try:
             return self.session.request(method, url, **kwargs)

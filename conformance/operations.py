@@ -8,8 +8,9 @@ these questions instead of walking the raw documents themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
 
@@ -166,6 +167,26 @@ class Operation:
         for name, value in values.items():
             path = path.replace(f"{{{name}}}", value)
         return path
+
+
+@dataclass(frozen=True)
+class OperationFilter:
+    """Which operations a run checks, by ``operationId`` globs (``--include-operation``/``--exclude-operation``).
+
+    No ``include`` means every operation; ``exclude`` wins over ``include``."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def matches(self, operation: Operation) -> bool:
+        name = operation.operation_id
+        included = not self.include or any(fnmatchcase(name, glob) for glob in self.include)
+        return included and not any(fnmatchcase(name, glob) for glob in self.exclude)
+
+    def unmatched(self, operations: Iterable[Operation]) -> list[str]:
+        """Globs that name no operation (a typo would otherwise silently check nothing, or everything)."""
+        ids = [op.operation_id for op in operations]
+        return [glob for glob in (*self.include, *self.exclude) if not any(fnmatchcase(i, glob) for i in ids)]
 
 
 @dataclass(eq=False)

@@ -1,4 +1,8 @@
-"""Honouring 429 + Retry-After, as a real client does, so a rate-limited target is slowed down, not failed."""
+"""Honouring 429 + Retry-After, as a real client does, so a rate-limited target is slowed down, not failed.
+
+Every wait goes through :meth:`RetryPolicy.wait`: one longer than :data:`ANNOUNCE_AFTER` is announced first
+(what for, how long), and one that would outlast the time budget is not started (:class:`OutOfTime`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from conformance.budget import Budget, OutOfTime
+from conformance.results import Waiting
+
 TOO_MANY_REQUESTS = 429
+ANNOUNCE_AFTER = 2.0
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -29,6 +37,8 @@ class RetryPolicy:
     max_wait: float = 65.0
     margin: float = 0.25
     sleep: Callable[[float], None] = time.sleep
+    announce: Callable[[Waiting], None] | None = None
+    budget: Budget | None = None
     waited: float = field(default=0.0, init=False)
 
     def delay(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
@@ -40,6 +50,11 @@ class RetryPolicy:
             return None
         return min(seconds, self.max_wait) + self.margin
 
-    def wait(self, seconds: float) -> None:
+    def wait(self, seconds: float, reason: str = "the server") -> None:
+        """Sleep ``seconds`` for ``reason`` (announced when long), unless that would outlast the budget."""
+        if self.budget is not None and not self.budget.allows(seconds):
+            raise OutOfTime(f"{self.budget.ran_out()} (it would have waited {seconds:.0f} s for {reason})")
+        if seconds > ANNOUNCE_AFTER and self.announce is not None:
+            self.announce(Waiting(seconds, reason))
         self.waited += seconds
         self.sleep(seconds)

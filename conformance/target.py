@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
-from conformance.client import Client, Credential
+from conformance.breaker import Breaker
+from conformance.budget import Budget
+from conformance.client import REQUEST_TIMEOUT, Client, Credential, Recorder
 from conformance.retry import RetryPolicy
 
 MOCK_KEYS_PATH = "/__mock/keys"
+# How long the reachability probe waits for an answer once connected (a server that accepts connections but
+# does not answer is reachable: the run reports it, it is not a usage error).
+PROBE_READ_TIMEOUT = 2.0
 IN_PROCESS_URL = "http://testserver"
 # Plans from the smallest to the largest limit, as the contract names them.
 PLAN_ORDER = ("free", "pro", "enterprise")
@@ -48,6 +54,11 @@ class Target:
     revoked_key: str | None = None
     rate_limit_key: str | None = None
     app: Any = None
+    # How to reach it: headers on every request (``--header``), the per-request timeout, TLS verification
+    # (True, False, or the path of a CA bundle).
+    headers: tuple[tuple[str, str], ...] = ()
+    request_timeout: float = REQUEST_TIMEOUT
+    tls_verify: bool | str = True
 
     def credential(self, role: str) -> Credential | None:
         """The key for a role (``api_key``, ``other_api_key``, ...) with its shell variable, if given."""
@@ -67,10 +78,29 @@ class Target:
             from schemathesis.python import asgi
 
             return asgi.get_client(self.app).__enter__()
-        return requests.Session()
+        session = requests.Session()
+        session.verify = self.tls_verify
+        return session
 
-    def client(self, retry: RetryPolicy | None = None) -> Client:
-        return Client(self.session(), self.url, retry=retry, display_url=self.base_url or self.url)
+    def client(
+        self,
+        retry: RetryPolicy | None = None,
+        *,
+        budget: Budget | None = None,
+        breaker: Breaker | None = None,
+        recorder: Recorder | None = None,
+    ) -> Client:
+        return Client(
+            self.session(),
+            self.url,
+            retry=retry,
+            display_url=self.base_url or self.url,
+            timeout=self.request_timeout,
+            headers=dict(self.headers),
+            budget=budget,
+            breaker=breaker,
+            recorder=recorder,
+        )
 
     def with_keys(self, keys: Mapping[str, str | None]) -> Target:
         """This target with the given keys filled in where no key was set explicitly."""
@@ -78,21 +108,42 @@ class Target:
         return replace(self, **missing)
 
 
-def probe(target: Target) -> None:
-    """Raise :class:`TargetError` when nothing answers HTTP at the base URL."""
+def check_base_url(url: str) -> str:
+    """The URL without a trailing slash, or :class:`TargetError` when it is not an ``http(s)://host`` URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        hint = f" (did you mean http://{url.strip()}?)" if "://" not in url else ""
+        raise TargetError(f"--base-url {url!r} is not an http:// or https:// URL{hint}")
+    return url.strip().rstrip("/")
+
+
+def probe(target: Target) -> bool:
+    """Whether the server answers at the base URL; :class:`TargetError` when nothing can be reached.
+
+    A server that accepts the connection but does not answer within :data:`PROBE_READ_TIMEOUT` is reachable
+    (False): the run goes on and reports it."""
     if target.app is not None:
-        return
+        return True
     try:
-        requests.get(f"{target.url}/", timeout=10, allow_redirects=False)
+        requests.get(
+            f"{target.url}/",
+            timeout=(target.request_timeout, min(PROBE_READ_TIMEOUT, target.request_timeout)),
+            allow_redirects=False,
+            verify=target.tls_verify,
+            headers=dict(target.headers),
+        )
+    except requests.ReadTimeout:
+        return False
     except requests.RequestException as exc:
         raise TargetError(f"cannot reach {target.url}: {_reason(exc)}") from None
+    return True
 
 
 def fetch_mock_keys(target: Target) -> list[dict[str, Any]]:
     """The mock's key table (``GET /__mock/keys``)."""
     session = target.session()
     try:
-        response = session.get(f"{target.url}{MOCK_KEYS_PATH}", timeout=10)
+        response = session.get(f"{target.url}{MOCK_KEYS_PATH}", timeout=target.request_timeout, verify=session.verify)
     except requests.RequestException as exc:
         raise TargetError(f"cannot reach {target.url}: {_reason(exc)}") from None
     if response.status_code != 200:
@@ -163,7 +214,14 @@ def from_mock(target: Target) -> Target:
 
 def _reason(exc: requests.RequestException) -> str:
     text = str(exc)
-    for marker in ("Connection refused", "Name or service not known", "timed out", "No route to host"):
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "timed out",
+        "No route to host",
+        "CERTIFICATE_VERIFY_FAILED",
+    ):
         if marker in text:
-            return marker.lower()
+            return marker.lower().replace("_", " ")
     return type(exc).__name__

@@ -57,14 +57,24 @@ class Finding:
     path: str | None = None
     bump: Bump = Bump.NONE
     context: str = ""  # where in the operation it was seen ("response 200: `data/items/status`")
+    file: str | None = None  # the source file and 1-based line and column the pointer leads to, when known
+    line: int | None = None
+    column: int | None = None
 
     @property
     def operation(self) -> str | None:
         """``GET /v1/sessions`` style label, or None for document-wide findings."""
         return f"{self.method.upper()} {self.path}" if self.method and self.path else None
 
+    @property
+    def location(self) -> str:
+        """``openapi/components.yaml:312:17`` (as far as it is known), else the document's name."""
+        if self.file is None:
+            return self.document
+        return ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
+
     def __str__(self) -> str:
-        return f"{self.document}: {self.rule_id} at {self.pointer}: {self.message}"
+        return f"{self.location}: {self.level.value} {self.rule_id}: {self.message} (at {self.pointer or '/'})"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

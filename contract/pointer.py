@@ -57,11 +57,17 @@ def _lookup(document: Mapping[str, Any], ref: str) -> Any:
     return node
 
 
+def lookup(document: Mapping[str, Any], ref: str) -> Any:
+    """The node a local reference (``#/...``) names, or None when there is none."""
+    found = _lookup(document, ref)
+    return None if found is _MISSING else found
+
+
 def deref(document: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
     """Follow local ``$ref``s from ``node`` (found at ``pointer``): the node they lead to and its pointer.
 
-    A reference to nothing (or to ``null``) leads to ``{}`` at the pointer it names, so a reader of a broken
-    document sees an empty node instead of an error.
+    A reference to nothing (or to ``null``), or a chain of references that comes back to itself, leads to
+    ``{}`` at the pointer it names, so a reader of a broken document sees an empty node instead of an error.
     """
     for _ in range(MAX_HOPS):
         ref = local_ref(node)
@@ -71,7 +77,7 @@ def deref(document: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, st
         if target is _MISSING or target is None:
             return {}, ref[1:]
         node, pointer = target, ref[1:]
-    raise ValueError(f"circular $ref at {pointer}")
+    return {}, pointer
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> Any:

@@ -41,3 +41,75 @@ def compose_yaml(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError:
         return None
+
+
+def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+    """The data ``text`` holds and its node tree, from one parse (``yaml.YAMLError`` when it is not YAML)."""
+    loader = LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def duplicate_keys(root: yaml.Node | None) -> list[yaml.Node]:
+    """Key nodes that repeat a key of the same mapping (YAML forbids it; PyYAML keeps the last silently)."""
+    found: list[yaml.Node] = []
+    seen: set[int] = set()
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[tuple[str, str]] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if (key.tag, key.value) in keys:
+                        found.append(key)
+                    keys.add((key.tag, key.value))
+                pending.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    return sorted(found, key=lambda key: (key.start_mark.line, key.start_mark.column))
+
+
+def measure(root: yaml.Node | None, limit: int) -> tuple[int, int]:
+    """``(nodes, depth)`` of the tree once every alias is expanded: the node count capped just past ``limit``
+    (past it too for an alias inside itself), and how deeply it nests.
+
+    Aliases share one node, so a small file can stand for billions of nodes ("billion laughs"); any reader
+    that walks the data would walk every copy. Counted without recursion, so any depth can be measured.
+    """
+    if root is None:
+        return 0, 0
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            if id(node) in open_nodes:  # reached again before it was finished: an alias inside itself
+                return limit + 1, len(open_nodes)
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(id(node))
+        counted = [sizes[id(child)] for child in children]
+        total = min(1 + sum(count for count, _ in counted), limit + 1)
+        sizes[id(node)] = (total, 1 + max((depth for _, depth in counted), default=0))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
     resolver = make_resolver(operation_table(store, views))
     for name, (base, document) in mounted.items():
         app.add_specification(
-            documents.specification(document, settings.cache_path),
+            documents.specification(document, settings.cache_path, published=bundled(name)),
             base_path=base,
             name=name,
             resolver=resolver,

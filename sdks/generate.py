@@ -38,14 +38,9 @@ GENERATED = (BUNDLE, TYPESCRIPT_TYPES, TYPESCRIPT_CONTRACT, PYTHON_PACKAGE, PYTH
 
 
 def bundle_v1(target: Path) -> None:
-    """Write the bundled ``/v1`` document the generators read: the one place that produces it.
-
-    Today from ``contract.spec``; when the contract tooling ships ``hissuno-contract bundle``, this becomes
-    ``hissuno-contract bundle --api v1 --format json -o target``.
-    """
-    from contract.spec import load_bundled
-
-    target.write_text(json.dumps(load_bundled("v1"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write the bundled ``/v1`` document the generators read: the one place that produces it, with the contract's
+    own ``hissuno-contract bundle`` (the document the mock serves)."""
+    run([sys.executable, "-m", "contract", "bundle", "--api", "v1", "--format", "json", "-o", str(target)])
 
 
 def generate(out: Path, document: dict[str, Any] | None = None) -> None:

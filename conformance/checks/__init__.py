@@ -13,24 +13,10 @@ from dataclasses import dataclass
 
 from conformance.checks import auth, envelope, isolation, ratelimit, state
 from conformance.checks.base import RESPONSE_CHECKS, SCENARIO_CHECKS, ScenarioCheck
+from conformance.checks.builtin import BUILTIN_CHECKS
+from conformance.operations import Contract, Operation
 
 SCHEMATHESIS = "schemathesis"
-
-# Schemathesis' own checks we run, with what each proves.
-BUILTIN_CHECKS = {
-    "not_a_server_error": "No request, however odd, makes the server answer 5xx.",
-    "status_code_conformance": "Every status code answered is one the spec documents for the operation.",
-    "content_type_conformance": "Every answer's Content-Type is one the spec documents.",
-    "response_headers_conformance": "Headers the spec requires (rate-limit headers, Location) are present and valid.",
-    "response_schema_conformance": "Every answer's body validates against the spec's schema for its status.",
-    "negative_data_rejection": "Requests that violate the spec (bad types, out-of-range values) are rejected with 4xx.",
-    "positive_data_acceptance": "Requests that follow the spec are accepted.",
-    "missing_required_header": "Leaving out a required header is rejected.",
-    "unsupported_method": "Methods the spec does not list for a path get 405.",
-    "ignored_auth": "Requests without or with invalid credentials are refused (Schemathesis' own auth probe).",
-    "use_after_free": "A deleted resource is not reachable through the spec's links afterwards.",
-    "ensure_resource_availability": "A created resource is reachable through the spec's links right away.",
-}
 
 # Order matters: state creates the rows isolation then looks for; the rate-limit burst comes last.
 RUN_ORDER = (state.FAMILY, isolation.FAMILY, auth.FAMILY, envelope.FAMILY, ratelimit.FAMILY)
@@ -46,7 +32,7 @@ FAMILIES = (SCHEMATHESIS, auth.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit
 
 def catalogue() -> dict[str, tuple[str, str]]:
     """Every check we can report: name -> (family, what it proves)."""
-    entries = {name: (SCHEMATHESIS, text) for name, text in BUILTIN_CHECKS.items()}
+    entries = {name: (SCHEMATHESIS, check.proves) for name, check in BUILTIN_CHECKS.items()}
     entries.update({check.name: (check.family, check.proves) for check in RESPONSE_CHECKS})
     for check in SCENARIO_RUN:
         for name, text in check.reports.items():
@@ -56,6 +42,17 @@ def catalogue() -> dict[str, tuple[str, str]]:
 
 def family_of(name: str) -> str:
     return catalogue()[name][0]
+
+
+def scope_of(name: str, contract: Contract) -> list[Operation]:
+    """The operations of the contract a check can apply to."""
+    if name in BUILTIN_CHECKS:
+        return BUILTIN_CHECKS[name].scope(contract)
+    for response in RESPONSE_CHECKS:
+        if response.name == name:
+            return response.operations(contract)
+    scenario = next(check for check in SCENARIO_RUN if name in check.reports)
+    return scenario.operations(contract)
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,11 @@ class Selection:
     @property
     def response(self) -> list[str]:
         return [check.registered for check in RESPONSE_CHECKS if check.name in self.wanted]
+
+    @property
+    def schemathesis(self) -> list[str]:
+        """The names, as we report them, of the checks Schemathesis runs."""
+        return [*self.builtin, *(check.name for check in RESPONSE_CHECKS if check.name in self.wanted)]
 
     @property
     def runs_schemathesis(self) -> bool:

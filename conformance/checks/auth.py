@@ -14,6 +14,7 @@ from typing import Any
 from conformance.checks.base import (
     OTHER_PROJECT_ROLE,
     Scenario,
+    ScenarioCheck,
     error_problems,
     page_ids,
     problem,
@@ -21,7 +22,7 @@ from conformance.checks.base import (
     scenario_check,
     unique_body,
 )
-from conformance.operations import Operation
+from conformance.operations import Contract, Operation
 from conformance.results import CheckResult, Problem, verdict
 
 FAMILY = "auth"
@@ -47,26 +48,31 @@ def _ids(scenario: Scenario, operation: Operation) -> dict[str, str]:
     return ids
 
 
-def _refusals(scenario: Scenario, check_name: str, headers_by_case: dict[str, dict[str, str]]) -> Iterator[CheckResult]:
-    for operation in scenario.contract:
+def _refusals(
+    scenario: Scenario, check: ScenarioCheck, headers_by_case: dict[str, dict[str, str]]
+) -> Iterator[CheckResult]:
+    for operation in scenario.in_scope(check):
         problems = []
         for case, headers in headers_by_case.items():
             exchange = scenario.send(
                 operation, None, ids=_ids(scenario, operation), headers=headers, **_body(scenario, operation)
             )
             problems.extend(error_problems(exchange, UNAUTHORIZED, case))
-        yield verdict(operation.label, check_name, FAMILY, problems, api=scenario.api)
+        yield verdict(operation.label, check.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "missing_key", 'Every operation answers 401 with {"error"} when no key is sent.')
+@scenario_check(
+    FAMILY, "missing_key", 'Every operation answers 401 with {"error"} when no key is sent.', scope="operations"
+)
 def missing_key(scenario: Scenario) -> Iterator[CheckResult]:
-    yield from _refusals(scenario, missing_key.name, {"no Authorization header": {}})
+    yield from _refusals(scenario, missing_key, {"no Authorization header": {}})
 
 
 @scenario_check(
     FAMILY,
     "malformed_key",
     "Every operation answers 401 to a header that is not `Bearer hss_...` (other scheme, no scheme, no token).",
+    scope="operations",
 )
 def malformed_key(scenario: Scenario) -> Iterator[CheckResult]:
     cases = {
@@ -75,7 +81,7 @@ def malformed_key(scenario: Scenario) -> Iterator[CheckResult]:
         "Bearer with no token": {"Authorization": "Bearer"},
         "the valid key without the Bearer scheme": {"Authorization": scenario.target.api_key},
     }
-    for result in _refusals(scenario, malformed_key.name, cases):
+    for result in _refusals(scenario, malformed_key, cases):
         # The last case carries the real key: show it as a variable, not in clear.
         problems = tuple(
             Problem(p.message, p.curl.replace(scenario.target.api_key, "${HISSUNO_API_KEY}")) for p in result.problems
@@ -83,27 +89,29 @@ def malformed_key(scenario: Scenario) -> Iterator[CheckResult]:
         yield verdict(result.operation, result.check, result.family, problems, api=result.api)
 
 
-@scenario_check(FAMILY, "unknown_key", "Every operation answers 401 to a well-formed key that does not exist.")
+@scenario_check(
+    FAMILY, "unknown_key", "Every operation answers 401 to a well-formed key that does not exist.", scope="operations"
+)
 def unknown_key(scenario: Scenario) -> Iterator[CheckResult]:
     fake = f"Bearer hss_{secrets.token_hex(16)}"
-    yield from _refusals(scenario, unknown_key.name, {"unknown key": {"Authorization": fake}})
+    yield from _refusals(scenario, unknown_key, {"unknown key": {"Authorization": fake}})
 
 
-@scenario_check(FAMILY, "revoked_key", "Every operation answers 401 to a revoked or expired key.")
+@scenario_check(FAMILY, "revoked_key", "Every operation answers 401 to a revoked or expired key.", scope="operations")
 def revoked_key(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(revoked_key, "revoked_key"):
-        yield skip
+    if skips := scenario.needs(revoked_key, "revoked_key"):
+        yield from skips
         return
-    for operation in scenario.contract:
+    for operation in scenario.in_scope(revoked_key):
         exchange = scenario.send(operation, "revoked_key", ids=_ids(scenario, operation), **_body(scenario, operation))
         problems = error_problems(exchange, UNAUTHORIZED, "revoked key")
         yield verdict(operation.label, revoked_key.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "query_key", "A key passed in the query string (`?api_key=`) is ignored: 401.")
+@scenario_check(FAMILY, "query_key", "A key passed in the query string (`?api_key=`) is ignored: 401.", scope="lists")
 def query_key(scenario: Scenario) -> Iterator[CheckResult]:
     key = scenario.target.api_key
-    for operation in scenario.contract.lists:
+    for operation in scenario.in_scope(query_key):
         exchange = scenario.send(operation, None, params={"api_key": key, "access_token": key})
         problems = [
             Problem(p.message, p.curl.replace(key, "${HISSUNO_API_KEY}"))
@@ -126,15 +134,14 @@ def _other_project_ids(scenario: Scenario) -> set[str]:
     FAMILY,
     "other_project",
     "A valid key used on another project's path answers 403 with nothing of that project in the body.",
+    scope=lambda contract: [op for op in contract.operations if op.is_project_scoped],
 )
 def other_project(scenario: Scenario) -> Iterator[CheckResult]:
-    if not scenario.contract.is_project_scoped:
-        return
-    if skip := scenario.needs(other_project, "other_project_id"):
-        yield skip
+    if skips := scenario.needs(other_project, "other_project_id"):
+        yield from skips
         return
     foreign = _other_project_ids(scenario)
-    for operation in scenario.contract:
+    for operation in scenario.in_scope(other_project):
         exchange = scenario.send(
             operation,
             "api_key",
@@ -150,23 +157,25 @@ def other_project(scenario: Scenario) -> Iterator[CheckResult]:
         yield verdict(operation.label, other_project.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "read_only_write", "A read-only key gets 403 on every write, and the write has no effect.")
+@scenario_check(
+    FAMILY, "read_only_write", "A read-only key gets 403 on every write, and the write has no effect.", scope="writes"
+)
 def read_only_write(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(read_only_write, "read_only_key"):
-        yield skip
+    if skips := scenario.needs(read_only_write, "read_only_key"):
+        yield from skips
         return
-    for operation in scenario.contract.writes:
+    for operation in scenario.in_scope(read_only_write):
         yield _refused_write(scenario, operation, "read_only_key", read_only_write.name)
 
 
-@scenario_check(FAMILY, "standard_delete", "A standard key gets 403 on deletes (only full keys may delete).")
+@scenario_check(
+    FAMILY, "standard_delete", "A standard key gets 403 on deletes (only full keys may delete).", scope="deletes"
+)
 def standard_delete(scenario: Scenario) -> Iterator[CheckResult]:
-    if not scenario.contract.deletes:
+    if skips := scenario.needs(standard_delete, "standard_key"):
+        yield from skips
         return
-    if skip := scenario.needs(standard_delete, "standard_key"):
-        yield skip
-        return
-    for operation in scenario.contract.deletes:
+    for operation in scenario.in_scope(standard_delete):
         yield _refused_write(scenario, operation, "standard_key", standard_delete.name)
 
 
@@ -201,15 +210,14 @@ def _fresh_ids(scenario: Scenario, operation: Operation) -> dict[str, str]:
     return _ids(scenario, operation)
 
 
-@scenario_check(FAMILY, "standard_write", "A standard key may create (2xx on every POST).")
+@scenario_check(
+    FAMILY, "standard_write", "A standard key may create (2xx on every POST).", scope=Contract.creates_with_body
+)
 def standard_write(scenario: Scenario) -> Iterator[CheckResult]:
-    posts = scenario.contract.creates_with_body()
-    if not posts:
+    if skips := scenario.needs(standard_write, "standard_key"):
+        yield from skips
         return
-    if skip := scenario.needs(standard_write, "standard_key"):
-        yield skip
-        return
-    for operation in posts:
+    for operation in scenario.in_scope(standard_write):
         exchange = scenario.send(operation, "standard_key", **_body(scenario, operation))
         problems = []
         if exchange.status != operation.success_status:
@@ -221,12 +229,12 @@ def standard_write(scenario: Scenario) -> Iterator[CheckResult]:
         yield verdict(operation.label, standard_write.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "read_only_read", "A read-only key may read: 200 on every list.")
+@scenario_check(FAMILY, "read_only_read", "A read-only key may read: 200 on every list.", scope="lists")
 def read_only_read(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(read_only_read, "read_only_key"):
-        yield skip
+    if skips := scenario.needs(read_only_read, "read_only_key"):
+        yield from skips
         return
-    for operation in scenario.contract.lists:
+    for operation in scenario.in_scope(read_only_read):
         exchange = scenario.send(operation, "read_only_key")
         problems = []
         if exchange.status != 200:

@@ -3,7 +3,8 @@
 A response check judges one answer Schemathesis provoked; a scenario check is a function ``(scenario) ->
 results`` that drives several requests (create then read, one key then another) to prove something a single
 response cannot show. Each is declared with :func:`response_check` or :func:`scenario_check`, which state its
-name, family and what it proves beside its function.
+name, family, what it proves and which operations it applies to (its scope) beside its function. The scope
+is what makes a result *not applicable* rather than passed, and what a skip is counted against.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import schemathesis
 
 from conformance.client import Client, Credential, Exchange
-from conformance.operations import Contract, Operation
+from conformance.operations import Contract, Operation, OperationFilter
 from conformance.profiles import Profile
 from conformance.results import RUN_WIDE, CheckResult, Problem, skipped
 from conformance.target import Target
@@ -30,6 +31,14 @@ OTHER_PROJECT_ROLE = "other_api_key"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 
 
+# Which operations a check applies to: the name of a :class:`Contract` property (``"lists"``), or a function.
+Scope = str | Callable[[Contract], list[Operation]]
+
+
+def scoped(scope: Scope, contract: Contract) -> list[Operation]:
+    return list(getattr(contract, scope)) if isinstance(scope, str) else scope(contract)
+
+
 @dataclass(frozen=True)
 class ScenarioCheck:
     """A check of one family, with a sentence saying what it proves (shown in reports and the README)."""
@@ -38,6 +47,7 @@ class ScenarioCheck:
     family: str
     proves: str
     run: Callable[[Scenario], Iterable[CheckResult | Deferred]]
+    scope: Scope
     # Further verdicts the same requests yield (name -> what it proves), e.g. one burst, four verdicts.
     also: tuple[tuple[str, str], ...] = ()
 
@@ -46,34 +56,47 @@ class ScenarioCheck:
         """Every check name this produces, with what it proves."""
         return {self.name: self.proves, **dict(self.also)}
 
+    def operations(self, contract: Contract) -> list[Operation]:
+        """The operations this check applies to (before any ``--include-operation`` filter)."""
+        return scoped(self.scope, contract)
+
 
 SCENARIO_CHECKS: Registry[ScenarioCheck] = Registry("scenario check")
 
 
 def scenario_check(
-    family: str, name: str, proves: str, also: dict[str, str] | None = None
+    family: str, name: str, proves: str, *, scope: Scope, also: dict[str, str] | None = None
 ) -> Callable[[Callable], ScenarioCheck]:
-    """Declare a scenario check ``<family>.<name>``; ``also`` names further verdicts from the same requests."""
+    """Declare a scenario check ``<family>.<name>`` over the operations of ``scope``; ``also`` names further
+    verdicts from the same requests."""
 
     def decorate(function: Callable[[Scenario], Iterable[CheckResult]]) -> ScenarioCheck:
         extra = tuple((f"{family}.{key}", text) for key, text in (also or {}).items())
-        return SCENARIO_CHECKS.add(ScenarioCheck(f"{family}.{name}", family, proves, function, extra))
+        return SCENARIO_CHECKS.add(ScenarioCheck(f"{family}.{name}", family, proves, function, scope, extra))
 
     return decorate
 
 
 ResponseFunction = Callable[[Any, Any, Any], bool | None]
+# Whether an answer (to a case) gives a check something to judge: ``(case, status) -> bool``.
+Applies = Callable[[Any, int], bool]
 
 
 @dataclass(frozen=True)
 class ResponseCheck:
     """A check Schemathesis runs on every answer of its phases: registered with Schemathesis under its
-    function's name, reported under ours."""
+    function's name, reported under ours. ``applies`` says which answers it judges; an operation none of whose
+    answers it could judge gets *not applicable*, never *passed*."""
 
     name: str
     family: str
     proves: str
     judge: ResponseFunction
+    applies: Applies
+    scope: Scope
+
+    def operations(self, contract: Contract) -> list[Operation]:
+        return scoped(self.scope, contract)
 
     @property
     def registered(self) -> str:
@@ -87,12 +110,15 @@ class ResponseCheck:
 RESPONSE_CHECKS: Registry[ResponseCheck] = Registry("response check")
 
 
-def response_check(family: str, name: str, proves: str) -> Callable[[ResponseFunction], ResponseCheck]:
-    """Declare a response check ``<family>.<name>`` and register its function with Schemathesis."""
+def response_check(
+    family: str, name: str, proves: str, *, applies: Applies, scope: Scope = "operations"
+) -> Callable[[ResponseFunction], ResponseCheck]:
+    """Declare a response check ``<family>.<name>`` judging the answers ``applies`` accepts on the operations
+    of ``scope``, and register its function with Schemathesis."""
 
     def decorate(judge: ResponseFunction) -> ResponseCheck:
         schemathesis.check(judge)
-        return RESPONSE_CHECKS.add(ResponseCheck(f"{family}.{name}", family, proves, judge))
+        return RESPONSE_CHECKS.add(ResponseCheck(f"{family}.{name}", family, proves, judge, applies, scope))
 
     return decorate
 
@@ -106,6 +132,7 @@ class Deferred:
     ready_at: float
     finish: Callable[[], Iterable[CheckResult]]
     api: str = ""
+    operation: str = RUN_WIDE
 
 
 @dataclass
@@ -131,6 +158,7 @@ class Scenario:
     contract: Contract
     client: Client
     profile: Profile
+    operations: OperationFilter = field(default_factory=OperationFilter)
     created: list[Created] = field(default_factory=list)
     _ids: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
@@ -163,17 +191,30 @@ class Scenario:
         path = operation.url(project, **values)
         return self.client.send(operation.method, path, credential=credential, **kwargs)
 
-    def needs(self, check: ScenarioCheck, *roles: str) -> CheckResult | None:
-        """A skipped result when a key the check needs was not given (or None when all are there)."""
-        if self.api == "internal" and not self.target.project_id:
-            return skipped(RUN_WIDE, check.name, check.family, "no --project-id given", api=self.api)
+    def in_scope(self, check: ScenarioCheck) -> list[Operation]:
+        """The operations the check applies to that the run selected (``--include-operation`` ...)."""
+        return [op for op in check.operations(self.contract) if self.operations.matches(op)]
+
+    def needs(self, check: ScenarioCheck, *roles: str) -> list[CheckResult]:
+        """Skipped results (one per operation in scope, for each name it reports) when a key the check needs
+        was not given; empty when all are there."""
         missing = [role for role in roles if not getattr(self.target, role)]
         if OTHER_PROJECT_ROLE in roles and self.contract.is_project_scoped and not self.target.other_project_id:
             missing.append("other_project_id")
+        if self.contract.is_project_scoped and not self.target.project_id:
+            missing.append("project_id")
         if not missing:
-            return None
-        flags = ", ".join("--" + role.replace("_", "-") for role in missing)
-        return skipped(RUN_WIDE, check.name, check.family, f"needs {flags}", api=self.api)
+            return []
+        reason = "needs " + ", ".join("--" + role.replace("_", "-") for role in dict.fromkeys(missing))
+        return self.skip_all(check, reason)
+
+    def skip_all(self, check: ScenarioCheck, reason: str) -> list[CheckResult]:
+        """Every result the check would give, skipped for ``reason``."""
+        return [
+            skipped(op.label, name, check.family, reason, api=self.api)
+            for op in self.in_scope(check)
+            for name in check.reports
+        ]
 
     def marker(self) -> str:
         """A token unique to this run, put into created resources so they can be found (and told apart)."""

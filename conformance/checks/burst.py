@@ -119,11 +119,12 @@ class Burst:
         return self.refused is not None or len(self.exchanges) > min(self.remaining or 0, MAX_BURST) + SLACK
 
 
-def first_answer(call: Callable[[], Exchange], retry: RetryPolicy) -> Exchange:
+def first_answer(call: Callable[[], Exchange], retry: RetryPolicy, key: str) -> Exchange:
     """The first request of a burst; a 429 (a window left over from an earlier run) is waited out once."""
     first = call()
     if first.status == TOO_MANY_REQUESTS:
-        retry.wait(min(retry_after_seconds(first.headers) or 1.0, MAX_WAIT) + RETRY_MARGIN)
+        seconds = min(retry_after_seconds(first.headers) or 1.0, MAX_WAIT) + RETRY_MARGIN
+        retry.wait(seconds, f"the rate-limit window of key {key} (left full by an earlier run)")
         first = call()
     return first
 
@@ -165,13 +166,16 @@ def _counted(call: Callable[[], Exchange], first: Exchange) -> Burst:
     return exhaust(call, first)
 
 
-def count(call: Callable[[], Exchange], retry: RetryPolicy) -> Burst:
-    """A settled burst if the server allows one: a second count on an empty window when the first moved."""
-    burst = _counted(call, first_answer(call, retry))
+def count(call: Callable[[], Exchange], retry: RetryPolicy, key: str) -> Burst:
+    """A settled burst if the server allows one: a second count on an empty window when the first moved.
+
+    ``key`` names the rate-limit key (masked) in the announcements of the waits."""
+    burst = _counted(call, first_answer(call, retry, key))
     if burst.settled or (header_int(burst.first, "X-RateLimit-Limit") or 0) > MAX_BURST:
         return burst
     # None of our hits can remain in the window after one full window of silence.
-    retry.wait(window_seconds(burst.exchanges[-1]) + RETRY_MARGIN)
-    second = _counted(call, first_answer(call, retry))
+    seconds = window_seconds(burst.exchanges[-1]) + RETRY_MARGIN
+    retry.wait(seconds, f"the rate-limit window of key {key} to empty (the first count moved under it)")
+    second = _counted(call, first_answer(call, retry, key))
     second.attempts = 2
     return second

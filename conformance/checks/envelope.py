@@ -37,7 +37,20 @@ REJECTED = (400, 422)
 # Per-response checks (registered with Schemathesis, run on every answer of its phases).
 
 
-@response_check(FAMILY, "error_body", 'Every 4xx/5xx answer Schemathesis provokes is JSON {"error": "<message>"}.')
+def _is_error(case: Any, status: int) -> bool:
+    return status >= 400
+
+
+def _is_list_answer(case: Any, status: int) -> bool:
+    return status == 200 and operation_of(case).is_list
+
+
+@response_check(
+    FAMILY,
+    "error_body",
+    'Every 4xx/5xx answer Schemathesis provokes is JSON {"error": "<message>"}.',
+    applies=_is_error,
+)
 def hissuno_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every 4xx/5xx answer is JSON ``{"error": "<non-empty message>"}``."""
     if response.status_code < 400:
@@ -57,6 +70,8 @@ def hissuno_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
     FAMILY,
     "list_shape",
     "Every list answer is {data, total, limit, offset}, echoes the page asked for, and holds the right count.",
+    applies=_is_list_answer,
+    scope="lists",
 )
 def hissuno_list_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     """A 200 list is ``{data, total, limit, offset}`` echoing the requested page, with at most ``limit`` rows."""
@@ -106,10 +121,15 @@ def list_shape_problems(operation: Operation, body: Any, query: dict[str, Any]) 
 
 
 def _ensure_rows(scenario: Scenario, listing: Operation, wanted: int) -> int | None:
-    """The list's total, after creating rows (with the main key) when it has fewer than ``wanted``."""
+    """The list's total, after creating rows (with the main key) when it has fewer than ``wanted``.
+
+    At most ``wanted`` creates: a server that does not store what it creates (Prism, a stateless stub) would
+    otherwise be sent creates for ever."""
     total = _total(scenario.send(listing, params={"limit": 1}))
     creates = scenario.contract.writes_into(listing, creates_only=True)
-    while total is not None and total < wanted and creates:
+    for _ in range(wanted if creates else 0):
+        if total is None or total >= wanted:
+            break
         made = scenario.create(creates[0])
         if made.exchange.status >= 300:
             break
@@ -128,12 +148,11 @@ def _total(exchange: Any) -> int | None:
     FAMILY,
     "pagination",
     "Walking a list page by page gives disjoint pages of the asked size that cover `total` rows exactly.",
+    scope="lists",
 )
 def pagination(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(pagination):
-        yield skip
-        return
-    for listing in scenario.contract.lists:
+    """At most 3 creates, then at most the profile's ``page_cap`` pages and one page past the end, per list."""
+    for listing in scenario.in_scope(pagination):
         total = _ensure_rows(scenario, listing, 3)
         if not total:
             yield skipped(
@@ -181,13 +200,13 @@ def _walk(scenario: Scenario, listing: Operation, total: int) -> list[Problem]:
 
 
 @scenario_check(
-    FAMILY, "out_of_range", '`limit`/`offset` outside their bounds, or not integers, get 400/422 with {"error"}.'
+    FAMILY,
+    "out_of_range",
+    '`limit`/`offset` outside their bounds, or not integers, get 400/422 with {"error"}.',
+    scope="lists",
 )
 def out_of_range(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(out_of_range):
-        yield skip
-        return
-    for listing in scenario.contract.lists:
+    for listing in scenario.in_scope(out_of_range):
         minimum, maximum = listing.limit_bounds
         cases: list[dict[str, Any]] = [{"limit": "abc"}, {"offset": "abc"}, {"offset": -1}]
         if minimum is not None:
@@ -201,12 +220,14 @@ def out_of_range(scenario: Scenario) -> Iterator[CheckResult]:
         yield verdict(listing.label, out_of_range.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "not_found", 'An unknown id, or one with another resource\'s prefix, gets 404 with {"error"}.')
+@scenario_check(
+    FAMILY,
+    "not_found",
+    'An unknown id, or one with another resource\'s prefix, gets 404 with {"error"}.',
+    scope="getters",
+)
 def not_found(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(not_found):
-        yield skip
-        return
-    for getter in scenario.contract.getters:
+    for getter in scenario.in_scope(not_found):
         known = scenario.existing_id(getter) or "unknown_x"
         prefix = known.split("_", 1)[0] + "_" if "_" in known else ""
         problems = []
@@ -221,14 +242,10 @@ def not_found(scenario: Scenario) -> Iterator[CheckResult]:
     "bad_body",
     "Broken JSON or a non-JSON Content-Type get 400; well-formed JSON that fails validation gets 422 "
     "with `details` naming every missing field.",
+    scope=lambda contract: [op for op in contract.operations if op.method == "POST" and op.request_body],
 )
 def bad_body(scenario: Scenario) -> Iterator[CheckResult]:
-    if skip := scenario.needs(bad_body):
-        yield skip
-        return
-    for operation in scenario.contract.operations:
-        if operation.method != "POST" or not operation.request_body:
-            continue
+    for operation in scenario.in_scope(bad_body):
         problems: list[Problem] = []
         broken = scenario.send(operation, raw_body=b'{"broken": ', headers={"Content-Type": "application/json"})
         problems.extend(error_problems(broken, BAD_REQUEST, "body that is not JSON"))

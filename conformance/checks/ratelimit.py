@@ -25,7 +25,8 @@ from conformance.checks.base import (
 )
 from conformance.checks.burst import MAX_BURST, MAX_WAIT, RETRY_MARGIN, Burst, count, header_int
 from conformance.client import Exchange
-from conformance.results import RUN_WIDE, CheckResult, Problem, skipped, verdict
+from conformance.operations import Operation
+from conformance.results import CheckResult, Problem, skipped, verdict
 from conformance.retry import TOO_MANY_REQUESTS, retry_after_seconds
 
 FAMILY = "ratelimit"
@@ -72,10 +73,15 @@ def _headed(status: int) -> bool:
     return 200 <= status < 300 or status in HEADED_STATUSES
 
 
+def _headed_answer(case: Any, status: int) -> bool:
+    return _headed(status)
+
+
 @response_check(
     FAMILY,
     "response_headers",
     "Every answer that must carry rate-limit headers carries consistent ones; 429 adds Retry-After.",
+    applies=_headed_answer,
 )
 def hissuno_rate_limit_headers(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every answer that must carry rate-limit headers carries consistent ones (and 429 a Retry-After)."""
@@ -87,20 +93,18 @@ def hissuno_rate_limit_headers(ctx: Any, response: Any, case: Any) -> bool | Non
     return None
 
 
-
-
 def _lower(exchange: Exchange) -> dict[str, str]:
     return {name.lower(): value for name, value in exchange.headers.items()}
 
 
-def _burst(scenario: Scenario) -> Burst:
+def _burst(scenario: Scenario, listing: Operation) -> Burst:
     """Exhaust the key's window (see :mod:`conformance.checks.burst` for when the count can be trusted)."""
-    listing = scenario.contract.lists[0]
 
     def call() -> Exchange:
         return scenario.send(listing, ROLE, params={"limit": 1}, honour_rate_limit=False)
 
-    return count(call, scenario.client.retry)
+    credential = scenario.credential(ROLE)
+    return count(call, scenario.client.retry, credential.masked if credential else "(none)")
 
 
 def _timing(burst: Burst) -> str:
@@ -189,16 +193,19 @@ RETRY_AFTER = f"{FAMILY}.retry_after"
         "too_many_requests": 'The 429 is JSON {"error"} with an integer Retry-After and Remaining 0.',
         "retry_after": "(full profile) A request sent Retry-After seconds after a 429 succeeds.",
     },
+    scope=lambda contract: contract.lists[:1],
 )
 def window(scenario: Scenario) -> Iterator[CheckResult | Deferred]:
-    if not scenario.contract.lists:
+    """One burst on the first list: at most the advertised remainder plus a few requests (never more than
+    1,505), counted twice at most, a full window apart."""
+    listings = scenario.in_scope(window)
+    if not listings:
         return
-    operation = scenario.contract.lists[0].label
-    if skip := scenario.needs(window, ROLE):
-        for name in window.reports:
-            yield skipped(RUN_WIDE, name, FAMILY, skip.reason, api=scenario.api)
+    operation = listings[0].label
+    if skips := scenario.needs(window, ROLE):
+        yield from skips
         return
-    burst = _burst(scenario)
+    burst = _burst(scenario, listings[0])
     limit = header_int(burst.first, "X-RateLimit-Limit")
     problems = window_problems(burst)
     if limit is not None and limit > MAX_BURST:
@@ -219,10 +226,10 @@ def window(scenario: Scenario) -> Iterator[CheckResult | Deferred]:
     if not scenario.profile.retry_after:
         yield skipped(operation, RETRY_AFTER, FAMILY, "full profile only", api=scenario.api)
         return
-    yield from _retry(scenario, operation, refused)
+    yield from _retry(scenario, listings[0], refused)
 
 
-def _retry(scenario: Scenario, operation: str, refused: Exchange) -> Iterator[CheckResult | Deferred]:
+def _retry(scenario: Scenario, listing: Operation, refused: Exchange) -> Iterator[CheckResult | Deferred]:
     """The retry verdict: judged at once when Retry-After is unusable, else deferred until it has passed.
 
     The wait counts from when the 429 *arrived* (the server said Retry-After while answering, before that),
@@ -236,7 +243,6 @@ def _retry(scenario: Scenario, operation: str, refused: Exchange) -> Iterator[Ch
     else:
 
         def retry() -> list[CheckResult]:
-            listing = scenario.contract.lists[0]
             again = scenario.send(listing, ROLE, params={"limit": 1}, honour_rate_limit=False)
             found = []
             if again.status >= 300:
@@ -248,8 +254,9 @@ def _retry(scenario: Scenario, operation: str, refused: Exchange) -> Iterator[Ch
                 if again.status == TOO_MANY_REQUESTS:
                     message += f" with Retry-After {again.headers.get('Retry-After', '(none)')}"
                 found.append(problem(message, again))
-            return [verdict(operation, RETRY_AFTER, FAMILY, found, api=scenario.api)]
+            return [verdict(listing.label, RETRY_AFTER, FAMILY, found, api=scenario.api)]
 
-        yield Deferred(RETRY_AFTER, refused.received_at + seconds + RETRY_MARGIN, retry, api=scenario.api)
+        ready_at = refused.received_at + seconds + RETRY_MARGIN
+        yield Deferred(RETRY_AFTER, ready_at, retry, api=scenario.api, operation=listing.label)
         return
-    yield verdict(operation, RETRY_AFTER, FAMILY, problems, api=scenario.api)
+    yield verdict(listing.label, RETRY_AFTER, FAMILY, problems, api=scenario.api)

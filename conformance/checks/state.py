@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from conformance.checks.base import Created, Scenario, page_ids, problem, scenario_check
 from conformance.client import Exchange
-from conformance.operations import Operation
+from conformance.operations import Contract, Operation
 from conformance.results import CheckResult, Problem, verdict
 
 FAMILY = "state"
@@ -74,9 +74,42 @@ def _created_problems(operation: Operation, created: Created) -> list[Problem]:
     return []
 
 
-@scenario_check(FAMILY, "create_echo", "A create answers 201 with the new object, whose fields equal those sent.")
+def _readable_creates(contract: Contract) -> list[Operation]:
+    """Creates that link to a getter or answer a ``Location``."""
+    return [
+        op
+        for op in contract.creates
+        if contract.getter_of(op) is not None or "Location" in op.response(op.success_status).get("headers", {})
+    ]
+
+
+def _listed_writes(contract: Contract) -> list[Operation]:
+    """Writes with an example body whose results show up in a list."""
+    return [op for op in contract.creates_with_body() if contract.list_of(op) is not None]
+
+
+def _imports(contract: Contract) -> list[Operation]:
+    """Bulk writes that report ``created`` and ``updated`` and show up in a list (upserts)."""
+    return [
+        op
+        for op in _listed_writes(contract)
+        if not op.is_create
+        and {"created", "updated"} <= set(op.schema_properties(op.response_schema(op.success_status)))
+    ]
+
+
+def _deletes_of_creates(contract: Contract) -> list[Operation]:
+    return [op for op in contract.deletes if contract.create_for(op) is not None]
+
+
+@scenario_check(
+    FAMILY,
+    "create_echo",
+    "A create answers 201 with the new object, whose fields equal those sent.",
+    scope="creates",
+)
 def create_echo(scenario: Scenario) -> Iterator[CheckResult]:
-    for operation in scenario.contract.creates:
+    for operation in scenario.in_scope(create_echo):
         created = scenario.create(operation)
         problems = _created_problems(operation, created)
         if not problems:
@@ -91,13 +124,12 @@ def create_echo(scenario: Scenario) -> Iterator[CheckResult]:
     FAMILY,
     "read_after_create",
     "A created object is readable by id (and at its Location) with the fields sent.",
+    scope=_readable_creates,
 )
 def read_after_create(scenario: Scenario) -> Iterator[CheckResult]:
-    for operation in scenario.contract.creates:
+    for operation in scenario.in_scope(read_after_create):
         getter = scenario.contract.getter_of(operation)
         has_location = "Location" in operation.response(operation.success_status).get("headers", {})
-        if getter is None and not has_location:
-            continue
         created = scenario.create(operation)
         problems = _created_problems(operation, created)
         if not problems and created.id:
@@ -151,12 +183,13 @@ def _matches(operation: Operation, path: str) -> bool:
     FAMILY,
     "listed_after_create",
     "A created object shows up in its list, and the list's `total` grows by exactly one.",
+    scope=_listed_writes,
 )
 def listed_after_create(scenario: Scenario) -> Iterator[CheckResult]:
-    for operation in scenario.contract.creates_with_body():
+    """One create, two one-row pages, then at most ``page_cap`` pages to find the new row."""
+    for operation in scenario.in_scope(listed_after_create):
         found = scenario.contract.list_of(operation)
-        if found is None:
-            continue
+        assert found is not None  # the scope holds only writes with a list
         listing, link_query = found
         before = _total(scenario.send(listing, params={"limit": 1}))
         created = scenario.create(operation)
@@ -232,9 +265,9 @@ def _evaluate(expression: str, body: Any) -> Any:
     return value
 
 
-@scenario_check(FAMILY, "unique_ids", "Two creates get two different ids, neither already in use.")
+@scenario_check(FAMILY, "unique_ids", "Two creates get two different ids, neither already in use.", scope="creates")
 def unique_ids(scenario: Scenario) -> Iterator[CheckResult]:
-    for operation in scenario.contract.creates:
+    for operation in scenario.in_scope(unique_ids):
         listing = scenario.contract.list_of(operation)
         existing = set(page_ids(scenario.send(listing[0], params={"limit": PAGE_SIZE}))) if listing else set()
         first, second = scenario.create(operation), scenario.create(operation)
@@ -249,13 +282,11 @@ def unique_ids(scenario: Scenario) -> Iterator[CheckResult]:
         yield verdict(operation.label, unique_ids.name, FAMILY, problems, api=scenario.api)
 
 
-@scenario_check(FAMILY, "upsert", "Sending the same import twice updates instead of duplicating.")
+@scenario_check(FAMILY, "upsert", "Sending the same import twice updates instead of duplicating.", scope=_imports)
 def upsert(scenario: Scenario) -> Iterator[CheckResult]:
-    for operation in scenario.contract.creates_with_body():
-        properties = operation.schema_properties(operation.response_schema(operation.success_status))
+    for operation in scenario.in_scope(upsert):
         found = scenario.contract.list_of(operation)
-        if operation.is_create or not {"created", "updated"} <= set(properties) or found is None:
-            continue
+        assert found is not None  # the scope holds only imports with a list
         first = scenario.create(operation)
         problems = _accepted(operation, first)
         if not problems:
@@ -284,12 +315,16 @@ def _upsert_problems(first: Exchange, again: Exchange) -> list[Problem]:
     return []
 
 
-@scenario_check(FAMILY, "delete", "A deleted object is gone: 404 by id, absent from its list, a second delete 404.")
+@scenario_check(
+    FAMILY,
+    "delete",
+    "A deleted object is gone: 404 by id, absent from its list, a second delete 404.",
+    scope=_deletes_of_creates,
+)
 def delete(scenario: Scenario) -> Iterator[CheckResult]:
-    for operation in scenario.contract.deletes:
+    for operation in scenario.in_scope(delete):
         found = scenario.contract.create_for(operation)
-        if found is None:
-            continue
+        assert found is not None  # the scope holds only deletes a create links to
         create, parameter = found
         created = scenario.create(create)
         problems = _created_problems(create, created)

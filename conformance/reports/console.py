@@ -1,99 +1,61 @@
-"""The terminal: live progress while the run goes, then a table per operation x check family and the score.
+"""The terminal summary: a table per operation x check family with coverage and score, then what failed.
 
 Each failure is printed with a curl command that reproduces it; keys appear as shell variables
-(``$HISSUNO_API_KEY`` ...), so export them before pasting.
+(``$HISSUNO_API_KEY`` ...), so export them before pasting. Known divergences are listed by register entry,
+skipped checks by reason, and the register's own problems (stale or expired entries) last, before the score.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from conformance.checks import FAMILIES
-from conformance.results import (
-    RUN_WIDE,
-    CheckResult,
-    Event,
-    ResultRecorded,
-    RunFinished,
-    RunReport,
-    StageAdvanced,
-    StageFinished,
-    StageStarted,
-    Status,
-)
-
-
-class LiveProgress:
-    """Shows one progress line per stage while events flow through :meth:`follow`."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.failed = 0
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[step]}", style="dim"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        self.tasks: dict[str, TaskID] = {}
-
-    def follow(self, events: Iterable[Event]) -> Iterator[Event]:
-        """Pass the events through, updating the display."""
-        with self.progress:
-            for event in events:
-                self._show(event)
-                yield event
-
-    def _show(self, event: Event) -> None:
-        if isinstance(event, StageStarted):
-            total = None if event.name.endswith("Schemathesis") else event.total
-            self.tasks[event.name] = self.progress.add_task(event.name, total=total, step="")
-        elif isinstance(event, StageAdvanced) and event.name in self.tasks:
-            advance = 0 if event.name.endswith("Schemathesis") else 1
-            self.progress.update(self.tasks[event.name], advance=advance, step=escape(event.step[:60]))
-        elif isinstance(event, StageFinished) and event.name in self.tasks:
-            task = self.tasks[event.name]
-            self.progress.update(task, total=1, completed=1, step="")
-        elif isinstance(event, ResultRecorded) and event.result.status is Status.FAILED:
-            self.failed += 1
+from conformance.results import RUN_WIDE, CheckResult, RunReport, Status, Tally
 
 
 def _cell(results: list[CheckResult]) -> str:
-    if not results:
-        return ""
-    failed = sum(r.status is Status.FAILED for r in results)
-    passed = sum(r.status is Status.PASSED for r in results)
-    skipped = sum(r.status is Status.SKIPPED for r in results)
-    if failed:
-        return f"[bold red]✗ {failed}/{failed + passed}[/]"
-    if passed:
-        extra = f" [dim](+{skipped} skipped)[/]" if skipped else ""
-        return f"[green]✓ {passed}[/]{extra}"
-    return f"[yellow]- {skipped} skipped[/]"
+    tally = Tally.of(results)
+    if not tally.applicable:
+        return "[dim]·[/]" if results else ""
+    extra = f" [dim](+{tally.skipped} skipped)[/]" if tally.skipped else ""
+    if tally.failed:
+        return f"[bold red]✗ {tally.failed}/{tally.ran}[/]{extra}"
+    if tally.known:
+        return f"[yellow]≈ {tally.known}/{tally.ran} known[/]{extra}"
+    if tally.passed:
+        return f"[green]✓ {tally.passed}[/]{extra}"
+    return f"[yellow]- {tally.skipped} skipped[/]"
+
+
+def percent(value: float) -> str:
+    return f"{value:.1%}"
 
 
 def summary_table(report: RunReport) -> Table:
-    """Rows: operations; columns: check families; cells: checks passed, failed or skipped."""
+    """Rows: operations; columns: check families, then coverage and score of the row."""
     families = [f for f in FAMILIES if any(r.family == f for r in report.results)]
     table = Table(title="Conformance by operation and check family", show_lines=False)
-    table.add_column("operation", style="bold")
+    table.add_column("operation", style="bold", no_wrap=True)
     for family in families:
         table.add_column(family, justify="center")
+    table.add_column("coverage", justify="right")
+    table.add_column("score", justify="right")
     grouped: dict[str, dict[str, list[CheckResult]]] = defaultdict(lambda: defaultdict(list))
     for result in report.results:
         label = result.operation if result.operation != RUN_WIDE else f"{RUN_WIDE} {result.api}".strip()
         grouped[label][result.family].append(result)
     for operation, cells in grouped.items():
-        table.add_row(escape(operation), *(_cell(cells.get(family, [])) for family in families))
+        tally = Tally.of(r for rs in cells.values() for r in rs)
+        table.add_row(
+            escape(operation),
+            *(_cell(cells.get(family, [])) for family in families),
+            percent(tally.coverage),
+            percent(tally.score),
+        )
     return table
 
 
@@ -107,30 +69,47 @@ def print_report(report: RunReport, console: Console) -> None:
             console.print(f"  {escape(problem.message)}", soft_wrap=True)
             if problem.curl:
                 console.print(f"  [dim]{escape(problem.curl)}[/]", soft_wrap=True)
-    skipped = [r for r in report.results if r.status is Status.SKIPPED]
-    if skipped:
-        console.print(f"\n[yellow]{len(skipped)} skipped (not counted in the score):[/]")
-        reasons: dict[str, list[str]] = defaultdict(list)
-        for result in skipped:
-            reasons[result.reason].append(result.check)
-        for reason, checks in reasons.items():
-            names = ", ".join(sorted(set(checks)))
-            console.print(f"  - {escape(reason)}: {escape(names)}", soft_wrap=True)
-    colour = "green" if report.failed == 0 and report.passed else "red"
+    _grouped(console, report, Status.KNOWN, "[yellow]{n} known divergence(s) (reported, not failing):[/]")
+    skipped = "[yellow]{n} skipped (applicable but not run; they lower coverage and score):[/]"
+    _grouped(console, report, Status.SKIPPED, skipped)
+    for finding in report.register_findings:
+        line = f"register entry {finding.entry} is {finding.message}"
+        console.print(f"\n[bold red]{escape(line)}[/]", soft_wrap=True)
+    if report.interrupted:
+        console.print("\n[bold red]Interrupted: the results above are partial.[/]")
+    if report.budget_cut:
+        cut = f"The time budget ran out before these finished: {', '.join(report.budget_cut)} (raise --max-time)."
+        console.print(f"\n[bold red]{escape(cut)}[/]", soft_wrap=True)
+    failed = report.failed_families()
+    if failed:
+        console.print(f"\n[bold red]Failing families: {escape(', '.join(failed))}[/]")
+    print_score(report, console)
+
+
+def _grouped(console: Console, report: RunReport, status: Status, title: str) -> None:
+    chosen = [r for r in report.results if r.status is status]
+    if not chosen:
+        return
+    console.print("\n" + title.format(n=len(chosen)))
+    reasons: dict[str, list[str]] = defaultdict(list)
+    for result in chosen:
+        reasons[result.reason].append(result.check)
+    for reason, checks in reasons.items():
+        names = ", ".join(sorted(set(checks)))
+        console.print(f"  - {escape(reason)}: {escape(names)} ({len(checks)})", soft_wrap=True)
+
+
+def print_score(report: RunReport, console: Console) -> None:
+    tally = report.tally
+    colour = "green" if report.conformant else "red"
     console.print(
-        f"\n[bold {colour}]Conformance score: {report.score:.1%}[/] "
-        f"({report.passed} passed, {report.failed} failed, {report.skipped} skipped) in {report.duration:.1f} s"
+        f"\n[bold {colour}]Conformance score: {percent(tally.score)}[/] · coverage {percent(tally.coverage)} "
+        f"({tally.passed} passed, {tally.failed} failed, {tally.known} known, {tally.skipped} skipped, "
+        f"{tally.not_applicable} not applicable) in {report.duration:.1f} s",
+        soft_wrap=True,
     )
-
-
-def consume(events: Iterable[Event], console: Console, *, live: bool = True) -> RunReport:
-    """Follow a run to its end with live progress, print the summary, and return the report."""
-    stream = LiveProgress(console).follow(events) if live else events
-    report: RunReport | None = None
-    for event in stream:
-        if isinstance(event, RunFinished):
-            report = event.report
-    if report is None:
-        raise RuntimeError("the run ended without a report")
-    print_report(report, console)
-    return report
+    if report.coverage_shortfall and report.required_coverage is not None:
+        console.print(
+            f"[bold red]Coverage {percent(tally.coverage)} is below the required "
+            f"{percent(report.required_coverage)} (--require-coverage).[/]"
+        )

@@ -1,4 +1,8 @@
-"""The machine-readable report (``--json FILE``), read by CI dashboards and ``hissuno-contract review``."""
+"""The machine-readable report (``--json FILE``), read by CI dashboards and ``hissuno-contract review``.
+
+``score``, ``passed``, ``failed`` and ``failures`` keep the meaning other tools read; ``known``, ``skipped``,
+``not_applicable`` and ``coverage`` complete the five outcomes, overall and per operation.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,36 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conformance.results import RunReport
+from conformance.results import RunReport, Tally
+
+
+def _counts(tally: Tally) -> dict[str, Any]:
+    return {**tally.as_dict(), "coverage": round(tally.coverage, 4), "score": round(tally.score, 4)}
 
 
 def as_dict(report: RunReport) -> dict[str, Any]:
-    """``score``, ``passed``, ``failed``, ``skipped``, ``failures`` (one per problem) and every result."""
+    """The five counts, coverage and score (overall and per operation), how the run ended, every failure
+    (one per problem) and every result."""
     return {
-        "score": round(report.score, 4),
-        "passed": report.passed,
-        "failed": report.failed,
-        "skipped": report.skipped,
+        **_counts(report.tally),
+        "conformant": report.conformant,
+        "interrupted": report.interrupted,
+        "required_coverage": report.required_coverage,
         "target": report.target,
         "profile": report.profile,
         "seed": report.seed,
         "apis": list(report.apis),
         "duration_seconds": round(report.duration, 2),
+        "notes": list(report.notes),
+        "budget_cut": list(report.budget_cut),
+        "register": [
+            {"entry": finding.entry, "kind": finding.kind, "message": finding.message}
+            for finding in report.register_findings
+        ],
+        "operations": [
+            {"api": api, "operation": operation, **_counts(tally)}
+            for (api, operation), tally in report.by_operation().items()
+        ],
         "failures": [
             {
                 "operation": result.operation,
@@ -35,6 +54,7 @@ def as_dict(report: RunReport) -> dict[str, Any]:
         "results": [
             {
                 "operation": result.operation,
+                "operation_id": result.operation_id,
                 "check": result.check,
                 "family": result.family,
                 "api": result.api,
@@ -47,4 +67,5 @@ def as_dict(report: RunReport) -> dict[str, Any]:
 
 
 def write(report: RunReport, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(as_dict(report), indent=2) + "\n", encoding="utf-8")

@@ -26,6 +26,7 @@ Origin = Literal["parameter", "request", "response", "callback"]
 Kind = Literal["root", "property", "items", "additionalProperties", "variant"]
 
 _COMBINED_KEYS = ("allOf", "properties", "required")
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs"})
 _TEMPLATE = re.compile(r"\{[^}]*\}")
 _MAX_DEPTH = 32
 
@@ -100,14 +101,17 @@ class SchemaView:
 
     @property
     def types(self) -> frozenset[str]:
+        """The declared types, without ``"null"`` (that is :attr:`nullable`)."""
         declared = self.keywords.get("type")
         if declared is None:
             return frozenset({"object"}) if self.properties else frozenset()
-        return frozenset(declared if isinstance(declared, list) else [declared])
+        return frozenset(declared if isinstance(declared, list) else [declared]) - {"null"}
 
     @property
     def nullable(self) -> bool:
-        return bool(self.keywords.get("nullable"))
+        """``nullable: true`` (3.0), or ``"null"`` among the types (3.1)."""
+        declared = self.keywords.get("type")
+        return bool(self.keywords.get("nullable")) or (isinstance(declared, list) and "null" in declared)
 
     @property
     def enum(self) -> list[Any] | None:
@@ -115,25 +119,68 @@ class SchemaView:
         return list(values) if isinstance(values, list) else None
 
 
+def _is_null_branch(document: Mapping[str, Any], node: Any) -> bool:
+    """A schema that admits only ``null``: ``{type: "null"}`` (3.1) or ``{nullable: true, enum: [null]}`` (3.0)."""
+    node, _ = deref(document, node, "")
+    if not isinstance(node, dict):
+        return False
+    return node.get("type") in ("null", ["null"]) or (node.get("nullable") is True and node.get("enum") == [None])
+
+
+def _nullable_wrap(document: Mapping[str, Any], node: dict[str, Any]) -> tuple[str, int] | None:
+    """``(combinator, index of the other branch)`` when ``node`` only makes a schema nullable: a ``oneOf`` or
+    ``anyOf`` of exactly two branches, one of them null-only, and nothing else but annotations."""
+    for combinator in ("oneOf", "anyOf"):
+        branches = node.get(combinator)
+        if not isinstance(branches, list) or len(branches) != 2 or set(node) - _ANNOTATIONS - {combinator}:
+            continue
+        nulls = [_is_null_branch(document, branch) for branch in branches]
+        if nulls.count(True) == 1:
+            return combinator, nulls.index(False)
+    return None
+
+
 def view(document: Mapping[str, Any], node: Any, pointer: str, depth: int = 0) -> SchemaView:
-    """Build the merged view of a schema node (``allOf`` parts first, the node's own keywords win)."""
+    """Build the merged view of a schema node (``allOf`` parts first, the node's own keywords win).
+
+    The three ways to allow ``null`` read alike, as oasdiff reads them: ``nullable: true``, a ``"null"`` type,
+    and a ``oneOf``/``anyOf`` wrapping a schema with a null-only branch (the view of the wrapped schema, nullable).
+    """
     node, pointer = deref(document, node, pointer)
     if not isinstance(node, dict):
         return SchemaView({}, pointer, {}, frozenset())
+    wrap = _nullable_wrap(document, node) if depth < _MAX_DEPTH else None
+    if wrap is not None:
+        combinator, index = wrap
+        inner = view(document, node[combinator][index], join(pointer, combinator, index), depth + 1)
+        annotations = {key: value for key, value in node.items() if key in _ANNOTATIONS}
+        keywords = {**inner.keywords, **annotations, "nullable": True}
+        return SchemaView(keywords, inner.pointer, inner.properties, inner.required)
     keywords: dict[str, Any] = {}
     properties: dict[str, tuple[Any, str]] = {}
     required: set[str] = set()
     if depth < _MAX_DEPTH:
-        for index, part in enumerate(node.get("allOf", [])):
+        for index, part in enumerate(_list(node, "allOf")):
             merged = view(document, part, join(pointer, "allOf", index), depth + 1)
             keywords.update(merged.keywords)
             properties.update(merged.properties)
             required |= merged.required
     keywords.update({key: value for key, value in node.items() if key not in _COMBINED_KEYS})
-    for name, sub in node.get("properties", {}).items():
+    for name, sub in _mapping(node, "properties").items():
         properties[name] = (sub, join(pointer, "properties", name))
-    required |= set(node.get("required", []))
+    required |= {name for name in _list(node, "required") if isinstance(name, str)}
     return SchemaView(keywords, pointer, properties, frozenset(required))
+
+
+def _mapping(node: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``node[key]`` when it is a mapping, else empty (a broken document is compared as far as it goes)."""
+    value = node.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(node: Mapping[str, Any], key: str) -> list[Any]:
+    value = node.get(key)
+    return value if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)
@@ -187,8 +234,8 @@ class DocumentPair:
     @cached_property
     def operations(self) -> list[OperationPair]:
         """Every operation of either side, matched on method and path template."""
-        base_paths = {path_key(path): path for path in self.base.get("paths", {})}
-        head_paths = {path_key(path): path for path in self.head.get("paths", {})}
+        base_paths = {path_key(str(path)): path for path in _mapping(self.base, "paths")}
+        head_paths = {path_key(str(path)): path for path in _mapping(self.head, "paths")}
         pairs = []
         for key in _pairs_by_key(base_paths, head_paths):
             base_path, head_path = base_paths.get(key), head_paths.get(key)
@@ -227,7 +274,7 @@ class DocumentPair:
         found: dict[str, tuple] = {}
         sources = [(item or {}, item_pointer), (operation or {}, join(item_pointer, pair.method))]
         for container, pointer in sources:
-            for index, raw in enumerate(container.get("parameters", [])):
+            for index, raw in enumerate(_list(container, "parameters")):
                 parameter, where = deref(document, raw, join(pointer, "parameters", index))
                 if not isinstance(parameter, dict):
                     continue
@@ -278,8 +325,8 @@ class DocumentPair:
         """Responses of matched operations, keyed by status (as a string)."""
         pairs = []
         for operation in self.matched_operations:
-            base = {str(status): value for status, value in (operation.base or {}).get("responses", {}).items()}
-            head = {str(status): value for status, value in (operation.head or {}).get("responses", {}).items()}
+            base = {str(status): value for status, value in _mapping(operation.base or {}, "responses").items()}
+            head = {str(status): value for status, value in _mapping(operation.head or {}, "responses").items()}
             for status in _pairs_by_key(base, head):
                 base_node, base_pointer = deref(
                     self.base, base.get(status), join(operation.base_pointer, "responses", status)
@@ -320,7 +367,7 @@ class DocumentPair:
 
     @staticmethod
     def _callback_operations(document: dict[str, Any], operation: Any, pointer: str) -> Iterator[tuple[str, tuple]]:
-        for name, callback in (operation or {}).get("callbacks", {}).items():
+        for name, callback in _mapping(operation or {}, "callbacks").items():
             callback, callback_pointer = deref(document, callback, join(pointer, "callbacks", name))
             for expression, item in (callback or {}).items():
                 item, item_pointer = deref(document, item, join(callback_pointer, expression))
@@ -471,6 +518,11 @@ class DocumentPair:
         for combinator in ("oneOf", "anyOf"):
             base_variants = self._variants(self.base, base, combinator)
             head_variants = self._variants(self.head, head, combinator)
+            inlined = any(keys and all(key.isdigit() for key in keys) for keys in (base_variants, head_variants))
+            if inlined and set(base_variants) != set(head_variants) and len(base_variants) == len(head_variants):
+                # one side inlines what the other references (a served document): pair them by position
+                base_variants = dict(zip(map(str, range(len(base_variants))), base_variants.values(), strict=True))
+                head_variants = dict(zip(map(str, range(len(head_variants))), head_variants.values(), strict=True))
             for name in _pairs_by_key(base_variants, head_variants):
                 yield from self._align(
                     context,
@@ -510,7 +562,7 @@ class DocumentPair:
 
 def webhook_event_types(document: dict[str, Any]) -> Iterator[tuple[str, SchemaView]]:
     """``(callback pointer, view of the payload's type)`` for every webhook delivery that declares one."""
-    for path, item in document.get("paths", {}).items():
+    for path, item in _mapping(document, "paths").items():
         for method in HTTP_METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
             if not isinstance(operation, dict):
@@ -518,7 +570,7 @@ def webhook_event_types(document: dict[str, Any]) -> Iterator[tuple[str, SchemaV
             pointer = join("", "paths", path, method)
             for _, (callback, callback_pointer) in DocumentPair._callback_operations(document, operation, pointer):
                 body, body_pointer = deref(document, callback.get("requestBody"), join(callback_pointer, "requestBody"))
-                for content_type, media in (body or {}).get("content", {}).items():
+                for content_type, media in _mapping(body or {}, "content").items():
                     schema = view(document, media.get("schema"), join(body_pointer, "content", content_type, "schema"))
                     if "type" in schema.properties:
                         sub, sub_pointer = schema.properties["type"]

@@ -15,15 +15,17 @@ PROSE_KEYS = frozenset({"description", "summary", "example", "examples", "title"
 Difference = tuple[str, Literal["added", "removed", "changed"]]
 
 
-def canonical(document: Mapping[str, Any], node: Any, depth: int = 0) -> Any:
-    """``node`` with every local ``$ref`` inlined and prose keys dropped (what a client depends on)."""
+def canonical(document: Mapping[str, Any], node: Any, depth: int = 0, *, prose: bool = False) -> Any:
+    """``node`` with every local ``$ref`` inlined and prose keys dropped (what a client depends on); with
+    ``prose``, descriptions and examples kept (what a reader sees)."""
     node, _ = deref(document, node, "")
     if depth > 40:
         return node
     if isinstance(node, dict):
-        return {key: canonical(document, value, depth + 1) for key, value in node.items() if key not in PROSE_KEYS}
+        return {key: canonical(document, value, depth + 1, prose=prose) for key, value in node.items()
+                if prose or key not in PROSE_KEYS}
     if isinstance(node, list):
-        return [canonical(document, value, depth + 1) for value in node]
+        return [canonical(document, value, depth + 1, prose=prose) for value in node]
     return node
 
 

@@ -7,9 +7,12 @@ annotations) only consume them, so adding a report never touches a rule.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract.findings import Bump, Finding, Level
+
+if TYPE_CHECKING:
+    from contract.review.waivers import Waived
 
 
 class ReviewInputError(Exception):
@@ -74,6 +77,7 @@ class DocumentReview:
     changes: tuple[Finding, ...]
     verdict: SemverVerdict
     problems: tuple[str, ...] = field(default=())
+    waived: tuple[Waived, ...] = field(default=())  # findings a waiver covers: shown, never counted
 
     @property
     def failed(self) -> bool:
@@ -93,6 +97,7 @@ class DocumentReview:
             "version": self.verdict.as_dict(),
             "lint": [finding.as_dict() for finding in self.lint],
             "changes": [finding.as_dict() for finding in self.changes],
+            "waived": [{**item.finding.as_dict(), "reason": item.waiver.reason} for item in self.waived],
         }
 
 
@@ -104,10 +109,15 @@ class Review:
     head_label: str
     documents: tuple[DocumentReview, ...]
     conformance: ConformanceSummary | None = None
+    notes: tuple[Finding, ...] = ()  # about the review itself: waivers past their date or covering nothing
+    fail_on: str = "breaking"
 
     @property
     def problems(self) -> tuple[str, ...]:
         found = [f"{document.name}: {problem}" for document in self.documents for problem in document.problems]
+        if self.notes and self.fail_on == "warning":
+            found.append(f"waivers: {len(self.notes)} stale waiver{'' if len(self.notes) == 1 else 's'} "
+                         "(--fail-on warning)")
         if self.conformance is not None and not self.conformance.ok:
             failed = self.conformance.failed
             found.append(f"conformance: {failed} check{'' if failed == 1 else 's'} failed")
@@ -125,5 +135,6 @@ class Review:
             "head": self.head_label,
             "problems": list(self.problems),
             "documents": [document.as_dict() for document in self.documents],
+            "waivers": [finding.as_dict() for finding in self.notes],
             "conformance": self.conformance.as_dict() if self.conformance is not None else None,
         }

@@ -2,8 +2,9 @@
 
 Both documents use the same operationIds and Connexion looks operations up within a base path, so each is
 mounted under its paths' common first segment (``/api``, ``/v1``); the URLs a client calls are exactly the
-spec's. The bundled documents and Connexion's verdict on them are kept in the cache folder under a digest of
-their inputs.
+spec's. What ``/v1/openapi.json`` and ``/v1/openapi.yaml`` serve is not that mounted copy but the bundle itself
+(:func:`contract.bundle.published`, what ``hissuno-contract bundle`` writes). The bundled documents and
+Connexion's verdict on them are kept in the cache folder under a digest of their inputs.
 """
 
 from __future__ import annotations
@@ -21,22 +22,35 @@ import orjson
 from connexion.json_schema import resolve_refs
 from connexion.spec import OpenAPISpecification
 
-from contract import spec
+from contract import bundle, openapi31, spec
 
 logger = logging.getLogger("mockserver.host.documents")
 _CONNEXION_VERSION = importlib.metadata.version("connexion")
 
 
+class Published:
+    """What Connexion's ``openapi.json`` route serves (it reads ``.spec``): the bundle, whatever the mount."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.spec = document
+
+
 class LoadedSpecification(OpenAPISpecification):
     """Connexion's specification, with the private copy of the document made by orjson instead of
-    ``copy.deepcopy`` (several times faster; the document is plain JSON data)."""
+    ``copy.deepcopy`` (several times faster; the document is plain JSON data), and serving ``published``."""
 
-    def __init__(self, raw_spec: dict[str, Any], *, base_uri: str = "") -> None:
+    def __init__(self, raw_spec: dict[str, Any], *, base_uri: str = "",
+                 published: dict[str, Any] | None = None) -> None:
         self._raw_spec = orjson.loads(orjson.dumps(raw_spec))
         self._set_defaults(raw_spec)
         self._validate_spec(raw_spec)
         self._spec = resolve_refs(raw_spec, base_uri=base_uri)
         self._base_uri = base_uri
+        self._published = published
+
+    def with_base_path(self, base_path: str) -> Any:
+        """Connexion asks for the served document this way (a deep copy with its servers rewritten)."""
+        return Published(self._published) if self._published is not None else super().with_base_path(base_path)
 
 
 class VerifiedSpecification(LoadedSpecification):
@@ -52,14 +66,15 @@ def bundled(name: str, cache_dir: Path | None = None) -> dict[str, Any]:
     """The bundled document (shared by every app of the process: read-only), from the cache when the
     source files and the bundler are the ones it was made from."""
     directory = spec.spec_dir()
-    sources = (spec.document_path(name, directory), directory / spec.SHARED_FILE, Path(spec.__file__))
+    sources = (spec.document_path(name, directory), directory / spec.SHARED_FILE,
+               *(Path(module.__file__) for module in (spec, bundle, openapi31)))
     digest = hashlib.sha256(name.encode())
     for source in sources:
         digest.update(source.read_bytes())
     cached = cache_dir / "bundles" / f"{name}-{digest.hexdigest()}.json" if cache_dir is not None else None
     if cached is not None and cached.exists():
         return orjson.loads(cached.read_bytes())
-    document = spec.load_bundled(name, directory)
+    document = bundle.published(spec.document_path(name, directory))
     if cached is not None:
         _write(cached, orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS))
     return document
@@ -97,12 +112,14 @@ def mounted_document(name: str, cache_dir: Path | None = None) -> tuple[str, dic
     return base, document
 
 
-def specification(document: dict[str, Any], cache_dir: Path | None) -> OpenAPISpecification:
-    """Connexion's specification of ``document``, validated unless this exact document passed before."""
+def specification(document: dict[str, Any], cache_dir: Path | None,
+                  published: dict[str, Any] | None = None) -> OpenAPISpecification:
+    """Connexion's specification of ``document`` (serving ``published``), validated unless this exact document
+    passed before."""
     marker = _marker(document, cache_dir)
     if marker is not None and marker.exists():
-        return VerifiedSpecification(document)
-    loaded = LoadedSpecification(document)  # raises InvalidSpecification for an invalid document
+        return VerifiedSpecification(document, published=published)
+    loaded = LoadedSpecification(document, published=published)  # InvalidSpecification for an invalid document
     if marker is not None:
         _write(marker, b"")
     return loaded

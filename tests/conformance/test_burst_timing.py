@@ -18,7 +18,7 @@ from requests.structures import CaseInsensitiveDict
 from conformance.checks import ratelimit
 from conformance.checks.burst import Burst, count, stable_until
 from conformance.checks.ratelimit import header_sequence_problems, window_problems
-from conformance.client import Exchange
+from conformance.client import Credential, Exchange
 from conformance.results import CheckResult, Status
 from conformance.retry import RetryPolicy
 
@@ -69,7 +69,7 @@ class Limiter:
         )  # fmt: skip
 
     def burst(self) -> Burst:
-        return count(self.call, RetryPolicy(sleep=self.advance))
+        return count(self.call, RetryPolicy(sleep=self.advance), "hss_…zz")
 
     def leave_hits(self, amount: int, ago: float, spread: float) -> None:
         """Hits an earlier run left: ``amount`` of them over ``spread`` seconds, the first ``ago`` seconds ago."""
@@ -174,8 +174,9 @@ def test_the_window_cannot_move_before_sent_plus_reset_minus_one() -> None:
 def _run_window_check(limiter: Limiter) -> dict[str, CheckResult]:
     scenario = SimpleNamespace(
         api="v1",
-        contract=SimpleNamespace(lists=[SimpleNamespace(label="GET /v1/sessions")]),
-        needs=lambda check, role: None,
+        in_scope=lambda check: [SimpleNamespace(label="GET /v1/sessions")],
+        needs=lambda check, role: [],
+        credential=lambda role: Credential("HISSUNO_RATE_LIMIT_KEY", "hss_abcdefzz"),
         send=lambda *args, **kwargs: limiter.call(),
         client=SimpleNamespace(retry=RetryPolicy(sleep=limiter.advance)),
         profile=SimpleNamespace(retry_after=False),
@@ -199,3 +200,16 @@ def test_the_check_still_fails_a_limit_that_is_not_enforced() -> None:
     results = _run_window_check(Limiter(limit=60, window=60, enforce=False))
     assert results["ratelimit.window"].status is Status.FAILED
     assert results["ratelimit.too_many_requests"].status is Status.SKIPPED
+
+
+def test_long_waits_are_announced_with_the_masked_key() -> None:
+    """A second run within the window waits for it; the wait says what for and for how long, before it starts."""
+    limiter = Limiter(limit=5, window=40)
+    limiter.leave_hits(5, ago=1.0, spread=0.5)
+    announced: list[str] = []
+    retry = RetryPolicy(
+        sleep=limiter.advance, announce=lambda wait: announced.append(f"{wait.seconds:.0f} {wait.reason}")
+    )
+    burst = count(limiter.call, retry, "hss_…qz")
+    assert burst.settled and len(burst.admitted) == 5
+    assert announced == ["40 the rate-limit window of key hss_…qz (left full by an earlier run)"]

@@ -7,13 +7,30 @@ from types import SimpleNamespace
 
 import pytest
 from requests.structures import CaseInsensitiveDict
+from rich.console import Console
 
+from conformance import engine
+from conformance.breaker import Breaker, ServerSilent
+from conformance.budget import Budget, OutOfTime
 from conformance.checks import SCHEMATHESIS, select
 from conformance.checks.base import unique_body
 from conformance.checks.state import echo_differences
 from conformance.client import Client, Credential, Exchange, render_curl
 from conformance.operations import Contract
-from conformance.results import RunReport, Status, passed, skipped, verdict
+from conformance.reports.progress import LogProgress
+from conformance.results import (
+    Problem,
+    RunReport,
+    StageFinished,
+    StageStarted,
+    Status,
+    Tally,
+    Waiting,
+    not_applicable,
+    passed,
+    skipped,
+    verdict,
+)
 from conformance.retry import RetryPolicy, retry_after_seconds
 from conformance.target import TargetError, choose_mock_keys
 
@@ -123,18 +140,42 @@ def test_echo_compares_only_the_sent_fields() -> None:
     assert echo_differences({"b": {"c": 2}}, {"b": None}) == ["b: sent an object, got None"]
 
 
-def test_score_counts_passed_over_ran_and_never_skipped() -> None:
+def test_score_is_passed_over_applicable_and_coverage_what_ran() -> None:
+    """A skip is never a pass (it lowers the score and the coverage); not applicable counts for nothing."""
     report = RunReport(
         results=[
             passed("GET /a", "x.one", "x"),
             passed("GET /a", "x.two", "x"),
-            verdict("GET /a", "x.three", "x", [("bad")]),  # type: ignore[list-item]
-            skipped("(run)", "x.four", "x", "needs --revoked-key"),
+            verdict("GET /a", "x.three", "x", [Problem("bad")]),
+            skipped("GET /a", "x.four", "x", "needs --revoked-key"),
+            not_applicable("GET /a", "x.five", "x", "cannot apply to this operation"),
         ]
     )
-    assert (report.passed, report.failed, report.skipped) == (2, 1, 1)
-    assert report.score == pytest.approx(2 / 3)
+    assert (report.passed, report.failed, report.skipped, report.not_applicable) == (2, 1, 1, 1)
+    assert report.score == pytest.approx(2 / 4)
+    assert report.coverage == pytest.approx(3 / 4)
     assert not report.conformant
+
+
+def test_a_run_of_passes_and_skips_is_conformant_but_scores_below_one() -> None:
+    report = RunReport(results=[passed("GET /a", "x.one", "x"), skipped("GET /a", "x.two", "x", "needs --x")])
+    assert report.conformant and report.score == 0.5 and report.coverage == 0.5
+    report.required_coverage = 0.9
+    assert report.coverage_shortfall and not report.conformant
+    assert engine.exit_code(report) == engine.EXIT_FAILED
+
+
+def test_the_tally_of_each_operation_is_kept_apart() -> None:
+    report = RunReport(
+        results=[
+            passed("GET /a", "x.one", "x", api="v1"),
+            verdict("GET /b", "x.one", "x", [Problem("bad")], api="v1"),
+            skipped("GET /b", "x.two", "x", "needs --x", api="v1"),
+        ]
+    )
+    tallies = report.by_operation()
+    assert tallies[("v1", "GET /a")].score == 1.0
+    assert (tallies[("v1", "GET /b")].score, tallies[("v1", "GET /b")].coverage) == (0.0, 0.5)
 
 
 def test_verdict_collapses_duplicate_problems() -> None:
@@ -187,3 +228,63 @@ def test_scenario_checks_run_state_first_and_the_rate_limit_burst_last() -> None
     families = [check.family for check in SCENARIO_RUN]
     assert families == sorted(families, key=RUN_ORDER.index)
     assert families[0] == "state" and families[-1] == "ratelimit"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_stage_may_use_the_time_left_but_the_floor_of_the_stages_after_it() -> None:
+    clock = _Clock()
+    budget = Budget(60, clock=clock)
+    # 5 s kept for the clean-up; of the other 55, the three later units keep half of their 3/4.
+    assert budget.begin("first", weight=1, pending_weight=4) == pytest.approx(55 * (1 - 0.5 * 3 / 4))
+    clock.now += 10  # a fast stage leaves its time to the next ones
+    budget.end()
+    assert budget.begin("last", weight=1, pending_weight=1) == pytest.approx(45)
+    assert budget.timeout(10) == 10
+    clock.now += 44.5
+    assert budget.timeout(10) == pytest.approx(0.5), "a request near the deadline gets what is left"
+    clock.now += 1
+    with pytest.raises(OutOfTime, match=r"last used its share of --max-time 60 s"):
+        budget.check()
+    assert budget.cut == ["last"] and not budget.allows(1)
+
+
+def test_an_unbounded_budget_never_stops_anything() -> None:
+    budget = Budget(None)
+    assert budget.begin("any", 1, 9) is None and budget.timeout(10) == 10 and budget.allows(1e9)
+
+
+def test_the_breaker_opens_after_three_unanswered_requests_and_probes_later() -> None:
+    clock = _Clock()
+    silent = Breaker(clock=clock)
+    for _ in range(2):
+        silent.unanswered("timed out")
+        silent.before()
+    silent.unanswered("timed out")
+    with pytest.raises(ServerSilent, match="did not answer the last 3 requests"):
+        silent.before()
+    clock.now += 30
+    silent.before()  # one probe goes through
+    with pytest.raises(ServerSilent):
+        silent.before()
+    silent.answered()
+    silent.before()
+
+
+def test_ci_logs_get_a_line_per_stage_and_per_wait() -> None:
+    out = Console(record=True, width=200)
+    log = LogProgress(out)
+    log.show(StageStarted("v1: auth", 0))
+    log.show(StageFinished("v1: auth", Tally(passed=3, failed=1, skipped=2), 1.25, "the check stopped"))
+    log.show(Waiting(42.4, "the rate-limit window of key hss_…qz"))
+    lines = out.export_text().splitlines()
+    assert lines[0].endswith("] v1: auth: started")
+    finished = "] v1: auth: finished in 1.2 s: 3 passed, 1 failed, 2 skipped, 0 not applicable"
+    assert lines[1].endswith(f"{finished}; stopped early: the check stopped")
+    assert lines[2].endswith("] waiting 42 s for the rate-limit window of key hss_…qz")

@@ -54,8 +54,22 @@ def test_a_broken_backend_fails_with_the_curl(pytester: pytest.Pytester) -> None
     result = pytester.runpytest_subprocess(*ARGS)
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
-        ["*auth.missing_key failed on 13 operation(s)*", "*curl -i -X GET http://testserver/v1/sessions*"]
+        ["*auth.missing_key failed on 10 operation(s)*", "*curl -i -X GET http://testserver/v1/sessions*"]
     )
+    # A check stops after 10 failing operations (--max-failures) and says so for the rest.
+
+
+def test_a_key_the_server_refuses_is_an_error_not_a_pass(pytester: pytest.Pytester) -> None:
+    wrap = (
+        "from dataclasses import replace; "
+        "return replace(from_mock(Target(base_url='', api_key='', app=app)), api_key='hss_wrong0000')"
+    )
+    pytester.makeconftest(CONFTEST.replace("WRAP", wrap))
+    pytester.makepyfile(TESTS)
+    result = pytester.runpytest_subprocess(*ARGS)
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines(["*hissuno conformance cannot run: the server refused the API key*"])
+    assert result.ret != 0
 
 
 def test_without_a_target_the_fixture_says_what_to_give(pytester: pytest.Pytester) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from contract.lint import RULES as LINT_RULES
+from contract.lint.runner import RULES as LINT_RULES
 from contract.registry import Registry
 from contract.review.rules import REGISTRY as REVIEW_RULES
 
@@ -31,8 +31,10 @@ def test_a_name_declared_twice_is_refused() -> None:
 
 
 def test_every_lint_rule_states_what_it_enforces() -> None:
-    assert len(LINT_RULES) == 10
-    assert all(rule.summary and rule.name == rule.name.lower() for rule in LINT_RULES)
+    import re
+
+    assert len(LINT_RULES) == 30
+    assert all(rule.summary and re.fullmatch(r"[a-z][a-zA-Z0-9$-]*", rule.name) for rule in LINT_RULES)
 
 
 def test_every_review_rule_states_its_checks_and_why() -> None:

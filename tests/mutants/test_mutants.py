@@ -64,3 +64,20 @@ def test_the_unbroken_wrapper_passes_the_same_checks(checks: list[str]) -> None:
     report = _run(m.Mutant(), checks, ("v1", "internal"))
     assert report.failed == 0, [(r.check, r.operation, r.message) for r in report.results if r.status is Status.FAILED]
     assert report.passed > 0
+
+
+def test_broken_pagination_on_every_list_shows_in_every_list_operations_score() -> None:
+    """The complaint that led to per-operation scores: a mock with broken pagination on every list read 97.2 %
+    overall, because checks that could not apply counted as passes. They are not applicable now, and each list
+    operation's own score shows the failure."""
+    report = _run(m.IgnoresOffset(), ["envelope"], ("v1",))
+    tallies = report.by_operation()
+    lists = {operation for (_, operation), tally in tallies.items() if operation.startswith("GET") and tally.failed}
+    assert lists == {"GET /v1/sessions", "GET /v1/issues", "GET /v1/customers", "GET /v1/knowledge-sources",
+                     "GET /v1/webhooks"}  # fmt: skip
+    assert all(tallies[("v1", operation)].score < 1 for operation in lists)
+    on_creates = {
+        r.status for r in report.results if r.check == "envelope.list_shape" and r.operation.startswith("POST")
+    }
+    assert on_creates == {Status.NOT_APPLICABLE}, "a list check on a create is not a pass"
+    assert report.score == report.passed / report.tally.applicable < 0.9

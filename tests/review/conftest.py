@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from contract.spec import load_bundled, spec_dir
+from tests.review.repo_helpers import git
 
 Document = dict[str, Any]
 
@@ -56,3 +57,18 @@ def spec_copy(tmp_path: Path) -> Path:
     target = tmp_path / "head" / "openapi"
     shutil.copytree(spec_dir(), target)
     return target
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose first commit is a README and whose second adds our openapi/ folder."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("spec lives in openapi/\n")
+    git(root, "add", "README.md")
+    git(root, "commit", "-q", "-m", "start")
+    shutil.copytree(spec_dir(), root / "openapi")
+    git(root, "add", "openapi")
+    git(root, "commit", "-q", "-m", "contract")
+    return root

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from contract.cli import app
 from contract.spec import spec_dir
 from tests.review.conftest import bumped, contract_version
+from tests.review.repo_helpers import git
 from tests.support.yaml_edit import edit_yaml, set_version
 
 runner = CliRunner()
@@ -46,7 +47,8 @@ def test_removing_a_response_field_from_v1_exits_1_naming_rule_and_location(spec
     assert "response-optional-property-removed" in out
     assert "/components/schemas/Session/properties/page_title" in out
     assert "GET /v1/sessions/{sessionId}" in out
-    assert "needs a major version bump" in out
+    assert "breaking changes to /v1, which a version bump cannot make safe" in out
+    assert "new path version (/v2)" in out and ".hissuno-review-ignore.yaml" in out
 
 
 def test_adding_an_optional_field_with_a_minor_bump_exits_0(spec_copy: Path) -> None:
@@ -65,13 +67,13 @@ def test_adding_an_optional_field_without_a_bump_exits_1(spec_copy: Path) -> Non
     assert "needs a minor version bump" in out
 
 
-def test_breaking_change_with_a_major_bump_exits_0(spec_copy: Path) -> None:
+def test_a_breaking_change_to_v1_fails_even_with_a_major_bump(spec_copy: Path) -> None:
     edit_yaml(spec_copy / "components.yaml", remove_session_page_title)
     edit_yaml(spec_copy / "v1.yaml", set_version(bumped(contract_version("v1"), "major")))
-    edit_yaml(spec_copy / "internal.yaml", set_version(bumped(contract_version("internal"), "minor")))
     code, out, _ = review("--base", str(spec_dir()), "--head", str(spec_copy), "--no-lint")
-    assert code == 0, out
-    assert "response-optional-property-removed" in out
+    assert code == 1, out
+    assert "✅ safe to merge" not in out and out.startswith("## Spec review: ❌")
+    assert "v1: 2 breaking changes to /v1, which a version bump cannot make safe" in out
 
 
 def test_internal_only_breaking_change_exits_0_unless_strict(spec_copy: Path) -> None:
@@ -100,29 +102,6 @@ def test_lint_error_in_head_exits_1(spec_copy: Path) -> None:
 
 
 # --- Git refs, resolved in a throwaway repository.
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", str(repo), *args],
-        check=True,
-        capture_output=True,
-    )
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository whose first commit is a README and whose second adds our openapi/ folder."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("spec lives in openapi/\n")
-    git(root, "add", "README.md")
-    git(root, "commit", "-q", "-m", "start")
-    shutil.copytree(spec_dir(), root / "openapi")
-    git(root, "add", "openapi")
-    git(root, "commit", "-q", "-m", "contract")
-    return root
 
 
 def test_git_ref_base_against_modified_working_tree(repo: Path) -> None:
@@ -177,7 +156,7 @@ def test_bad_git_ref_exits_2_with_one_line(repo: Path, base: str, expected: str)
     code, out, err = review("--base", base, "--repo", str(repo))
     assert code == 2
     assert out == ""
-    assert err.strip() == f"error: {expected}"
+    assert err.strip() == f"hissuno-contract: error: {expected}"
 
 
 def test_git_ref_outside_a_repository_exits_2(tmp_path: Path) -> None:
@@ -193,22 +172,26 @@ def test_git_ref_outside_a_repository_exits_2(tmp_path: Path) -> None:
     [
         (lambda path: path.write_text("openapi: 3.0.3\npaths: [unclosed\n"), "not valid YAML"),
         (lambda path: path.write_text("- just\n- a list\n"), "expected a mapping"),
-        (
-            lambda path: path.write_text(
-                path.read_text().replace("schemas/SessionList'", "schemas/NoSuchList'"), encoding="utf-8"
-            ),
-            "cannot bundle",
-        ),
+        (lambda path: path.write_bytes(b"\x89PNG\r\n\x00\x00"), "the file is binary"),
+        (lambda path: path.write_text(""), "the file is empty"),
     ],
 )
 def test_unreadable_spec_exits_2_without_traceback(spec_copy: Path, breakage, expected: str) -> None:
-    target = spec_copy / ("v1.yaml" if expected != "cannot bundle" else "components.yaml")
+    target = spec_copy / "v1.yaml"
     breakage(target)
     code, out, err = review("--base", str(spec_dir()), "--head", str(spec_copy))
     assert code == 2
     assert expected in err
     assert "Traceback" not in err + out
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_dangling_reference_in_head_is_a_lint_finding_not_unusable_input(spec_copy: Path) -> None:
+    shared = spec_copy / "components.yaml"
+    shared.write_text(shared.read_text().replace("schemas/SessionList'", "schemas/NoSuchList'"), encoding="utf-8")
+    code, out, err = review("--base", str(spec_dir()), "--head", str(spec_copy))
+    assert code == 1 and err == ""
+    assert "`invalid-ref`" in out and "NoSuchList" in out
 
 
 def test_single_document_files_are_compared(spec_copy: Path) -> None:
@@ -261,7 +244,7 @@ def test_malformed_conformance_json_exits_2(tmp_path: Path, content: str) -> Non
         "--base", str(spec_dir()), "--head", str(spec_dir()), "--no-lint", "--conformance-json", str(path)
     )
     assert code == 2
-    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert err.startswith("hissuno-contract: error: ") and len(err.strip().splitlines()) == 1
 
 
 def test_missing_conformance_json_exits_2(tmp_path: Path) -> None:

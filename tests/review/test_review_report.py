@@ -8,11 +8,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from contract.findings import Finding, Level
+from contract.lint.runner import DocumentFile
 from contract.review.engine import review
 from contract.review.loader import open_snapshot
 from contract.review.locate import SourceLocator
@@ -20,13 +22,13 @@ from contract.review.model import ConformanceFailure, ConformanceSummary, Review
 from contract.review.report import format_score, github, grouped, markdown
 from contract.review.report import json as json_report
 from contract.spec import spec_dir
-from tests.review.conftest import contract_version
+from tests.review.repo_helpers import pin_v1_version
 from tests.support.yaml_edit import edit_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "review.md"
 
 
-def fake_lint(directory: Path, names: tuple[str, ...]) -> list[Finding]:
+def fake_lint(documents: list[DocumentFile]) -> list[Finding]:
     """One lint finding in the internal document, so the report shows a lint section."""
     where = "/paths/~1api~1projects~1{projectId}/get"
     return [Finding("operation-metadata", Level.ERROR, "internal", where, "no summary")]
@@ -40,7 +42,11 @@ def pull_request_changes(components: dict) -> None:
 
 
 @pytest.fixture
-def golden_review(spec_copy: Path) -> tuple[Review, SourceLocator]:
+def golden_review(spec_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Review, SourceLocator]:
+    base_copy = tmp_path / "base" / "openapi"
+    shutil.copytree(spec_copy, base_copy)
+    pin_v1_version(base_copy)
+    pin_v1_version(spec_copy)
     edit_yaml(spec_copy / "components.yaml", pull_request_changes)
     conformance = ConformanceSummary(
         score=0.975,
@@ -48,9 +54,10 @@ def golden_review(spec_copy: Path) -> tuple[Review, SourceLocator]:
         failed=1,
         failures=(ConformanceFailure("POST /v1/webhooks", "status_code_conformance", "got 500 | expected 201"),),
     )
-    with open_snapshot(str(spec_dir()), spec_dir()) as base, open_snapshot(str(spec_copy), spec_dir()) as head:
+    monkeypatch.chdir(spec_copy.parent)  # so that files are shown as openapi/...
+    with open_snapshot(str(base_copy), spec_dir()) as base, open_snapshot("openapi", spec_dir()) as head:
         base = dataclasses.replace(base, label="origin/main")
-        head = dataclasses.replace(head, label="pr-42", display_dir="openapi")
+        head = dataclasses.replace(head, label="pr-42")
         result = review(base, head, lint=fake_lint, conformance=conformance)
         return result, SourceLocator(head)
 
@@ -64,9 +71,8 @@ def test_markdown_report_matches_golden_file(golden_review: tuple[Review, Source
 
 def test_markdown_report_shape(golden_review: tuple[Review, SourceLocator]) -> None:
     lines = markdown.render(golden_review[0]).splitlines()
-    assert lines[0] == "## Spec review: ❌ 3 problems"
-    version = contract_version("v1")
-    assert lines[2].startswith(f"`v1` {version} → {version}: ") and "conformance 97.5% (1 failed)" in lines[2]
+    assert lines[0] == "## Spec review: ❌ 4 problems"
+    assert lines[2].startswith("`v1` 1.0.0 → 1.0.0: ") and "conformance 97.5% (1 failed)" in lines[2]
     assert lines.count("<details open>") >= 2 and "<details>" in lines
     assert lines.count("<details open>") + lines.count("<details>") == lines.count("</details>")
     sections = [line for line in lines if line.startswith("### ")]

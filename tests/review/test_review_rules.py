@@ -462,3 +462,51 @@ def test_renamed_path_parameter_is_not_a_removed_path(v1_spec: Document) -> None
     breaking = [f for f in run_rules(DocumentPair("v1", v1_spec, head)) if f.level is Level.BREAKING]
     assert "api-path-removed-without-deprecation" not in {finding.rule_id for finding in breaking}
     assert "request-parameter-removed" not in {finding.rule_id for finding in breaking}
+
+
+NULL_BRANCH_30 = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def _company_as(form: Document) -> Mutation:
+    def change(document: Document) -> None:
+        schema(document, "Customer")["properties"]["company"] = copy.deepcopy(form)
+
+    return change
+
+
+ALL_OF_NULLABLE = {"allOf": [{"$ref": "#/components/schemas/Company"}], "nullable": True}
+ONE_OF_NULL_BRANCH = {"description": "Or null.", "oneOf": [{"$ref": "#/components/schemas/Company"}, NULL_BRANCH_30]}
+ANY_OF_NULL_TYPE = {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Company"}]}
+
+
+@pytest.mark.parametrize(
+    "before, after", [(ALL_OF_NULLABLE, ONE_OF_NULL_BRANCH), (ONE_OF_NULL_BRANCH, ANY_OF_NULL_TYPE)]
+)
+def test_the_ways_of_allowing_null_read_alike(v1_spec: Document, before: Document, after: Document) -> None:
+    """``allOf`` + ``nullable``, a ``oneOf`` with a ``{nullable, enum: [null]}`` branch and a 3.1 null branch
+    are one schema: switching forms is no change (oasdiff's NULLABILITY rules)."""
+    base, head = copy.deepcopy(v1_spec), copy.deepcopy(v1_spec)
+    _company_as(before)(base)
+    _company_as(after)(head)
+    assert run_rules(DocumentPair("v1", base, head)) == []
+
+
+def test_wrapping_a_response_schema_with_a_null_branch_is_became_nullable(v1_spec: Document) -> None:
+    head = copy.deepcopy(v1_spec)
+    base = copy.deepcopy(v1_spec)
+    _company_as({"$ref": "#/components/schemas/Company"})(base)
+    _company_as(ONE_OF_NULL_BRANCH)(head)
+    findings = run_rules(DocumentPair("v1", base, head))
+    breaking = {finding.rule_id for finding in findings if finding.level is Level.BREAKING}
+    assert breaking == {"response-property-became-nullable", "hissuno-webhook-payload-field-type-changed"}
+    assert not {finding.rule_id for finding in findings} & {"response-property-one-of-added",
+                                                            "response-property-type-changed"}
+
+
+def test_a_three_one_type_array_is_nullable(v1_spec: Document) -> None:
+    head = copy.deepcopy(v1_spec)
+    prop(head, "Issue", "title")["type"] = ["string", "null"]
+    findings = run_rules(DocumentPair("v1", v1_spec, head))
+    breaking = {finding.rule_id for finding in findings if finding.level is Level.BREAKING}
+    assert breaking == {"response-property-became-nullable", "hissuno-webhook-payload-field-type-changed"}
+    assert "response-property-type-changed" not in {finding.rule_id for finding in findings}

@@ -10,6 +10,7 @@ import pytest
 from contract.findings import Bump, Check, Level
 from contract.review.engine import ReviewSettings, review_document
 from contract.review.semver import bump_between, parse_version, required_bump, verdict
+from contract.review.waivers import Waiver
 
 Document = dict[str, Any]
 
@@ -104,8 +105,6 @@ def _fix_description(document: Document) -> None:
 @pytest.mark.parametrize(
     ("change", "version", "needed", "fails"),
     [
-        (_remove_issue_title, "1.1.0", Bump.MAJOR, True),
-        (_remove_issue_title, "2.0.0", Bump.MAJOR, False),
         (_add_issue_field, "1.0.1", Bump.MINOR, True),
         (_add_issue_field, "1.1.0", Bump.MINOR, False),
         (_fix_description, "1.0.0", Bump.PATCH, True),
@@ -119,6 +118,43 @@ def test_v1_changes_need_the_matching_bump(
     reviewed = _reviewed(v1_spec, change, version)
     assert reviewed.verdict.required is needed
     assert reviewed.failed is fails
+
+
+@pytest.mark.parametrize("version", ["1.0.1", "1.1.0", "2.0.0"])
+def test_a_v1_breaking_change_fails_whatever_the_bump(v1_spec: Document, version: str) -> None:
+    reviewed = _reviewed(v1_spec, _remove_issue_title, version)
+    assert reviewed.failed
+    assert "a version bump cannot make safe" in reviewed.problems[0] and "/v2" in reviewed.problems[0]
+
+
+def test_a_waived_v1_breaking_change_needs_only_the_patch_its_edit_needs(v1_spec: Document) -> None:
+    waiver = Waiver("response-required-property-removed", "/components/schemas/Issue/properties/title",
+                    "Nobody reads it yet.")
+    webhook = Waiver("hissuno-webhook-payload-field-removed", "/components/schemas/Issue/properties/title",
+                     "Nobody reads it yet.")
+    base = copy.deepcopy(v1_spec)
+    base["info"]["version"] = "1.0.0"
+    head = copy.deepcopy(base)
+    _remove_issue_title(head)
+    head["info"]["version"] = "1.0.1"
+    reviewed = review_document("v1", base, head, [], ReviewSettings(waivers=(waiver, webhook)))
+    assert not reviewed.failed, reviewed.problems
+    assert reviewed.verdict.required is Bump.PATCH
+    assert {item.finding.rule_id for item in reviewed.waived} == {waiver.rule, webhook.rule}
+    assert not [finding for finding in reviewed.changes if finding.level is Level.BREAKING]
+
+
+def test_an_expired_waiver_covers_nothing(v1_spec: Document) -> None:
+    import datetime
+
+    waiver = Waiver("response-required-property-removed", "/components/schemas/Issue/properties/title",
+                    "Nobody reads it yet.", expires=datetime.date(2026, 1, 1))
+    settings = ReviewSettings(waivers=(waiver,), today=datetime.date(2026, 1, 2))
+    base = copy.deepcopy(v1_spec)
+    head = copy.deepcopy(base)
+    _remove_issue_title(head)
+    reviewed = review_document("v1", base, head, [], settings)
+    assert reviewed.failed and not reviewed.waived
 
 
 def test_internal_breaking_change_is_reported_but_never_fails(internal_spec: Document) -> None:

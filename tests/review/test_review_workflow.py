@@ -37,10 +37,10 @@ def runs(steps: list[dict[str, Any]]) -> str:
     return "\n".join(step.get("run", "") for step in steps)
 
 
-def test_triggers_on_pull_requests_touching_openapi(workflow: dict[str, Any]) -> None:
+def test_triggers_on_pull_requests_touching_openapi_or_the_waivers(workflow: dict[str, Any]) -> None:
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
     assert set(triggers) == {"pull_request"}
-    assert triggers["pull_request"]["paths"] == ["openapi/**"]
+    assert triggers["pull_request"]["paths"] == ["openapi/**", ".hissuno-review-ignore.yaml"]
     assert workflow["permissions"]["pull-requests"] == "write"
 
 
@@ -97,6 +97,19 @@ def test_review_options_used_by_the_workflow_exist(steps: list[dict[str, Any]]) 
         words = shlex.split(call.split(">")[0].replace('"${extra[@]}"', "--conformance-json x"))
         used = {word for word in words if word.startswith("--")}
         assert used <= known, used - known
+
+
+def test_bundle_options_used_by_the_workflow_exist_and_the_artifacts_are_kept(steps: list[dict[str, Any]]) -> None:
+    command = get_command(app).commands["bundle"]  # type: ignore[attr-defined]
+    known = {option for parameter in command.params for option in parameter.opts}
+    calls = [line for line in runs(steps).splitlines() if "hissuno-contract bundle" in line]
+    assert len(calls) == 2
+    for call in calls:
+        used = {word for word in shlex.split(call.replace('"$api"', "v1")) if word.startswith("-")}
+        assert used <= known, used - known
+    assert "--format junit" in runs(steps)
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "contract-artifacts/" and upload["if"] == "always()"
 
 
 def test_conformance_and_mock_options_used_by_the_workflow_exist(steps: list[dict[str, Any]]) -> None:

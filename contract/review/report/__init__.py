@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from contract.apis import is_versioned_path
 from contract.findings import Finding, Level
+from contract.review.model import DocumentReview, Review
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,13 @@ def format_score(score: float) -> str:
     """A conformance score as a percentage (a fraction up to 1.0 is scaled, larger numbers are percents)."""
     percent = score * 100 if 0 <= score <= 1 else score
     return f"{percent:.1f}%"
+
+
+def counts(review: Review, document: DocumentReview, group: Group) -> bool:
+    """Whether a group of findings is part of why the review fails (a reason to annotate it as an error)."""
+    if group.level is Level.ERROR:
+        return True
+    if group.level is Level.BREAKING:
+        versioned = any(is_versioned_path(operation.partition(" ")[2]) for operation in group.operations)
+        return document.enforced or versioned or review.fail_on == "warning"
+    return group.level is Level.WARNING and review.fail_on == "warning"

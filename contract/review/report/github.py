@@ -1,8 +1,9 @@
 """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` annotation per group of
 findings, placed on the line of the spec file the finding points at, plus one line of summary.
 
-A breaking change only becomes an ``error`` where it fails the review (a ``v1`` change without the major
-bump, an internal one under ``--strict-internal``); otherwise it is a warning.
+A finding is an ``error`` annotation where it is part of why the review fails (a ``/v1`` breaking change, an
+internal one under ``--strict-internal``, a warning under ``--fail-on warning``); a waived one is a notice
+that gives the waiver's reason.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 from contract.findings import Level
 from contract.review.model import DocumentReview, Review
-from contract.review.report import Group, grouped
+from contract.review.report import Group, counts, grouped
 from contract.review.report.markdown import summary_line
 
 Locator = Callable[[str, str], tuple[str, int | None]]
@@ -36,12 +37,10 @@ def command(kind: str, message: str, *, title: str, file: str | None = None, lin
     return f"::{kind} {','.join(properties)}::{_escape_data(message)}"
 
 
-def _kind(document: DocumentReview, group: Group) -> str:
-    if group.level is Level.ERROR:
+def _kind(review: Review, document: DocumentReview, group: Group) -> str:
+    if counts(review, document, group):
         return "error"
-    if group.level is Level.BREAKING:
-        return "error" if document.failed and document.enforced else "warning"
-    return "warning" if group.level is Level.WARNING else "notice"
+    return "warning" if group.level in (Level.BREAKING, Level.WARNING) else "notice"
 
 
 def _default_locator(document: str, pointer: str) -> tuple[str, int | None]:
@@ -58,11 +57,19 @@ def render(review: Review, locate: Locator | None = None) -> str:
             seen = f" (in {', '.join(group.operations)})" if group.operations else ""
             message = f"{group.message.replace('`', '')}{seen} at {group.pointer or '/'}"
             title = f"{document.name}: {group.rule_id}"
-            lines.append(command(_kind(document, group), message, title=title, file=file, line=line))
+            lines.append(command(_kind(review, document, group), message, title=title, file=file, line=line))
+        for item in document.waived:
+            file, line = locate(document.name, item.finding.pointer)
+            message = f"{item.finding.message.replace('`', '')} (waived: {item.waiver.reason})"
+            title = f"{document.name}: {item.finding.rule_id} (waived)"
+            lines.append(command("notice", message, title=title, file=file, line=line))
         if document.semver and not document.verdict.ok:
             file, line = locate(document.name, "/info/version")
             title = f"{document.name}: version bump"
             lines.append(command("error", document.verdict.reason, title=title, file=file, line=line))
+    for note in review.notes:
+        kind = "error" if review.fail_on == "warning" else "warning"
+        lines.append(command(kind, note.message, title=f"waivers: {note.rule_id}", file=note.file, line=note.line))
     if review.conformance is not None:
         for failure in review.conformance.failures:
             message = f"{failure.operation}: {failure.message}"

@@ -62,7 +62,9 @@ def _header(review: Review) -> list[str]:
 
 def _policy(document: DocumentReview) -> str:
     if document.semver:
-        return "Public API: semver enforced (breaking → major, additions → minor, other edits → patch)."
+        return ("Public API: a breaking change to `/v1` is never safe to merge, whatever the version (it needs a "
+                "new path version, `/v2`, or a waiver with a reason); additions need a minor bump, other edits a "
+                "patch.")
     if document.enforced:
         return "Internal API: breaking changes fail the review (`--strict-internal`)."
     return "Internal API: reported only, it may change without notice (`--strict-internal` makes breaks fail)."
@@ -96,13 +98,37 @@ def _document_section(document: DocumentReview) -> list[str]:
     lines.append(f"Version `{verdict.base_version}` → `{verdict.head_version}`: {verdict.reason}{judged}.")
     lines.append("")
     findings: list[Finding] = [*document.lint, *document.changes]
-    if not findings:
+    if not findings and document.waived:
+        lines += ["Every change is waived (below).", ""]
+    elif not findings:
         lines += ["No API changes; lint clean." if not document.changed else "No API changes (prose only).", ""]
     for level, title, expanded in _SECTIONS:
         groups = grouped(finding for finding in findings if finding.level is level)
         if groups:
             lines += _details(title, groups, expanded)
+    if document.waived:
+        lines += _waived(document)
     return lines
+
+
+def _waived(document: DocumentReview) -> list[str]:
+    reasons = {(item.finding.rule_id, item.finding.pointer): item.waiver.reason for item in document.waived}
+    groups = grouped(item.finding for item in document.waived)
+    lines = ["<details>", f"<summary><b>Waived ({len(groups)})</b></summary>", "",
+             "| Rule | Location | Change | Seen in | Reason |", "| --- | --- | --- | --- | --- |"]
+    for group in groups:
+        cells = (f"`{group.rule_id}`", f"`{group.pointer or '/'}`", group.message, _operations(group),
+                 reasons[(group.rule_id, group.pointer)])
+        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return [*lines, "", "</details>", ""]
+
+
+def _notes_section(review: Review) -> list[str]:
+    mark = "❌" if review.fail_on == "warning" else "⚠️"
+    lines = [f"### Waivers {mark}", ""]
+    lines += [f"- `{note.file}:{note.line}` {note.message}" if note.line else f"- {note.message}"
+              for note in review.notes]
+    return [*lines, ""]
 
 
 def _conformance_section(conformance: ConformanceSummary) -> list[str]:
@@ -133,6 +159,8 @@ def render(review: Review) -> str:
     lines = _header(review)
     for document in review.documents:
         lines += _document_section(document)
+    if review.notes:
+        lines += _notes_section(review)
     if review.conformance is not None:
         lines += _conformance_section(review.conformance)
     return "\n".join(lines).rstrip() + "\n"

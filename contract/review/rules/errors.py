@@ -44,6 +44,7 @@ def error_schema_changed(pair: DocumentPair) -> Iterator[Finding]:
                 continue
             was = (media.base.get("schema") or {}).get("$ref")
             now = (media.head.get("schema") or {}).get("$ref")
-            if was == ERROR_SCHEMA_REF and now != ERROR_SCHEMA_REF:
+            inlined_alike = canonical(pair.head, media.head.get("schema")) == before  # a served, inlined copy
+            if was == ERROR_SCHEMA_REF and now != ERROR_SCHEMA_REF and not inlined_alike:
                 message = f"the response {response.key} no longer uses the shared error schema {code(ERROR_SCHEMA_REF)}"
                 yield found(ERROR_SCHEMA_CHANGED, pair, response.operation, media.head_pointer, message)

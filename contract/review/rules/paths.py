@@ -17,14 +17,20 @@ OPERATION_ADDED = Check("endpoint-added", Level.INFO)
 OPERATION_ID_CHANGED = Check("api-operation-id-removed", Level.BREAKING)
 
 
+def _paths(document: dict) -> dict:
+    """The path items of a document (none when ``paths`` is not a mapping of mappings: the lint says why)."""
+    paths = document.get("paths")
+    return {path: item for path, item in paths.items() if isinstance(item, dict)} if isinstance(paths, dict) else {}
+
+
 @rule(PATH_REMOVED, DEPRECATED_PATH_REMOVED)
 def removed_paths(pair: DocumentPair) -> Iterator[Finding]:
     """A path gone from head. Deprecating it first turns the error into a warning (still a major change)."""
-    head_keys = {path_key(path) for path in pair.head.get("paths", {})}
-    for path, item in pair.base.get("paths", {}).items():
-        if path_key(path) in head_keys:
+    head_keys = {path_key(str(path)) for path in _paths(pair.head)}
+    for path, item in _paths(pair.base).items():
+        if path_key(str(path)) in head_keys:
             continue
-        operations = [op for key, op in item.items() if isinstance(op, dict) and "responses" in op]
+        operations = [op for op in item.values() if isinstance(op, dict) and "responses" in op]
         deprecated = bool(operations) and all(op.get("deprecated") for op in operations)
         check = DEPRECATED_PATH_REMOVED if deprecated else PATH_REMOVED
         how = "after deprecation" if deprecated else "without deprecation"

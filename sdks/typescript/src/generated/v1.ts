@@ -264,7 +264,8 @@ export interface components {
             custom_fields: {
                 [key: string]: unknown;
             };
-            company?: components["schemas"]["Company"] | null;
+            /** @description The customer's company, or null when it is not known. */
+            company?: components["schemas"]["Company"] | (never | null);
             is_archived: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];

@@ -35,7 +35,7 @@ class Customer:
         company_url (None | str | Unset):
         notes (None | str | Unset):
         last_contacted_at (datetime.datetime | None | Unset):  Example: 2026-01-15T10:30:00Z.
-        company (Company | None | Unset):
+        company (Company | None | Unset): The customer's company, or null when it is not known.
     """
 
     id: str
@@ -243,9 +243,9 @@ class Customer:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                company_type_1 = Company.from_dict(data)
+                company_type_0 = Company.from_dict(data)
 
-                return company_type_1
+                return company_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(Company | None | Unset, data)

@@ -1,0 +1,3 @@
+from tests.conformance.doubles.serve import main
+
+main()
