@@ -188,7 +188,8 @@ def create_links(document: dict[str, Any]) -> Places:
 
 
 @rule("rate-limit-headers",
-      summary="rate-limit headers on every response but 401/500/503/507; `Retry-After` on 429 and 503; `Location` on 201",
+      summary="rate-limit headers on every response but 401/500/503/507; `Retry-After` on 429 and 503; "
+              "`Location` on 201",
       family="house")
 def rate_limit_headers(document: dict[str, Any]) -> Places:
     for path, method, status, response in _responses(document):
