@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                           limiter_storage or settings.rate_limit_storage)
     try:
         store = open_store(settings.state, build_dataset(fixture, settings.seed), seed=settings.seed,
-                           present=views.summary)
+                           present=views.summary, max_created=settings.max_created)
     except StoreError as error:
         raise SettingsError(str(error)) from None
     webhooks = webhooks or WebhookDispatcher(targets=webhook_targets(settings))
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
         cors=cors_policy(),
         cache=ValidatorCache(),
+        run=store.run,
     )
     controls_policy = ControlPolicy(settings.cors_origins, settings.allowed_hosts, settings.host,
                                     settings.control_token)

@@ -10,7 +10,8 @@ contract) go on to the rest of Connexion's stack.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from mockserver.pipeline.authenticate import KeyRegistry, authorization
 from mockserver.pipeline.body_limit import MAX_BODY_BYTES, limited
 from mockserver.pipeline.errors import ApiError, encoded, to_api_error
 from mockserver.pipeline.prefer import DeclaredOperation, Preferences
-from mockserver.pipeline.reply import REPLY, Call, Handler, rehearsed_reply, send_reply
+from mockserver.pipeline.reply import REPLY, Call, Handler, Reply, rehearsed_reply, send_reply
 from mockserver.pipeline.route import PathRouter
 from mockserver.pipeline.validate.operation import OperationValidator
 from mockserver.pipeline.validate.schemas import ValidatorCache
@@ -49,9 +50,14 @@ class Operation:
     reply: ASGIApp  # writes scope[REPLY]; wrapped in Connexion's response validation when asked
 
 
+async def run_here(work: Callable[[], Reply]) -> Reply:
+    return work()
+
+
 @dataclass(frozen=True)
 class PipelineConfig:
-    """The pieces the steps share (one app's registry, limiter, CORS policy and ``Prefer`` declarations)."""
+    """The pieces the steps share (one app's registry, limiter, CORS policy and ``Prefer`` declarations);
+    ``run`` calls a handler (the store's ``run``: a store that waits on a network calls it off the loop)."""
 
     registry: KeyRegistry
     gate: Gate
@@ -59,6 +65,7 @@ class PipelineConfig:
     cors: CORSMiddleware
     cache: ValidatorCache
     max_body_bytes: int = MAX_BODY_BYTES
+    run: Callable[[Callable[[], Reply]], Awaitable[Reply]] = run_here
 
 
 class OperationPipeline(SpecMiddleware):
@@ -130,7 +137,8 @@ class OperationPipeline(SpecMiddleware):
             if rehearsal is not None and rehearsal.replaces_handler:
                 reply = rehearsed_reply(rehearsal, scope["path"])
             else:
-                reply = operation.handler(Call(identity, params, body, scope["path"]))
+                reply = await config.run(functools.partial(operation.handler, Call(identity, params, body,
+                                                                                   scope["path"])))
             encoded_reply = reply.encoded(decision.raw_headers())
             if operation.reply is send_reply:
                 await self._send(scope, send, encoded_reply)
