@@ -280,7 +280,7 @@ def test_created_documents_stop_at_the_cap_with_a_507(state: str, tmp_path: Path
                 {"email": f"capped{index}@example.com"} for index in range(5)]}).json()
             with watch(mock.base_url, mock.process.pid, key) as cost:
                 flood = [http.post("/v1/sessions", json=SESSION).status_code for _ in range(300)]
-            http.post("/__mock/reset")
+            http.post("/__mock/reset", json={})
             after_reset = http.post("/v1/sessions", json=SESSION).status_code
         other_project = mock.keys.of_plan("pro", "full")[1]
         elsewhere = httpx.post(f"{mock.base_url}/v1/sessions", headers=auth(other_project), json=SESSION)
