@@ -73,7 +73,7 @@ def main(
     import uvicorn
 
     from mockserver.app import create_app
-    from mockserver.cli import fail, settle_heap, uvicorn_options
+    from mockserver.cli import fail, ready_to_serve, uvicorn_options
     from mockserver.host.sockets import listening_sockets
     from mockserver.settings import Settings
 
@@ -83,8 +83,7 @@ def main(
                               rate_limits=rate_limit)
     app = create_app(settings, limiter_storage=STORAGES[storage](redis))
     sockets = listening_sockets(settings.host, settings.port, fail, 1)
-    settle_heap()
-    uvicorn.Server(uvicorn.Config(app, **uvicorn_options(settings.log_level))).run(sockets=sockets)
+    uvicorn.Server(uvicorn.Config(ready_to_serve(app), **uvicorn_options(settings.log_level))).run(sockets=sockets)
 
 
 if __name__ == "__main__":

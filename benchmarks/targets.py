@@ -22,6 +22,7 @@ from mockserver.data.fixture import Fixture, KeyFixture
 
 BIN = Path(sys.executable).parent
 RAISED_LIMIT = "1000000/second"
+RAISED_CAP = "100000000"  # --max-created: the create runs add hundreds of thousands of sessions to one project
 MOCK = "mock"
 MOCK_WORKERS = "mock --workers 2"
 PRISM_STATIC = "prism static"
@@ -96,7 +97,8 @@ def mock_target(
 ) -> Target:
     key = benchmark_key(fixture)
     argv = [str(BIN / "hissuno-mock"), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--fixtures", str(fixture.path), *raised_limits(fixture, limit), *extra]  # fmt: skip
+            "--fixtures", str(fixture.path), *raised_limits(fixture, limit), "--max-created", RAISED_CAP,
+            *extra]  # fmt: skip
     command = ServerCommand(name, argv, port, "/v1/sessions?limit=1", {"Authorization": f"Bearer {key.key}"}, cpus=cpus)
     return Target(name, command, page_sizes, note=note, reset_path="/__mock/reset")
 

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                           limiter_storage or settings.rate_limit_storage)
     try:
         store = open_store(settings.state, seeded_data(fixture, settings.seed), seed=settings.seed,
-                           present=views.summary)
+                           present=views.summary, max_created=settings.max_created)
     except StoreError as error:
         raise SettingsError(str(error)) from None
     webhooks = webhooks or WebhookDispatcher(targets=webhook_targets(settings))
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
         cors=ApiCors(controls_policy),
         cache=ValidatorCache(),
+        run=store.run,
     )
     app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline,
                                                          controls_policy))

@@ -7,7 +7,6 @@ port in use, an unknown plan in ``--rate-limit``) ends in one line on stderr and
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import os
 import sys
@@ -98,6 +97,10 @@ def serve(
     log_level: Annotated[str, setting(
         "log_level", metavar="LEVEL",
         help=f"{', '.join(LOG_LEVELS)} (info: one line per request).")] = DEFAULTS.log_level,
+    max_created: Annotated[int, setting(
+        "max_created", metavar="N",
+        help="Documents a project may create of each kind (sessions, customers, ...); past it, 507.")
+    ] = DEFAULTS.max_created,
     cache_dir: Annotated[str | None, setting(
         "cache_dir", metavar="DIR",
         help="Where to remember that a spec document passed validation, so an unchanged one is not validated "
@@ -124,9 +127,9 @@ def serve(
                          rate_limit_storage=rate_limit_storage, state=state, workers=workers,
                          validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir,
                          webhook_allow=webhook_allow, cors_origins=cors_origin, allowed_hosts=allow_host,
-                         control_token=control_token)
+                         control_token=control_token, max_created=max_created)
     check_workers(settings)
-    quiet_imports()
+    prepare_imports()
     from connexion.exceptions import InvalidSpecification
 
     from mockserver.app import create_app
@@ -159,8 +162,7 @@ def serve(
         typer.echo(f"{PROGRAM}: warning: listening on {settings.host}: the fixture keys, the data and the /__mock/ "
                    f"controls ({guard}) are reachable from the network", err=True)
     if settings.workers == 1:
-        settle_heap()
-        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=sockets)
+        uvicorn.Server(uvicorn.Config(ready_to_serve(app), **options)).run(sockets=sockets)
         return
     app.mock.store.close()
     os.environ.update(settings.to_env())  # each worker process rebuilds the same settings from these
@@ -192,26 +194,28 @@ def uvicorn_options(log_level: str) -> dict[str, Any]:
 
 def worker_app() -> Any:
     """The app of one worker process (uvicorn imports and calls this in each one it starts)."""
-    quiet_imports()
+    prepare_imports()
     from mockserver.app import create_app
 
-    app = create_app()
-    settle_heap()
-    return app
+    return ready_to_serve(create_app())
 
 
-def settle_heap() -> None:
-    """Move everything built at start-up (the spec, the seeded data, the imports) out of the garbage
-    collector's sight: none of it is ever garbage, and a full collection walking it mid-request was the
-    longest pause a client saw (tens of milliseconds once a load test had created thousands of sessions).
-    """
-    gc.collect()
-    gc.freeze()
+def ready_to_serve(app: Any) -> Any:
+    """The app as a server process runs it: start-up's heap frozen, full collections when idle (see
+    :mod:`mockserver.host.heap`)."""
+    from mockserver.host import heap
+
+    heap.settle()
+    return heap.IdleCollector(app)
 
 
-def quiet_imports() -> None:
-    # Connexion imports Starlette's TestClient, which warns about httpx on every start.
+def prepare_imports() -> None:
+    """Before the app is imported: what Connexion imports but serving never uses waits for its first use
+    (:mod:`mockserver.host.lazy_imports`), and Starlette's test client, once imported, does not warn."""
+    from mockserver.host import lazy_imports
+
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+    lazy_imports.defer()
 
 
 def check_workers(settings: Any) -> None:

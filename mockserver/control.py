@@ -9,6 +9,7 @@ the worker that answers (``GET /`` names its process id).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 from collections.abc import Awaitable, Callable, Sequence
@@ -107,7 +108,7 @@ class MockControls:
 
     async def keys(self, request: Request) -> Response:
         """The fixture's keys, each with its current status (one revoked through the API shows it)."""
-        return json_response(self.authenticator.keys.listing())
+        return json_response(await self.store.run(self.authenticator.keys.listing))
 
     async def members(self, request: Request) -> Response:
         """Who may sign in: ``[{"email", "project_id", "role"}]``."""
@@ -118,7 +119,7 @@ class MockControls:
         ``SameSite=Lax``); ``DELETE`` ends the session the request's cookie names."""
         try:
             if request.method == "DELETE":
-                return self._sign_out(request)
+                return await self._sign_out(request)
             return await self._sign_in(request)
         except BadControlRequest as bad:
             return error_response(bad.status, bad.message)
@@ -132,7 +133,8 @@ class MockControls:
         if isinstance(expires_in, bool) or not isinstance(expires_in, int) or not 0 < expires_in <= longest:
             raise BadControlRequest(422, f"Give expires_in as a whole number of seconds from 1 to {longest}.")
         try:
-            token, signed_in = self.authenticator.sign_ins.open(email, timedelta(seconds=expires_in))
+            token, signed_in = await self.store.run(
+                functools.partial(self.authenticator.sign_ins.open, email, timedelta(seconds=expires_in)))
         except UnknownMember:
             message = f"No member has the email {email!r}; GET /__mock/members lists them."
             raise BadControlRequest(404, message) from None
@@ -143,10 +145,10 @@ class MockControls:
         cookie = session_cookie(self.authenticator.cookie, token, expires_in)
         return json_response(body, headers={"Set-Cookie": cookie, "Cache-Control": "no-store"})
 
-    def _sign_out(self, request: Request) -> Response:
+    async def _sign_out(self, request: Request) -> Response:
         name = self.authenticator.cookie
         token = session_token(request.scope["headers"], name)
-        ended = self.authenticator.sign_ins.close(token) if token else False
+        ended = await self.store.run(functools.partial(self.authenticator.sign_ins.close, token)) if token else False
         return json_response({"signed_out": ended}, headers={"Set-Cookie": session_cookie(name, "", 0)})
 
     async def deliveries(self, request: Request) -> Response:

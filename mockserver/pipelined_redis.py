@@ -1,7 +1,10 @@
 """One pipelined connection to Redis per worker, for the rate limiter's one script call per request.
 
 Redis answers a connection's commands in order, so one connection carries every request of the worker: a
-command is one buffered write and one future, resolved by its reply. Anything else stays on redis-py. URIs are
+command is one buffered write and one future, resolved by its reply. A Redis that leaves commands unanswered
+for ``timeout`` seconds (stopped, hung, cut off without a reset) fails them all with redis-py's
+``TimeoutError`` and the connection is dropped; the next command opens another. Anything else stays on
+redis-py, with the same deadlines (:func:`redis_py_timeouts`). URIs are
 redis-py's: ``redis://[[user]:password@]host[:port][/db]`` and ``unix:///path/to/redis.sock?db=N``
 (``rediss://`` is left to redis-py, with its TLS options).
 """
@@ -17,8 +20,27 @@ from typing import Any
 from redis.asyncio.connection import parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from mockserver.outage import REDIS_TIMEOUT_S
 
 _INCOMPLETE = object()
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+"""What a Redis that is down, stopped or unreachable raises (through this connection or redis-py's)."""
+STALL_ERRORS: tuple[type[Exception], ...] = (RedisTimeoutError,)
+"""Those of them that took the whole deadline to find out (a stalled Redis, a black-holed network)."""
+
+
+def redis_py_timeouts(*, asynchronous: bool = False, timeout: float = REDIS_TIMEOUT_S) -> dict[str, Any]:
+    """Options for every redis-py client of the mock: ``timeout`` to connect and for each reply, and one
+    retry on a fresh connection after a lost one (not after a timeout: that would double the wait; redis-py's
+    default is ten retries with backoff)."""
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    retry = (AsyncRetry if asynchronous else Retry)(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": retry}
 
 
 def pack(args: tuple[bytes | str | int | float, ...]) -> bytes:
@@ -66,15 +88,23 @@ def parse(buffer: bytes, start: int) -> tuple[Any, int]:
 
 
 class _Connection(asyncio.Protocol):
-    """The socket and the futures waiting for its replies, oldest first."""
+    """The socket and the futures waiting for its replies, oldest first.
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    While commands wait, a timer looks every quarter of ``timeout`` at when Redis last answered (or the first
+    of them was sent): one timer for the connection rather than one per command, which would cost more than
+    the command's own client work.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float = REDIS_TIMEOUT_S) -> None:
         self.loop = loop
+        self.timeout = timeout
         self.transport: asyncio.Transport | None = None
         self.waiting: deque[asyncio.Future[Any]] = deque()
         self.outgoing: list[bytes] = []
         self.buffer = b""
         self.closed = False
+        self.progress = 0.0  # loop time of the latest reply, or of a send to an idle connection
+        self.watchdog: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -83,6 +113,10 @@ class _Connection(asyncio.Protocol):
         if self.closed:
             raise RedisConnectionError("the connection to Redis is closed")
         future = self.loop.create_future()
+        if not self.waiting:
+            self.progress = self.loop.time()
+            if self.watchdog is None:
+                self.watchdog = self.loop.call_later(self.timeout / 4, self._check_progress)
         self.waiting.append(future)
         if not self.outgoing:
             self.loop.call_soon(self._flush)
@@ -94,7 +128,19 @@ class _Connection(asyncio.Protocol):
             self.transport.write(b"".join(self.outgoing))
         self.outgoing = []
 
+    def _check_progress(self) -> None:
+        self.watchdog = None
+        if self.closed or not self.waiting:
+            return
+        if self.loop.time() - self.progress > self.timeout:
+            self._fail(RedisTimeoutError(f"Redis did not answer within {self.timeout:g} s"))
+            if self.transport is not None:
+                self.transport.close()
+            return
+        self.watchdog = self.loop.call_later(self.timeout / 4, self._check_progress)
+
     def data_received(self, data: bytes) -> None:
+        self.progress = self.loop.time()
         buffer = self.buffer + data if self.buffer else data
         position = 0
         try:
@@ -136,7 +182,8 @@ class _Connection(asyncio.Protocol):
 class PipelinedRedis:
     """Commands to one Redis over one connection of the running event loop, opened on first use."""
 
-    def __init__(self, uri: str, connect_timeout: float = 5.0) -> None:
+    def __init__(self, uri: str, timeout: float = REDIS_TIMEOUT_S) -> None:
+        """``timeout``: seconds to connect, and seconds Redis may leave commands unanswered."""
         options = parse_url(uri)
         self._path: str | None = options.get("path")
         self._host = str(options.get("host", "localhost"))
@@ -148,7 +195,7 @@ class PipelinedRedis:
             self._setup.append(pack(auth))
         if int(options.get("db") or 0):
             self._setup.append(pack(("SELECT", int(options["db"]))))
-        self._connect_timeout = connect_timeout
+        self._timeout = timeout
         self._connection: _Connection | None = None
         self._opening: asyncio.Task[_Connection] | None = None
         self._scripts: dict[str, bytes] = {}
@@ -184,10 +231,10 @@ class PipelinedRedis:
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> _Connection:
         def factory() -> _Connection:
-            return _Connection(loop)
+            return _Connection(loop, self._timeout)
 
         try:
-            async with asyncio.timeout(self._connect_timeout):
+            async with asyncio.timeout(self._timeout):
                 if self._path:
                     _, connection = await loop.create_unix_connection(factory, self._path)
                 else:

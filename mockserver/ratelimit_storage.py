@@ -3,6 +3,7 @@
 A request's decision, its ``X-RateLimit-Remaining`` and its ``Retry-After`` must describe the same moment, or
 concurrent requests would report the same count; so the limiter asks a storage one question per request:
 count this hit if the window has room, and say what the window then holds (its oldest entry, how many).
+A shared storage that does not answer in time raises :class:`~mockserver.outage.Unavailable` (a 503).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any, Literal, Protocol
 
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.storage.base import MovingWindowSupport, Storage
+from limits.errors import StorageError
 from limits.storage import storage_from_string
+
+from mockserver.outage import REDIS_TIMEOUT_S, Breaker
 
 REDIS_KEY_PREFIX = "hissuno-mock:limits"
 
@@ -116,10 +120,15 @@ class WindowRedisStorage(RedisStorage):
     The script is sent on one pipelined connection of the worker (:mod:`mockserver.pipelined_redis`), or
     through redis-py's client with ``client="redis-py"`` (the default for ``rediss://``, whose TLS options
     are redis-py's). Everything else (keys, ``reset``, windows read without counting) is the stock storage's.
+    Every call has the mock's Redis deadline, and a Redis that misses it trips :attr:`breaker`.
     """
 
     def __init__(self, uri: str, client: RedisClient | None = None, **options: Any) -> None:
+        from mockserver.pipelined_redis import OUTAGE_ERRORS, STALL_ERRORS, redis_py_timeouts
+
+        options = {**redis_py_timeouts(asynchronous=True), **options}
         super().__init__(uri, implementation="redispy", key_prefix=REDIS_KEY_PREFIX, **options)
+        self.breaker = Breaker("rate-limit storage (Redis)", OUTAGE_ERRORS, STALL_ERRORS)
         if client is None:
             client = "redis-py" if self.bridge.uri.startswith("rediss") else "pipelined"
         if client == "redis-py":
@@ -135,8 +144,17 @@ class WindowRedisStorage(RedisStorage):
         name = self._keys.get(key)
         if name is None:
             name = self._keys[key] = self.bridge.prefixed_key(key)
-        allowed, oldest, count = await self._acquire_with_window((name,), (repr(time.time()), limit, expiry))
+        with self.breaker.call():
+            allowed, oldest, count = await self._acquire_with_window((name,), (repr(time.time()), limit, expiry))
         return bool(allowed), float(oldest), int(count)
+
+    async def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        with self.breaker.call():
+            return await super().get_moving_window(key, limit, expiry)
+
+    async def reset(self) -> int | None:
+        with self.breaker.call():
+            return await super().reset()
 
 
 class TwoStepWindow:
@@ -151,17 +169,21 @@ class TwoStepWindow:
         if not isinstance(storage, MovingWindowSupport):
             raise ValueError(f"{type(storage).__name__} has no moving window")
         self.storage = storage
+        self.breaker = Breaker(f"rate-limit storage ({type(storage).__name__})", (StorageError,))
 
     async def acquire_with_window(self, key: str, limit: int, expiry: int) -> tuple[bool, float, int]:
-        allowed = await self.storage.acquire_entry(key, limit, expiry)
-        oldest, count = await self.storage.get_moving_window(key, limit, expiry)
+        with self.breaker.call():
+            allowed = await self.storage.acquire_entry(key, limit, expiry)
+            oldest, count = await self.storage.get_moving_window(key, limit, expiry)
         return allowed, oldest, count
 
     async def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
-        return await self.storage.get_moving_window(key, limit, expiry)
+        with self.breaker.call():
+            return await self.storage.get_moving_window(key, limit, expiry)
 
     async def reset(self) -> int | None:
-        return await self.storage.reset()
+        with self.breaker.call():
+            return await self.storage.reset()
 
 
 def storage_uri(uri: str) -> str:
@@ -175,27 +197,32 @@ def open_storage(uri: str) -> WindowStorage:
     Redis storages use redis-py (installed with the mock; `limits` would pick coredis) and keep their keys
     under the mock's own prefix, so ``/__mock/reset`` clears only the mock's windows. The server is pinged
     here, so an unreachable one stops the mock at start with one line instead of 500s later. Any other
-    `limits` storage with a moving window (sentinel, cluster, MongoDB) is used through :class:`TwoStepWindow`.
+    `limits` storage with a moving window (sentinel, cluster, MongoDB) is used through :class:`TwoStepWindow`,
+    its failures wrapped by `limits` (``wrap_exceptions``) so that they answer 503; Redis ones get the mock's
+    Redis deadlines.
     """
     scheme = storage_uri(uri).split("://", 1)[0]
     if scheme == "async+memory":
         return WindowMemoryStorage()
-    options: dict[str, str] = {}
+    options: dict[str, Any] = {"wrap_exceptions": True}
     if "redis" in scheme:
         ping_redis(uri)
         if scheme in ("async+redis", "async+rediss", "async+redis+unix"):
             return WindowRedisStorage(storage_uri(uri))
-        options = {"implementation": "redispy", "key_prefix": REDIS_KEY_PREFIX}
+        options.update(implementation="redispy", key_prefix=REDIS_KEY_PREFIX, socket_timeout=REDIS_TIMEOUT_S,
+                       socket_connect_timeout=REDIS_TIMEOUT_S)
     return TwoStepWindow(storage_from_string(storage_uri(uri), **options))
 
 
 def ping_redis(uri: str) -> None:
     import redis
 
+    from mockserver.pipelined_redis import redis_py_timeouts
+
     plain = uri.removeprefix("async+").replace("redis+unix://", "unix://", 1)
     if not plain.startswith(("redis://", "rediss://", "unix://")):
         return  # sentinel and cluster URIs: reached on first use
-    client = redis.Redis.from_url(plain, socket_connect_timeout=5, socket_timeout=5)
+    client = redis.Redis.from_url(plain, **redis_py_timeouts())
     try:
         client.ping()
     finally:

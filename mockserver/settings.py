@@ -147,6 +147,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     control_token: str | None = None
+    max_created: int = 100_000
 
     @property
     def cache_path(self) -> Path | None:
@@ -219,6 +220,8 @@ class Settings:
                 values[name] = str(raw[name])
         if "workers" in raw:
             values["workers"] = _as_int("workers", raw["workers"], 1, 64)
+        if "max_created" in raw:
+            values["max_created"] = _as_int("max_created", raw["max_created"], 0)
         if "validate_responses" in raw:
             values["validate_responses"] = _as_bool("validate_responses", raw["validate_responses"])
         if "webhook_allow" in raw:

@@ -16,7 +16,7 @@ from contract.lint.rules import Places, rule
 from contract.pointer import deref, join, pointer
 from contract.spec import operations
 
-UNAUTHENTICATED_STATUSES = ("401", "500")
+UNAUTHENTICATED_STATUSES = ("401", "500", "503", "507")  # answers that carry no rate-limit window
 SECURITY_SCHEMES = (KEY_SCHEME, SESSION_SCHEME)
 AUTH_STATUSES = ("401", "403", "429")
 _MAX_DEPTH = 32
@@ -206,7 +206,8 @@ def create_links(document: dict[str, Any]) -> Places:
 
 
 @rule("rate-limit-headers",
-      summary="rate-limit headers on every response but 401/500; `Retry-After` on 429; `Location` on 201",
+      summary="rate-limit headers on every response but 401/500/503/507; `Retry-After` on 429 and 503; "
+              "`Location` on 201",
       family="house")
 def rate_limit_headers(document: dict[str, Any]) -> Places:
     for path, method, status, response in _responses(document):
@@ -216,8 +217,8 @@ def rate_limit_headers(document: dict[str, Any]) -> Places:
             for header in RATE_LIMIT_HEADERS:
                 if header not in headers:
                     yield where, f"response does not declare {header}"
-        if status == "429" and "Retry-After" not in headers:
-            yield where, "429 must declare Retry-After"
+        if status in ("429", "503") and "Retry-After" not in headers:
+            yield where, f"{status} must declare Retry-After"
         if status == "201" and "Location" not in headers:
             yield where, "201 must declare Location"
 

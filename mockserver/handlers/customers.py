@@ -14,7 +14,7 @@ from mockserver.handlers.common import NOT_ARCHIVED, Clock, ResourceHandlers, ut
 from mockserver.pipeline.reply import Call, Reply
 from mockserver.pipeline.validate.formats import is_email, is_hostname
 from mockserver.presentation import Views, pick
-from mockserver.stores.base import Store
+from mockserver.stores.base import Store, StoreFull
 from mockserver.stores.query import Filter
 from mockserver.stores.timestamps import format_timestamp
 
@@ -78,7 +78,7 @@ class CustomerHandlers(ResourceHandlers):
             for index, item in enumerate(items):
                 try:
                     was_created = self._upsert(call.project_id, item, create_companies)
-                except ItemError as error:
+                except (ItemError, StoreFull) as error:  # the store's cap: this item, not the import, fails
                     errors.append({"index": index, "message": str(error)})
                     continue
                 created += was_created

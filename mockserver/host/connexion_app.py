@@ -83,20 +83,33 @@ class ApiCors:
 
 
 class DocsMiddleware(SwaggerUIMiddleware):
-    """Connexion's Swagger UI middleware, consulted only for documentation paths.
+    """Connexion's Swagger UI middleware, consulted only for documentation paths, and built on the first.
 
-    Its router would otherwise try every docs route on every API request.
+    Its router would otherwise try every docs route on every API request, and its Jinja templates cost
+    start-up time for pages a developer may never open (see :mod:`mockserver.host.lazy_imports`).
     """
 
     def __init__(self, app: ASGIApp, *, bases: tuple[str, ...] = ()) -> None:
         super().__init__(app)
         prefixes = "|".join(re.escape(base) for base in bases) or "(?!)"
         self._docs = re.compile(rf"^({prefixes})/(openapi\.(json|yaml)|ui(/.*)?)$")
+        self._unbuilt: list[tuple[Specification, dict[str, Any]]] = []
+
+    def add_api(self, specification: Specification, **kwargs: Any) -> None:  # type: ignore[override]
+        self._unbuilt.append((specification, kwargs))
+
+    def _build(self) -> None:
+        while self._unbuilt:
+            specification, kwargs = self._unbuilt.pop(0)
+            super().add_api(specification, **kwargs)
+        make_strict(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not self._docs.match(scope["path"]):
             await self.app(scope, receive, send)
             return
+        if self._unbuilt:
+            self._build()
         await super().__call__(scope, receive, send)
 
 

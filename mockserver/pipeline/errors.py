@@ -1,6 +1,8 @@
 """The one place where every failure becomes the contract's ``application/json`` ``{"error": "..."}``.
 
-The steps raise :class:`ApiError`, Connexion its ``ProblemException`` and Starlette its ``HTTPException``;
+The steps raise :class:`ApiError`, Connexion its ``ProblemException``, Starlette its ``HTTPException`` and a
+shared backend that does not answer :class:`~mockserver.outage.Unavailable` (503 with ``Retry-After``), a
+store at its cap :class:`~mockserver.stores.base.StoreFull` (507);
 :func:`to_api_error` maps them all, :func:`encoded` renders one for the pipeline and :class:`ErrorRenderer`
 for Connexion, so ``application/problem+json`` never leaves the mock.
 """
@@ -15,6 +17,9 @@ import orjson
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+
+from mockserver.outage import Unavailable
+from mockserver.stores.base import StoreFull
 
 logger = logging.getLogger("mockserver.pipeline.errors")
 
@@ -91,6 +96,10 @@ def to_api_error(exc: BaseException) -> ApiError:
     """Map any exception to the :class:`ApiError` the client sees."""
     if isinstance(exc, ApiError):
         return exc
+    if isinstance(exc, Unavailable):
+        return ApiError(503, exc.message, headers={"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, StoreFull):
+        return ApiError(507, exc.message)
     if isinstance(exc, ProblemException):
         status = exc.status or 500
         if status == 415:

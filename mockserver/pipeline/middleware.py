@@ -10,9 +10,10 @@ contract) go on to the rest of Connexion's stack.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from connexion.middleware.abstract import SpecMiddleware
 from connexion.middleware.response_validation import ResponseValidationOperation
@@ -33,6 +34,7 @@ from mockserver.pipeline.validate.operation import OperationValidator
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.ratelimit import RateLimitDecision
 
+T = TypeVar("T")
 _ORIGIN = b"origin"
 _VARY_ORIGIN = (b"vary", b"Origin")
 
@@ -57,9 +59,15 @@ class CorsPolicy(Protocol):
     async def send(self, message: Any, send: Send, request_headers: Headers) -> None: ...
 
 
+async def run_here(work: Callable[[], T]) -> T:
+    return work()
+
+
 @dataclass(frozen=True)
 class PipelineConfig:
-    """The pieces the steps share (one app's keys and sign-ins, limiter, CORS policy and ``Prefer`` declarations)."""
+    """The pieces the steps share (one app's keys and sign-ins, limiter, CORS policy and ``Prefer`` declarations);
+    ``run`` calls a step that reads the store (the store's ``run``: a store that waits on a network calls it off
+    the loop)."""
 
     authenticator: Authenticator
     gate: Gate
@@ -67,6 +75,7 @@ class PipelineConfig:
     cors: CorsPolicy
     cache: ValidatorCache
     max_body_bytes: int = MAX_BODY_BYTES
+    run: Callable[[Callable[[], Any]], Awaitable[Any]] = run_here
 
 
 class OperationPipeline(SpecMiddleware):
@@ -135,7 +144,8 @@ class OperationPipeline(SpecMiddleware):
             credentials, duplicated = authorization(scope["headers"])
             authenticator = config.authenticator
             session = session_token(scope["headers"], authenticator.cookie) if operation.takes_session else None
-            identity = authenticator.authenticate(credentials, session, path_params.get(config.gate.project_param))
+            project = path_params.get(config.gate.project_param)
+            identity = await config.run(functools.partial(authenticator.authenticate, credentials, session, project))
             decision = await config.gate.admit(identity, scope["method"], path_params, rehearsal,
                                                duplicated or pending, owner_only=operation.owner_only,
                                                headers=Headers(scope=scope))
@@ -146,7 +156,8 @@ class OperationPipeline(SpecMiddleware):
             if rehearsal is not None and rehearsal.replaces_handler:
                 reply = rehearsed_reply(rehearsal, scope["path"])
             else:
-                reply = operation.handler(Call(identity, params, body, scope["path"]))
+                reply = await config.run(functools.partial(operation.handler, Call(identity, params, body,
+                                                                                   scope["path"])))
             encoded_reply = reply.encoded(decision.raw_headers())
             if operation.reply is send_reply:
                 await self._send(scope, send, encoded_reply)

@@ -23,6 +23,7 @@ from typing import Any
 from contract.pointer import resolve
 from contract.spec import operations
 from mockserver.fake import SchemaFaker
+from mockserver.outage import COOL_DOWN_S
 from mockserver.pipeline.errors import ApiError, bad_request
 
 HEADER = b"prefer"
@@ -178,7 +179,8 @@ class Rehearsal:
         body = self.body()
         if not isinstance(body, Mapping) or not isinstance(body.get("error"), str):
             body = {"error": "Rehearsed error."}
-        return ApiError(self.status, body["error"], details=body.get("details"))
+        headers = {"Retry-After": str(COOL_DOWN_S)} if self.status == 503 else None  # as a real outage's
+        return ApiError(self.status, body["error"], details=body.get("details"), headers=headers)
 
     def reply_parts(self, path: str) -> tuple[int, Any, dict[str, str]]:
         """Status, body and the headers the response declares besides the rate-limit ones (``Location``)."""

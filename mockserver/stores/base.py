@@ -10,7 +10,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
@@ -19,6 +19,7 @@ from mockserver.stores.query import Doc, Filter, Page, Query, predicate
 Dataset = Mapping[str, Mapping[str, Iterable[Doc]]]
 EventHook = Callable[[str, str, Doc], None]
 Presenter = Callable[[str, Doc], Doc]
+T = TypeVar("T")
 
 EVENT_NAMES = {
     "sessions": "session",
@@ -43,6 +44,7 @@ class Store(Protocol):
     def reset(self) -> None: ...
     def subscribe(self, hook: EventHook) -> None: ...
     def atomic(self, project_id: str) -> AbstractContextManager[Any]: ...
+    async def run(self, work: Callable[[], T]) -> T: ...
     def close(self) -> None: ...
 
     @property
@@ -53,17 +55,32 @@ class StoreError(RuntimeError):
     """A data store cannot be opened or used; the message names the store."""
 
 
+class StoreFull(RuntimeError):
+    """A project has created as many documents of a kind as the store keeps (answered as 507)."""
+
+    def __init__(self, project_id: str, kind: str, cap: int) -> None:
+        self.message = (f"Project {project_id} has created {cap:,} {kind.replace('_', ' ')}, the most this mock "
+                        "keeps (--max-created); delete some or reset the mock (POST /__mock/reset).")
+        super().__init__(self.message)
+
+
 class BaseStore:
     """What every backend shares: list queries, cached per kind until it changes, and event announcements.
 
     A backend supplies :meth:`version` (a number that changes on every write to a project's kind, in every
     process that shares the store) and :meth:`all` (the kind's documents); lists are sorted and filtered
     here, once per version.
+
+    ``max_created`` caps the documents a project may create of each kind (beyond the seeded ones; ``None``:
+    no cap): every backend asks :meth:`_check_room` before it adds a document.
     """
 
-    def __init__(self, dataset: Dataset, *, present: Presenter | None = None) -> None:
+    def __init__(self, dataset: Dataset, *, present: Presenter | None = None, max_created: int | None = None) -> None:
         self._dataset = {project: {kind: list(docs) for kind, docs in kinds.items()}
                          for project, kinds in dataset.items()}
+        self.max_created = max_created
+        self._seeded = {(project, kind): len(docs) for project, kinds in self._dataset.items()
+                        for kind, docs in kinds.items()}
         self._present = present or (lambda kind, doc: doc)
         self._lock = threading.RLock()
         self._hooks: list[EventHook] = []
@@ -86,6 +103,17 @@ class BaseStore:
     def atomic(self, project_id: str) -> AbstractContextManager[Any]:
         """Hold other writers of the project off while a handler reads and then writes (an upsert)."""
         return self._lock
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """Do a handler's work with this store: here, on the event loop, for a store that never waits on a
+        network (a backend that does runs it elsewhere)."""
+        return work()
+
+    def _check_room(self, project_id: str, kind: str, held: int) -> None:
+        """Refuse a new document when the project's ``held`` documents of ``kind`` already include
+        ``max_created`` created ones."""
+        if self.max_created is not None and held - self._seeded.get((project_id, kind), 0) >= self.max_created:
+            raise StoreFull(project_id, kind, self.max_created)
 
     def close(self) -> None:
         """Release connections (nothing to do for a store in memory)."""

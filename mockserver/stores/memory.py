@@ -174,8 +174,9 @@ def _index_remove(index: dict[str, list[str]], field: str, doc: Doc) -> None:
 class MemoryStore(BaseStore):
     """A :class:`~mockserver.stores.base.Store` in this process's memory; safe for the event loop and for threads."""
 
-    def __init__(self, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None) -> None:
-        super().__init__(dataset, present=present)
+    def __init__(self, dataset: Dataset, *, seed: int = 0, present: Presenter | None = None,
+                 max_created: int | None = None) -> None:
+        super().__init__(dataset, present=present, max_created=max_created)
         self._seed = seed
         self._projects: dict[str, dict[str, Collection]] = {}
         self._random = random.Random(seed)
@@ -250,6 +251,7 @@ class MemoryStore(BaseStore):
     def create(self, project_id: str, kind: str, fields: Mapping[str, Any], id_prefix: str) -> Doc:
         """Store a new document under a fresh ``<prefix><random>`` id and announce it."""
         with self._lock:
+            self._check_room(project_id, kind, len(self._collection(project_id, kind).docs))
             doc = {"id": self.new_id(project_id, kind, id_prefix), **fields}
             self._write(project_id, kind, None, doc)
         self._announce(project_id, kind, "created", doc)
@@ -258,7 +260,10 @@ class MemoryStore(BaseStore):
     def put(self, project_id: str, kind: str, doc: Doc, *, announce: bool = True) -> bool:
         """Insert or replace ``doc`` by its id; return True if it was new."""
         with self._lock:
-            old = self._collection(project_id, kind).docs.get(doc["id"])
+            docs = self._collection(project_id, kind).docs
+            old = docs.get(doc["id"])
+            if old is None:
+                self._check_room(project_id, kind, len(docs))
             self._write(project_id, kind, old, doc)
         if announce:
             self._announce(project_id, kind, "created" if old is None else "updated", doc)

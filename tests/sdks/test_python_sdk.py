@@ -125,9 +125,19 @@ def provoke_500(mock: LiveMock, marker: str = "provoke-500") -> None:
     list_issues.sync_detailed(client=hissuno.with_headers({"Prefer": "code=500"}), search=marker)
 
 
+def provoke_503(mock: LiveMock) -> None:  # a real one needs a stalled Redis (tests/hardening/test_shared_state.py)
+    hissuno = client(mock, "work-standard", retry=RetryPolicy(max_retries=0))
+    list_issues.sync_detailed(client=hissuno.with_headers({"Prefer": "code=503"}))
+
+
+def provoke_507(mock: LiveMock) -> None:  # a real one needs --max-created (tests/hardening/test_shared_state.py)
+    body = SessionCreate(customer_email="full@example.com", message="One too many")
+    create_session.sync_detailed(client=client(mock, "work-standard").with_headers({"Prefer": "code=507"}), body=body)
+
+
 PROVOKE: dict[int, Callable[[LiveMock], None]] = {
     400: provoke_400, 401: provoke_401, 403: provoke_403, 404: provoke_404, 409: provoke_409, 413: provoke_413,
-    422: provoke_422, 429: provoke_429, 500: provoke_500,
+    422: provoke_422, 429: provoke_429, 500: provoke_500, 503: provoke_503, 507: provoke_507,
 }
 
 

@@ -78,6 +78,17 @@ export class ServerError extends APIStatusError {
 export class InternalServerError extends ServerError {
   override name = "InternalServerError";
 }
+export class ServiceUnavailableError extends ServerError {
+  override name = "ServiceUnavailableError";
+  /** Seconds to wait before the next request, from `Retry-After`. */
+  get retryAfter(): number | undefined {
+    return retryAfterSeconds(this.headers);
+  }
+}
+/** The project has created as many documents of the kind as the server keeps. */
+export class InsufficientStorageError extends ServerError {
+  override name = "InsufficientStorageError";
+}
 
 type StatusErrorClass = new (status: number, body: unknown, headers: Headers) => APIStatusError;
 
@@ -92,6 +103,8 @@ export const ERRORS_BY_STATUS: Readonly<Record<number, StatusErrorClass>> = {
   422: UnprocessableEntityError,
   429: RateLimitError,
   500: InternalServerError,
+  503: ServiceUnavailableError,
+  507: InsufficientStorageError,
 };
 
 /** The typed error for an answer with a 4xx or 5xx status. */

@@ -63,6 +63,9 @@ const PROVOKE: Record<number, () => Promise<unknown>> = {
     return Promise.all(Array.from({ length: 40 }, () => hissuno.GET("/v1/issues", { params: { query: { limit: 1 } } })));
   },
   500: () => client("work-standard", { backoffSeconds: 0.05 }, { Prefer: "code=500" }).GET("/v1/issues"),
+  503: () => client("work-standard", { maxRetries: 0 }, { Prefer: "code=503" }).GET("/v1/issues"),
+  507: () =>
+    client("work-standard", {}, { Prefer: "code=507" }).POST("/v1/sessions", { body: { customer_email: "f@example.com", message: "full" } }),
 };
 
 const declared = new Set<number>();

@@ -91,6 +91,17 @@ class InternalServerError(ServerError):
     pass
 
 
+class ServiceUnavailableError(ServerError):
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait before the next request, from ``Retry-After``."""
+        return retry_after_seconds(self.headers)
+
+
+class InsufficientStorageError(ServerError):
+    """The project has created as many documents of the kind as the server keeps."""
+
+
 # The one mapping from a status to its error class; a status the contract adds needs one line here.
 ERRORS_BY_STATUS: Mapping[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -102,6 +113,8 @@ ERRORS_BY_STATUS: Mapping[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
     500: InternalServerError,
+    503: ServiceUnavailableError,
+    507: InsufficientStorageError,
 }
 
 
