@@ -1,4 +1,4 @@
-"""``hissuno-mock``: serve the mock, list its keys, reset a running one.
+"""``hissuno-mock``: serve the mock, list its keys, reset a running one, sign a member in to it.
 
 Every failure a user can cause (a flag or ``HISSUNO_MOCK_*`` variable of the wrong type, a bad fixture file, a
 port in use, an unknown plan in ``--rate-limit``) ends in one line on stderr and exit code 2, never a traceback.
@@ -258,13 +258,14 @@ def keys(
         typer.echo("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip())
 
 
-@cli.command()
-def reset(
-    url: Annotated[str | None, typer.Option(help="Base URL of a mock. [default: http://127.0.0.1:4010]")] = None,
-    control_token: Annotated[str | None, setting(
-        "control_token", metavar="TOKEN", help="The mock's --control-token, if it has one.")] = None,
-) -> None:
-    """Put a running mock back to its seeded state (POST /__mock/reset)."""
+ControlUrl = Annotated[str | None, typer.Option(
+    "--url", help="Base URL of a mock. [default: http://127.0.0.1:4010, or HISSUNO_MOCK_HOST/PORT]")]
+ControlToken = Annotated[str | None, setting(
+    "control_token", metavar="TOKEN", help="The mock's --control-token, if it has one.")]
+
+
+def call_control(method: str, path: str, url: str | None, control_token: str | None, body: object) -> Any:
+    """Call a running mock's control (with its token, if any); a failure is one line and exit code 2."""
     import httpx
 
     try:
@@ -274,12 +275,48 @@ def reset(
     base = (url or f"http://{settings.host}:{settings.port}").rstrip("/")
     headers = {"Authorization": f"Bearer {settings.control_token}"} if settings.control_token else {}
     try:
-        response = httpx.post(f"{base}/__mock/reset", json={}, headers=headers, timeout=10)
+        response = httpx.request(method, f"{base}{path}", json=body, headers=headers, timeout=10)
     except httpx.HTTPError as error:
         fail(f"cannot reach the mock at {base}: {error}")
     if response.status_code != 200:
-        fail(f"{base}/__mock/reset answered {response.status_code}: {response.text[:200]}")
+        try:
+            reason = response.json()["error"]
+        except (ValueError, KeyError, TypeError):
+            reason = response.text[:200]
+        fail(f"{base}{path} answered {response.status_code}: {reason}")
+    return response
+
+
+@cli.command()
+def reset(url: ControlUrl = None, control_token: ControlToken = None) -> None:
+    """Put a running mock back to its seeded state (POST /__mock/reset)."""
+    response = call_control("POST", "/__mock/reset", url, control_token, {})
+    base = str(response.url).removesuffix("/__mock/reset")
     typer.echo(f"reset {base}: {', '.join(response.json().get('projects', []))}")
+
+
+@cli.command()
+def session(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="A fixture member's email (GET /__mock/members).")],
+    url: ControlUrl = None,
+    control_token: ControlToken = None,
+    expires_in: Annotated[int | None, typer.Option(
+        metavar="SECONDS", help="How long the session lasts, 1 to 2592000 seconds. [default: 86400]")] = None,
+) -> None:
+    """Sign a member in to a running mock (POST /__mock/session) and print the Cookie header of the session,
+    e.g. curl -H "$(hissuno-mock session owner@northwind.io)" http://127.0.0.1:4010/api/projects/proj_northwind/sessions
+    """
+    body: dict[str, object] = {"email": email}
+    if expires_in is not None:
+        body["expires_in"] = expires_in
+    response = call_control("POST", "/__mock/session", url, control_token, body)
+    pair = response.headers.get("set-cookie", "").split(";", 1)[0]
+    if "=" not in pair:
+        fail(f"{response.url} set no session cookie: is this a Hissuno mock?")
+    signed_in = response.json()
+    roles = ", ".join(f"{p['project_id']} ({p['role']})" for p in signed_in.get("projects", []))
+    typer.echo(f"signed in {signed_in.get('signed_in')}: {roles}; until {signed_in.get('expires_at')}", err=True)
+    typer.echo(f"Cookie: {pair}")
 
 
 def main(argv: list[str] | None = None) -> None:

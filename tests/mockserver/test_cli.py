@@ -147,7 +147,27 @@ def test_serve_answers_and_reset_restores(tmp_path: Path) -> None:
     assert len(list((tmp_path / "cache" / "valid-openapi").iterdir())) == 2, "a verdict for each document"
 
 
+def test_session_prints_a_cookie_header_that_signs_requests_in(tmp_path: Path) -> None:
+    with live_mock("--cache-dir", str(tmp_path / "cache"), control_token="s3cret", log_level=None) as mock:
+        base = mock.base_url
+        result = runner.invoke(cli, ["session", "owner@northwind.io", "--url", base, "--control-token", "s3cret"])
+        assert result.exit_code == 0, result.output
+        (line,) = result.stdout.splitlines()
+        name, _, value = line.partition(": ")
+        assert name == "Cookie" and value.startswith("hissuno_session=")
+        assert "proj_northwind (owner)" in result.stderr
+        listed = httpx.get(f"{base}/api/projects/proj_northwind/sessions?limit=1", headers={"Cookie": value})
+        assert listed.status_code == 200 and listed.json()["total"] > 0
+        unknown = runner.invoke(cli, ["session", "nobody@example.com", "--url", base, "--control-token", "s3cret"])
+        assert unknown.exit_code == 2 and len(unknown.output.strip().splitlines()) == 1
+        assert "No member has the email 'nobody@example.com'" in unknown.output
+        no_token = runner.invoke(cli, ["session", "owner@northwind.io", "--url", base])
+        assert no_token.exit_code == 2 and "answered 401" in no_token.output
+
+
 def test_reset_of_an_unreachable_mock_is_one_line(free_port: int) -> None:
     result = runner.invoke(cli, ["reset", "--url", f"http://127.0.0.1:{free_port}"])
     assert result.exit_code == 2
     assert result.output.startswith(f"hissuno-mock: error: cannot reach the mock at http://127.0.0.1:{free_port}")
+    session = runner.invoke(cli, ["session", "owner@northwind.io", "--url", f"http://127.0.0.1:{free_port}"])
+    assert session.exit_code == 2 and session.output.startswith("hissuno-mock: error: cannot reach the mock")
