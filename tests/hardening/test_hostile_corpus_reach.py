@@ -63,6 +63,21 @@ def closing_upload(body: Callable[[Target], bytes], *, chunks: bool = False, aut
     return Hostile("POST", "/v1/sessions", build, TOO_LARGE if authorised else UNAUTHORIZED)
 
 
+OWNER = b'{"email": "owner@northwind.io"}'
+
+
+def cookie_write(*headers: tuple[str, str]) -> Hostile:
+    """Another site's page posting to the internal API as the signed-in owner (the browser adds the cookie)."""
+    path = "/api/projects/proj_northwind/sessions"
+
+    def build(t: Target) -> bytes:
+        signed_in = exchange(t.mock.base_url, request_bytes("POST", "/__mock/session", [JSON], OWNER))
+        cookie = signed_in.headers["set-cookie"].split(";", 1)[0]
+        body = json.dumps({"customer_email": "victim@example.com", "message": "Forged."}).encode()
+        return request_bytes("POST", path, [("Cookie", cookie), *headers], body)
+    return Hostile("POST", path, build, FORBIDDEN)
+
+
 def plain_reset(*headers: tuple[str, str], allowed: frozenset[int] = FORBIDDEN, **options: str) -> Hostile:
     return control("POST", "/__mock/reset", allowed, ("Content-Type", "text/plain"), *headers, body=b"{}", **options)
 
@@ -100,9 +115,9 @@ REACH: dict[str, Hostile] = {
     "reset from an origin with a local prefix": plain_reset(("Origin", "http://127.0.0.1:5173.evil.example")),
     "preflight from a web page": control("OPTIONS", "/__mock/reset", FORBIDDEN, ("Origin", EVIL),
                                          ("Access-Control-Request-Method", "POST")),
-    "preflight for DELETE from a local page": control("OPTIONS", "/__mock/reset", FORBIDDEN,
-                                                      ("Origin", "http://localhost:5173"),
-                                                      ("Access-Control-Request-Method", "DELETE")),
+    "preflight for PUT from a local page": control("OPTIONS", "/__mock/reset", FORBIDDEN,
+                                                   ("Origin", "http://localhost:5173"),
+                                                   ("Access-Control-Request-Method", "PUT")),
     "keys read from a web page": control("GET", "/__mock/keys", FORBIDDEN, ("Origin", EVIL)),
     "deliveries read from a web page": control("GET", "/__mock/deliveries", FORBIDDEN, ("Origin", EVIL)),
     "keys through a rebound name": control("GET", "/__mock/keys", FORBIDDEN, host="evil.example:4010"),
@@ -112,6 +127,18 @@ REACH: dict[str, Hostile] = {
     "reset through a rebound name": control("POST", "/__mock/reset", FORBIDDEN, JSON, body=b"{}",
                                             host="evil.example"),
     "keys with a second, rebound Host": control("GET", "/__mock/keys", FORBIDDEN, ("Host", "evil.example")),
+    # issue 16: signing in and out, and the session cookie itself
+    "sign-in from a web page": control("POST", "/__mock/session", FORBIDDEN, ("Origin", EVIL), JSON, body=OWNER),
+    "text/plain sign-in without an Origin": control("POST", "/__mock/session", UNSUPPORTED,
+                                                    ("Content-Type", "text/plain"), body=OWNER),
+    "sign-out from a web page": control("DELETE", "/__mock/session", FORBIDDEN, ("Origin", EVIL)),
+    "sign-in with a 10 MB body": control("POST", "/__mock/session", frozenset({413}), JSON,
+                                         body=b'{"email": "' + b"x" * TEN_MB + b'"}'),
+    "members read through a rebound name": control("GET", "/__mock/members", FORBIDDEN, host="evil.example"),
+    "a form's POST with the session cookie": cookie_write(("Origin", EVIL),
+                                                          ("Content-Type", "application/x-www-form-urlencoded")),
+    "a fetch with the session cookie from a web page": cookie_write(("Origin", EVIL), JSON),
+    "a write with the session cookie marked cross-site": cookie_write(("Sec-Fetch-Site", "cross-site"), JSON),
 }
 
 
