@@ -39,6 +39,7 @@ from conformance.reports import markdown as markdown_report
 from conformance.reports.progress import display
 from conformance.results import RunReport
 from conformance.target import Target, TargetError, check_base_url, from_mock, probe
+from conformance.target import session_cookie as target_session_cookie
 
 PROGRAM = "hissuno-conformance"
 LOG_WIDTH = 200
@@ -132,9 +133,27 @@ def run(
     rate_limit_key: Annotated[
         str | None, typer.Option(help="A key nothing else uses (it gets exhausted).", envvar=_env("RATE_LIMIT_KEY"))
     ] = None,
+    session_cookie: Annotated[
+        str | None,
+        typer.Option(
+            help="A signed-in owner of the main project: the session cookie as NAME=VALUE (the internal API).",
+            envvar=_env("SESSION_COOKIE"),
+        ),
+    ] = None,
+    member_session_cookie: Annotated[
+        str | None,
+        typer.Option(
+            help="A signed-in member (not an owner) of the main project: NAME=VALUE (owner-only operations).",
+            envvar=_env("MEMBER_SESSION_COOKIE"),
+        ),
+    ] = None,
     mock_keys: Annotated[
         bool,
-        typer.Option(help="Take every key not given from the mock's GET /__mock/keys.", envvar=_env("MOCK_KEYS")),
+        typer.Option(
+            help="Take every key not given from the mock's GET /__mock/keys, and sign the main project's owner "
+            "and a member in (POST /__mock/session).",
+            envvar=_env("MOCK_KEYS"),
+        ),
     ] = False,
     api: Annotated[Api, typer.Option(help="Which API to check.", envvar=_env("API"))] = Api.ALL,
     profile: Annotated[
@@ -254,6 +273,8 @@ def run(
             standard_key=standard_key,
             revoked_key=revoked_key,
             rate_limit_key=rate_limit_key,
+            session_cookie=target_session_cookie(session_cookie, "session_cookie"),
+            member_session_cookie=target_session_cookie(member_session_cookie, "member_session_cookie"),
             headers=parse_headers(header or os.environ.get(HEADERS_VARIABLE, "").splitlines()),
             request_timeout=request_timeout,
             tls_verify=str(cacert) if cacert and tls_verify else tls_verify,

@@ -37,18 +37,27 @@ class Recorder(Protocol):
 
 @dataclass(frozen=True)
 class Credential:
-    """An API key with the shell variable that stands for it in reproductions."""
+    """An API key, or a dashboard session's cookie (``name=value``), with the shell variable that stands for it
+    in reproductions."""
 
     variable: str
     value: str
+    cookie: bool = False
+
+    @property
+    def header_name(self) -> str:
+        return "Cookie" if self.cookie else "Authorization"
 
     @property
     def header(self) -> str:
-        return f"Bearer {self.value}"
+        return self.value if self.cookie else f"Bearer {self.value}"
 
     @property
     def masked(self) -> str:
         """The key as logs may show it: its prefix and last two characters (``hss_…qz``)."""
+        if self.cookie:
+            name, _, value = self.value.partition("=")
+            return f"{name}=…{value[-2:]}" if len(value) > 2 else f"{name}=…"
         return mask(self.value)
 
 
@@ -111,8 +120,9 @@ def render_curl(
     """A curl command that sends the same request; the key is a shell variable the reader exports."""
     parts = ["curl", "-i", "-X", method]
     for name, value in headers.items():
-        if name.lower() == "authorization" and credential is not None and value == credential.header:
-            parts.append(f'-H "Authorization: Bearer ${credential.variable}"')
+        if credential is not None and name.lower() == credential.header_name.lower() and value == credential.header:
+            shown = f"${credential.variable}" if credential.cookie else f"Bearer ${credential.variable}"
+            parts.append(f'-H "{credential.header_name}: {shown}"')
         else:
             parts.append("-H " + shlex.quote(f"{name}: {value}"))
     if body is not None:
@@ -170,7 +180,7 @@ class Client:
         """Send one request. ``raw_body`` goes as is (with the given headers); ``json_body`` as JSON."""
         sent_headers: dict[str, str] = dict(self.headers)
         if credential is not None:
-            sent_headers["Authorization"] = credential.header
+            sent_headers[credential.header_name] = credential.header
         body = raw_body
         if json_body is not None:
             body = json.dumps(json_body).encode()

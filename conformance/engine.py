@@ -18,11 +18,11 @@ import traceback
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from conformance import cleanup, fuzzing
+from conformance import cleanup, fuzzing, withheld
 from conformance.breaker import Breaker
 from conformance.budget import Budget, OutOfTime
 from conformance.checks import FAMILIES, ONCE_PER_RUN, SCHEMATHESIS, Selection, family_of, scope_of, select
-from conformance.checks.base import Deferred, Scenario, ScenarioCheck
+from conformance.checks.base import Deferred, Scenario, ScenarioCheck, Withheld
 from conformance.connection import NoAnswer
 from conformance.operations import Contract, OperationFilter
 from conformance.profiles import PROFILES, Profile
@@ -108,6 +108,8 @@ class _Run:
             required_coverage=options.required_coverage,
         )
         self.deferred: list[Deferred] = []
+        # What each document's deletable (or undoable) lists held before the run (None: not known).
+        self.found_before: dict[str, dict[str, set[str]] | None] = {}
         # (api, check) pairs a stage took on, and why a stage stopped early (api, check or family) -> reason.
         self.attempted: set[tuple[str, str]] = set()
         self.stopped: dict[tuple[str, str], str] = {}
@@ -134,18 +136,19 @@ def run(target: Target, options: RunOptions) -> Generator[Event, None, None]:
     started = time.monotonic()
     state = _Run(target, options)
     interrupted = False
-    found_before: dict[str, dict[str, set[str]] | None] = {}
     try:
         for scenario in state.scenarios:
             if scenario not in state.usable:
                 yield from _unusable(state, scenario)
-        found_before = {scenario.api: _snapshot(scenario) for scenario in state.usable}
+        state.found_before = {scenario.api: _snapshot(scenario) for scenario in state.usable}
+        for scenario in state.usable:
+            scenario.withheld.update(_withheld(scenario))
         stages = _plan(state)
         for index, stage in enumerate(stages):
             pending = sum(s.weight for s in stages[index:])
             yield from _staged(state, stage, pending)
         yield from _finish(state)
-        yield from _clean(state.usable, found_before)
+        yield from _clean(state.usable, state.found_before)
     except KeyboardInterrupt:
         interrupted = True
     report = state.report
@@ -272,6 +275,7 @@ def _schemathesis(state: _Run, scenario: Scenario) -> Iterator[Event]:
             state.stopped[(scenario.api, name)] = f"no answer to judge: {reason}"
         return
     settings = fuzzing.Settings(
+        withheld=dict(scenario.withheld),
         profile=state.options.profile,
         seed=state.options.seed,
         selection=state.selection,
@@ -289,7 +293,19 @@ def _schemathesis(state: _Run, scenario: Scenario) -> Iterator[Event]:
             yield item
         else:
             yield StageAdvanced(stage, item)
+    _tidy(state, scenario)
 
+
+def _tidy(state: _Run, scenario: Scenario) -> None:
+    """Delete (or undo) what Schemathesis created, before our checks run: its keys would fill the project's cap
+    on active keys that their own creates need."""
+    before = state.found_before.get(scenario.api)
+    if before is None or state.budget.exhausted:
+        return
+    try:
+        cleanup.remove_new(scenario, before)
+    except (NoAnswer, OutOfTime):
+        return
 
 def _family(state: _Run, scenario: Scenario, checks: list[ScenarioCheck]) -> Iterator[Event]:
     stage = f"{scenario.api}: {checks[0].family}"
@@ -323,6 +339,12 @@ def _guarded(state: _Run, check: ScenarioCheck, scenario: Scenario, names: list[
     skips the operations it had not judged yet, and one that failed ``max_failures`` operations stops."""
     cap = state.options.max_failures
     failing: set[str] = set()
+    for operation in check.operations(scenario.contract):
+        if operation.operation_id in scenario.withheld and state.options.operations.matches(operation):
+            for name in names:
+                reason = scenario.withheld[operation.operation_id]
+                yield state.record(skipped(operation.label, name, check.family, reason, api=scenario.api),
+                                   scenario.contract)
     try:
         for item in check.run(scenario):
             if isinstance(item, Deferred):
@@ -340,6 +362,8 @@ def _guarded(state: _Run, check: ScenarioCheck, scenario: Scenario, names: list[
                 return
     except OutOfTime as out:
         _stop(state, scenario.api, names, str(out))
+    except Withheld as held:
+        _stop(state, scenario.api, names, f"stopped at an operation the run does not send: {held}")
     except NoAnswer as failure:
         message = f"the check stopped: {failure.method} {failure.url} got no answer ({failure.reason})"
         yield from _fail_rest(state, check, scenario, names, Problem(message, failure.curl))
@@ -360,6 +384,16 @@ def _fail_rest(
             if (scenario.api, operation.label, name) not in state.seen:
                 failed = verdict(operation.label, name, check.family, [problem], api=scenario.api)
                 yield state.record(failed, scenario.contract)
+
+
+def _withheld(scenario: Scenario) -> dict[str, str]:
+    """What this run must not send to the scenario's server (a probe that gets no answer withholds the
+    operations it could not clear)."""
+    try:
+        return withheld.probe(scenario)
+    except (NoAnswer, OutOfTime) as failure:
+        return {op.operation_id: f"not sent: the probe for it got no answer ({failure})"
+                for op in scenario.contract.creates if scenario.contract.undo_of(op) is not None}
 
 
 def _snapshot(scenario: Scenario) -> dict[str, set[str]] | None:

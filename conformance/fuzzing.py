@@ -38,9 +38,13 @@ from conformance.target import Target
 
 AUTH_VARIABLE = '"Authorization: Bearer $HISSUNO_API_KEY"'
 # Rejections the contract documents in prose, which no schema can express, so a schema-valid request may
-# still get them: a project has at most one codebase source, so a second one gets 422.
-DOCUMENTED_REJECTIONS = {"createKnowledgeSource": ["422"]}
+# still get them: a project has at most one codebase source, so a second one gets 422; a key's expiry must lie
+# in the future.
+DOCUMENTED_REJECTIONS = {"createKnowledgeSource": ["422"], "createApiKey": ["422"]}
 POSITIVE_EXPECTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+# Operations Schemathesis must not call with the run's key, and why: they would end the run for every check after
+# (the keys family checks them with keys it makes for the purpose).
+NOT_FUZZED = {"revokeApiKey": "not fuzzed: the ids Schemathesis' inferred links hand it include the run's own key"}
 ERROR_CHECK = "schemathesis_error"
 MAX_PROBLEMS_PER_RESULT = 5
 # Schemathesis errors that say something about the run, not the server: an --include-operation that leaves
@@ -68,9 +72,15 @@ class Settings:
     budget: Budget = field(default_factory=Budget)
     breaker: Breaker = field(default_factory=Breaker)
     recording: HarRecording | None = None
+    withheld: dict[str, str] = field(default_factory=dict)  # operations the run does not send, and why
+
+    @property
+    def not_fuzzed(self) -> dict[str, str]:
+        return {**NOT_FUZZED, **self.withheld}
 
 
-def configuration(target: Target, contract: Contract, profile: Profile, seed: int | None, selection: Selection) -> dict:
+def configuration(target: Target, contract: Contract, profile: Profile, seed: int | None, selection: Selection,
+                  not_fuzzed: dict[str, str] | None = None) -> dict:
     """The Schemathesis configuration (the same keys as ``schemathesis.toml``) for one document."""
     enabled = [*selection.builtin, *selection.response]
     config: dict[str, Any] = {
@@ -97,6 +107,11 @@ def configuration(target: Target, contract: Contract, profile: Profile, seed: in
                 "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE_EXPECTED, *statuses]}},
             }
             for operation_id, statuses in DOCUMENTED_REJECTIONS.items()
+            if contract.by_id(operation_id)
+        ]
+        + [
+            {"include-operation-id": operation_id, "enabled": False, "phases": {"stateful": {"enabled": False}}}
+            for operation_id in (NOT_FUZZED if not_fuzzed is None else not_fuzzed)
             if contract.by_id(operation_id)
         ],
     }
@@ -179,6 +194,8 @@ class _Tally:
             return verdict(label, check, family, problems[:MAX_PROBLEMS_PER_RESULT], api=api)
         if operation not in scope_of(check, contract):
             return not_applicable(label, check, family, "cannot apply to this operation", api=api)
+        if operation.operation_id in settings.not_fuzzed:
+            return skipped(label, check, family, settings.not_fuzzed[operation.operation_id], api=api)
         if self.judged.get((label, check)):
             return verdict(label, check, family, [], api=api)
         if check in COVERAGE_ONLY and "coverage" not in settings.profile.phases:
@@ -203,7 +220,7 @@ def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str 
     waits out a 429 (it reports waits of 5 s or more), a :class:`Stopped` if the stage ended early, then one
     result per operation x check.
     """
-    config = configuration(target, contract, settings.profile, settings.seed, settings.selection)
+    config = configuration(target, contract, settings.profile, settings.seed, settings.selection, settings.not_fuzzed)
     schema = load(target, contract, config, settings.operations)
     tally = _Tally()
     stream = from_schema(schema).execute()

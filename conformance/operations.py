@@ -30,6 +30,7 @@ class Link:
     name: str
     operation_id: str
     parameters: Mapping[str, str]
+    undoes: bool = False  # the linked operation takes back what the create made (``x-hissuno-undo``)
 
 
 @dataclass(eq=False)
@@ -55,6 +56,18 @@ class Operation:
     @property
     def is_write(self) -> bool:
         return self.method in WRITE_METHODS
+
+    @property
+    def takes_session(self) -> bool:
+        """Whether the dashboard's session cookie is one of the operation's security schemes."""
+        security = self.definition.get("security", self.document.get("security", []))
+        return any(conventions.SESSION_SCHEME in requirement for requirement in security)
+
+    @property
+    def owner_only(self) -> bool:
+        """Whether only a project owner's session or a ``full`` key may call it (``x-hissuno-access: owner``)."""
+        extension, owner = conventions.OWNER_ONLY
+        return self.definition.get(extension) == owner
 
     @cached_property
     def parameters(self) -> dict[tuple[str, str], dict[str, Any]]:
@@ -145,7 +158,8 @@ class Operation:
     def links(self) -> list[Link]:
         raw = self.response(self.success_status).get("links", {})
         return [
-            Link(name, str(link.get("operationId", "")), dict(link.get("parameters", {})))
+            Link(name, str(link.get("operationId", "")), dict(link.get("parameters", {})),
+                 link.get(conventions.UNDO_LINK) is True)
             for name, link in ((name, self.resolve(link)) for name, link in raw.items())
         ]
 
@@ -234,6 +248,15 @@ class Contract:
         return [op for op in self.operations if op.method == "DELETE"]
 
     @property
+    def with_session(self) -> list[Operation]:
+        """The operations that take the dashboard's session cookie."""
+        return [op for op in self.operations if op.takes_session]
+
+    @property
+    def owner_only(self) -> list[Operation]:
+        return [op for op in self.operations if op.owner_only]
+
+    @property
     def writes(self) -> list[Operation]:
         return [op for op in self.operations if op.is_write]
 
@@ -291,6 +314,30 @@ class Contract:
             found = self.delete_of(create)
             if found is not None and found[0] is delete:
                 return create, found[1]
+        return None
+
+    def undo_of(self, create: Operation) -> tuple[Operation, str] | None:
+        """The operation a create's ``x-hissuno-undo`` link names to take back what it made (revoking a created
+        key), with the parameter that takes the new id."""
+        for link in create.links():
+            target = self.by_id(link.operation_id)
+            if target is None or not link.undoes:
+                continue
+            for name, expression in link.parameters.items():
+                if expression == "$response.body#/id":
+                    return target, name
+        return None
+
+    def create_linking_to(self, target: Operation) -> tuple[Operation, str] | None:
+        """The create whose link hands its new id to ``target`` (a delete, or an action such as a revocation),
+        with the parameter that takes it."""
+        for create in self.creates:
+            for link in create.links():
+                if self.by_id(link.operation_id) is not target:
+                    continue
+                for name, expression in link.parameters.items():
+                    if expression == "$response.body#/id":
+                        return create, name
         return None
 
     def creates_with_body(self) -> list[Operation]:

@@ -38,6 +38,8 @@ KEY_OPTIONS = (
     ("standard_key", "a standard key of the main project"),
     ("revoked_key", "a revoked or expired key"),
     ("rate_limit_key", "a key nothing else uses"),
+    ("session_cookie", "a session cookie (name=value) of an owner of the main project"),
+    ("member_session_cookie", "a session cookie (name=value) of a member (not an owner) of the main project"),
 )
 
 
@@ -64,12 +66,14 @@ def _option(config: pytest.Config, name: str) -> Any:
 @pytest.fixture(scope="session")
 def hissuno_target(pytestconfig: pytest.Config) -> Target:
     """The server under test, from the ``--hissuno-*`` options (override this fixture for an ASGI app)."""
-    from conformance.target import Target, from_mock
+    from conformance.target import SESSION_ROLES, Target, from_mock, session_cookie
 
     base_url = _option(pytestconfig, "base_url")
     if not base_url:
         raise pytest.UsageError("give --hissuno-base-url (or override the hissuno_target fixture)")
     keys = {name: _option(pytestconfig, name) for name, _ in KEY_OPTIONS}
+    for name in SESSION_ROLES:
+        keys[name] = session_cookie(keys[name], name)
     target = Target(base_url=base_url.rstrip("/"), **{**keys, "api_key": keys["api_key"] or ""})
     return from_mock(target) if pytestconfig.getoption("hissuno_mock_keys") else target
 

@@ -1,4 +1,5 @@
-"""The server under test: its base URL and the keys the checks use, from flags or a mock's ``/__mock/keys``.
+"""The server under test: its base URL and the keys (and dashboard sessions) the checks use, from flags or a
+mock's ``/__mock/keys`` and ``/__mock/session``.
 
 Every key but the main one is optional; a check whose key is missing is reported as skipped, never passed.
 A target can also be an ASGI app in this process (tests, the pytest plugin), reached through Schemathesis'
@@ -20,6 +21,8 @@ from conformance.client import REQUEST_TIMEOUT, Client, Credential, Recorder
 from conformance.retry import RetryPolicy
 
 MOCK_KEYS_PATH = "/__mock/keys"
+MOCK_MEMBERS_PATH = "/__mock/members"
+MOCK_SESSION_PATH = "/__mock/session"
 # How long the reachability probe waits for an answer once connected (a server that accepts connections but
 # does not answer is reachable: the run reports it, it is not a usage error).
 PROBE_READ_TIMEOUT = 2.0
@@ -35,7 +38,10 @@ ROLE_VARIABLES = {
     "standard_key": "HISSUNO_STANDARD_KEY",
     "revoked_key": "HISSUNO_REVOKED_KEY",
     "rate_limit_key": "HISSUNO_RATE_LIMIT_KEY",
+    "session_cookie": "HISSUNO_SESSION_COOKIE",
+    "member_session_cookie": "HISSUNO_MEMBER_SESSION_COOKIE",
 }
+SESSION_ROLES = frozenset({"session_cookie", "member_session_cookie"})
 
 
 class TargetError(Exception):
@@ -53,6 +59,9 @@ class Target:
     standard_key: str | None = None
     revoked_key: str | None = None
     rate_limit_key: str | None = None
+    # Dashboard sessions on the main project, as Cookie header values (``name=value``): an owner's, a member's.
+    session_cookie: str | None = None
+    member_session_cookie: str | None = None
     app: Any = None
     # How to reach it: headers on every request (``--header``), the per-request timeout, TLS verification
     # (True, False, or the path of a CA bundle).
@@ -61,9 +70,10 @@ class Target:
     tls_verify: bool | str = True
 
     def credential(self, role: str) -> Credential | None:
-        """The key for a role (``api_key``, ``other_api_key``, ...) with its shell variable, if given."""
+        """The key (or session cookie) for a role (``api_key``, ``session_cookie``, ...) with its shell variable, if
+        given."""
         value = getattr(self, role)
-        return Credential(ROLE_VARIABLES[role], value) if value else None
+        return Credential(ROLE_VARIABLES[role], value, cookie=role in SESSION_ROLES) if value else None
 
     @property
     def main(self) -> Credential:
@@ -106,6 +116,22 @@ class Target:
         """This target with the given keys filled in where no key was set explicitly."""
         missing = {name: value for name, value in keys.items() if value and not getattr(self, name)}
         return replace(self, **missing)
+
+
+def session_cookie(value: str | None, option: str = "session_cookie") -> str | None:
+    """A ``--session-cookie`` as the ``Cookie`` header value ``name=value``; the line ``hissuno-mock session``
+    prints (``Cookie: name=value``) is taken too. :class:`TargetError` for anything else."""
+    if value is None:
+        return None
+    pair = value.strip()
+    if pair.lower().startswith("cookie:"):
+        pair = pair[len("cookie:"):].strip()
+    name, equals, token = pair.partition("=")
+    if not equals or not name.strip() or not token or any(c.isspace() or c in ",;" for c in name):
+        flag = "--" + option.replace("_", "-")
+        raise TargetError(f"{flag} {value!r} is not a cookie: give NAME=VALUE, e.g. hissuno_session=... "
+                          "(hissuno-mock session EMAIL prints one)")
+    return f"{name.strip()}={token.strip()}"
 
 
 def check_base_url(url: str) -> str:
@@ -207,9 +233,38 @@ def choose_mock_keys(entries: Iterable[Mapping[str, Any]]) -> dict[str, str | No
     }
 
 
+def sign_in_to_mock(target: Target, project_id: str | None) -> dict[str, str | None]:
+    """Session cookies of the project's owner and of one of its members, signed in through the mock's
+    ``POST /__mock/session``; none when the mock has no members (or no such control)."""
+    if not project_id:
+        return {}
+    session = target.session()
+    try:
+        listed = session.get(f"{target.url}{MOCK_MEMBERS_PATH}", timeout=target.request_timeout)
+        members = listed.json() if listed.status_code == 200 else []
+    except (requests.RequestException, ValueError):
+        return {}
+    cookies: dict[str, str | None] = {}
+    for role, wanted in (("session_cookie", "owner"), ("member_session_cookie", "member")):
+        email = next((m.get("email") for m in members if isinstance(m, dict)
+                      and m.get("project_id") == project_id and m.get("role") == wanted), None)
+        if email is None:
+            continue
+        try:
+            answer = session.post(f"{target.url}{MOCK_SESSION_PATH}", json={"email": email},
+                                  timeout=target.request_timeout)
+        except requests.RequestException:
+            continue
+        pair = answer.headers.get("set-cookie", "").split(";", 1)[0]
+        cookies[role] = pair if answer.status_code == 200 and "=" in pair else None
+    return cookies
+
+
 def from_mock(target: Target) -> Target:
-    """The target with every key it lacks taken from the mock's ``/__mock/keys``."""
-    return target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
+    """The target with every key it lacks taken from the mock's ``/__mock/keys``, and the main project's owner
+    and a member signed in (``/__mock/session``) unless their session cookies were given."""
+    target = target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
+    return target.with_keys(sign_in_to_mock(target, target.project_id))
 
 
 def _reason(exc: requests.RequestException) -> str:

@@ -11,6 +11,7 @@ ERROR_SCHEMA_REF = "#/components/schemas/Error"
 KEY_SCHEME = "bearerAuth"  # every operation accepts a key
 SESSION_SCHEME = "sessionCookie"  # the dashboard's session, internal operations only
 OWNER_ONLY = ("x-hissuno-access", "owner")  # an operation only an owner's session or a full key may call
+UNDO_LINK = "x-hissuno-undo"  # on a create's link: the linked operation takes back what the create made
 ENVELOPE_FIELDS = ("data", "total", "limit", "offset")
 RATE_LIMIT_HEADERS = (
     "X-RateLimit-Limit",

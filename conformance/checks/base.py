@@ -135,6 +135,10 @@ class Deferred:
     operation: str = RUN_WIDE
 
 
+class Withheld(Exception):
+    """A check reached for an operation the run does not send; ``str()`` says why."""
+
+
 @dataclass
 class Created:
     """A resource one of our checks made, so later checks (isolation) can look for it."""
@@ -160,6 +164,8 @@ class Scenario:
     profile: Profile
     operations: OperationFilter = field(default_factory=OperationFilter)
     created: list[Created] = field(default_factory=list)
+    # Operations this run does not send (operationId -> why; see conformance.withheld).
+    withheld: dict[str, str] = field(default_factory=dict)
     _ids: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @property
@@ -182,7 +188,10 @@ class Scenario:
         credential: Credential | None = None,
         **kwargs: Any,
     ) -> Exchange:
-        """Call an operation as a role (``None``: no key), filling the path from ``ids`` and the project."""
+        """Call an operation as a role (``None``: no key), filling the path from ``ids`` and the project; raise
+        :class:`Withheld` for an operation this run does not send."""
+        if operation.operation_id in self.withheld:
+            raise Withheld(self.withheld[operation.operation_id])
         if credential is None and role is not None:
             credential = self.credential(role)
         if project is None:
@@ -192,8 +201,15 @@ class Scenario:
         return self.client.send(operation.method, path, credential=credential, **kwargs)
 
     def in_scope(self, check: ScenarioCheck) -> list[Operation]:
-        """The operations the check applies to that the run selected (``--include-operation`` ...)."""
-        return [op for op in check.operations(self.contract) if self.operations.matches(op)]
+        """The operations the check applies to that the run selected (``--include-operation`` ...) and sends."""
+        return [
+            op for op in check.operations(self.contract)
+            if self.operations.matches(op) and op.operation_id not in self.withheld
+        ]
+
+    def sendable(self, operations: list[Operation]) -> list[Operation]:
+        """The operations this run sends (the others are withheld, see :mod:`conformance.withheld`)."""
+        return [op for op in operations if op.operation_id not in self.withheld]
 
     def needs(self, check: ScenarioCheck, *roles: str) -> list[CheckResult]:
         """Skipped results (one per operation in scope, for each name it reports) when a key the check needs
@@ -244,7 +260,7 @@ class Scenario:
             ids = page_ids(exchange)
             if ids:
                 return ids[0]
-        for create in self.contract.creates:
+        for create in self.sendable(self.contract.creates):
             found = self.contract.getter_of(create)
             if found and found[0] is getter and create.request_examples():
                 return self.create(create, role).id

@@ -126,7 +126,7 @@ def _ensure_rows(scenario: Scenario, listing: Operation, wanted: int) -> int | N
     At most ``wanted`` creates: a server that does not store what it creates (Prism, a stateless stub) would
     otherwise be sent creates for ever."""
     total = _total(scenario.send(listing, params={"limit": 1}))
-    creates = scenario.contract.writes_into(listing, creates_only=True)
+    creates = scenario.sendable(scenario.contract.writes_into(listing, creates_only=True))
     for _ in range(wanted if creates else 0):
         if total is None or total >= wanted:
             break

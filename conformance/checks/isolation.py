@@ -20,7 +20,7 @@ PAGE_SIZE = 100
 
 def _created_in(scenario: Scenario, listing: Operation) -> list[Created]:
     """What A created that belongs in this list, creating one now if nothing has been yet."""
-    owners = scenario.contract.writes_into(listing)
+    owners = scenario.sendable(scenario.contract.writes_into(listing))
     made = [c for c in scenario.created if c.operation in owners and c.exchange.status < 300]
     if not made and owners:
         created = scenario.create(owners[0])

@@ -13,8 +13,11 @@ from typing import Any
 
 import pytest
 
-from conformance import connection, engine
+from conformance import connection, engine, withheld
+from conformance.checks import catalogue
 from conformance.cli import run_cli
+from conformance.fuzzing import NOT_FUZZED
+from conformance.operations import Contract
 from conformance.profiles import PROFILES
 from conformance.results import StageAdvanced, Status, Waiting
 from conformance.target import Target, from_mock
@@ -47,18 +50,26 @@ def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Call
     assert failures == []
     assert engine.exit_code(report) == engine.EXIT_CONFORMANT
     families = {r.family for r in report.results if r.status is Status.PASSED}
-    assert families == {"schemathesis", "auth", "isolation", "state", "ratelimit", "envelope"}
+    assert families == {"schemathesis", "auth", "keys", "isolation", "state", "ratelimit", "envelope"}
     assert {r.api for r in report.results} == {"v1", "internal"}
-    # With every key given, the only skips are what only the full profile does (the retry after Retry-After, the
-    # coverage phase's unsupported methods), and a filter isolation cannot probe (no API creates an issue).
+    # With every key given (and the owner and a member signed in), the only skips are what only the full profile
+    # does (the retry after Retry-After, the coverage phase's unsupported methods), a filter isolation cannot probe
+    # (no API creates an issue), Schemathesis on revoking one key (its inferred links would hand it the run's own)
+    # and revoking every key, which the run never sends (conformance.withheld).
     skips = {(r.check, r.reason.split(" (")[0]) for r in report.results if r.status is Status.SKIPPED}
-    assert skips == {
+    withholding = ("not fuzzed", "not sent")
+    not_sent = {(r.check, r.reason.split(" (")[0]) for r in report.results if r.reason.startswith(withholding)}
+    assert skips - not_sent == {
         ("ratelimit.retry_after", "full profile only"),
         ("unsupported_method", "full profile only"),
         ("isolation.filters", "no filter of this list matches project A's rows for project A"),
     }
+    assert {r.operation_id for r in report.results if r.reason.startswith("not fuzzed")} == set(NOT_FUZZED)
+    assert {r.operation_id for r in report.results if r.reason.startswith("not sent")} == set(withheld.ALWAYS)
     # Every selected check has one result per operation of each document.
-    assert len({(r.api, r.operation, r.check) for r in report.results}) == len(report.results) == 22 * 42
+    operations = sum(len(Contract.load(api).operations) for api in ("v1", "internal"))
+    assert len({(r.api, r.operation, r.check) for r in report.results}) == len(report.results)
+    assert len(report.results) == operations * len(catalogue())
     assert report.coverage > 0.9 and report.score == report.coverage
 
 
@@ -89,7 +100,8 @@ def test_checks_without_their_key_are_skipped_never_passed(mock_app: Callable[..
     } <= skipped
     assert all(r.reason.startswith("needs --") for r in report.results if r.status is Status.SKIPPED)
     revoked = [r for r in report.results if r.check == "auth.revoked_key"]
-    assert len(revoked) == 22 and {r.status for r in revoked} == {Status.SKIPPED}, "one skip per operation"
+    every_operation = sum(len(Contract.load(api).operations) for api in ("v1", "internal"))
+    assert len(revoked) == every_operation and {r.status for r in revoked} == {Status.SKIPPED}, "one per operation"
     assert report.score < 0.8 and report.coverage < 0.8, "skips lower the score and the coverage"
     passed = {r.check for r in report.results if r.status is Status.PASSED}
     assert not passed & skipped

@@ -1,4 +1,5 @@
-"""A stand-in for today's real Hissuno backend (commit af55ad9), for the nine seed endpoints of the internal API.
+"""A stand-in for today's real Hissuno backend (commit af55ad9), for the nine seed endpoints of the internal API,
+its API-key routes and its cookie sessions.
 
 It follows ``hissuno-backend-facts.md`` (sections 0-2 and 6), not our contract, so the conformance suite can be
 proven against a server that is not ours: ``hiss_`` keys checked by a proxy before any route (401 bodies without
@@ -6,7 +7,10 @@ a period, 403 ``Forbidden`` for another project's path), lists keyed by resource
 ``{sources}`` without a total), single objects wrapped (``{session, messages}``, ``{issue}``), camelCase filters,
 no permission levels, no rate limiting and no rate-limit headers, no 422 ever, 500 on a body that is not JSON and
 on an issue id that is not a UUID, session ids like ``manual-<ms>-<rand>``, and no ``GET /customers`` (a
-Next.js HTML 404). Where the facts are silent (a ``limit`` that is not a number) it picks the plainest reading
+Next.js HTML 404); API keys as section 2.10 and 1.4 describe them (``{apiKeys}``, ``{apiKey, fullKey}``,
+``{success: true}``, revoke by ``DELETE``, a cap of 25 answered 500, listed to any member), and a user's Supabase
+cookie that wins over a key, 401 for a non-member, no check of a write's ``Origin`` (section 1.5). Where the facts
+are silent (a ``limit`` that is not a number) it picks the plainest reading
 of the code they describe, and says so beside the code.
 
 ``fixes`` turns single divergences off (the names of :data:`FIXES`), so a test can show that fixing one makes
@@ -35,6 +39,9 @@ PROJECT_B = "9b2e7c40-1f3a-4e8d-b6c2-5a7d9e0f1c22"
 # Divergences a test may switch off, one at a time.
 FIXES = frozenset({"non_uuid_issue_is_404"})
 NOT_FOUND_PAGE = "<!DOCTYPE html><html><head><title>404: This page could not be found.</title></head></html>"
+MAX_ACTIVE_KEYS = 25
+SESSION_COOKIE = "sb-hissuno-auth-token"
+OWNER_ID = "0b5f3c1e-2a47-4d8e-9c61-7e2f4a9b3d10"
 UUID_SHAPE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SESSION_SOURCES = ("widget", "slack", "intercom", "gong", "manual")
 SESSION_STATUSES = ("active", "closing_soon", "awaiting_idle_response", "closed")
@@ -60,11 +67,32 @@ class Project:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Key:
     value: str
     project_id: str
     active: bool = True
+    id: str = ""
+    name: str = "Fixture key"
+    created_at: str = "2026-02-01T09:00:00.000000+00:00"
+    expires_at: str | None = None
+    revoked_at: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """``ApiKeyRecord``: every column but the hash (section 4.5)."""
+        return {"id": self.id, "project_id": self.project_id, "created_by_user_id": OWNER_ID, "name": self.name,
+                "key_prefix": self.value[:16], "last_used_at": None, "expires_at": self.expires_at,
+                "revoked_at": self.revoked_at, "created_at": self.created_at}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class User:
+    """A Supabase user signed in with a cookie, and their roles (``project_members``)."""
+
+    id: str
+    email: str
+    roles: dict[str, str]
+    token: str
 
 
 class Backend:
@@ -79,6 +107,10 @@ class Backend:
         self.projects = {pid: self._seed(pid, name) for pid, name in ((PROJECT_A, "Northwind"), (PROJECT_B, "Lumen"))}
         self.keys = [Key(make_key(self.rng), PROJECT_A), Key(make_key(self.rng), PROJECT_A),
                      Key(make_key(self.rng), PROJECT_B), Key(make_key(self.rng), PROJECT_A, active=False)]  # fmt: skip
+        for key in self.keys:
+            key.id = self._uuid()
+        self.users = [User(OWNER_ID, "owner@northwind.test", {PROJECT_A: "owner"}, f"owner-{self._uuid()}"),
+                      User(self._uuid(), "member@northwind.test", {PROJECT_A: "member"}, f"member-{self._uuid()}")]
         self.clock = 0
 
     # Keys, as a backend team would hand them to the suite.
@@ -100,11 +132,20 @@ class Backend:
     def revoked_key(self) -> str:
         return self.keys[3].value
 
+    @property
+    def owner_cookie(self) -> str:
+        return f"{SESSION_COOKIE}={self.users[0].token}"
+
+    @property
+    def member_cookie(self) -> str:
+        return f"{SESSION_COOKIE}={self.users[1].token}"
+
     def cli_keys(self) -> list[str]:
-        """The ``hissuno-conformance run`` arguments naming every key this backend has."""
+        """The ``hissuno-conformance run`` arguments naming every key and session this backend has."""
         return ["--api", "internal", "--api-key", self.main_key, "--project-id", PROJECT_A,
                 "--other-api-key", self.other_key, "--other-project-id", PROJECT_B,
-                "--revoked-key", self.revoked_key, "--rate-limit-key", self.spare_key]  # fmt: skip
+                "--revoked-key", self.revoked_key, "--rate-limit-key", self.spare_key,
+                "--session-cookie", self.owner_cookie, "--member-session-cookie", self.member_cookie]  # fmt: skip
 
     # Seeded data.
 
@@ -155,9 +196,15 @@ class Backend:
                 "is_archived": False, "is_human_takeover": False, "created_at": created, "updated_at": created,
                 "project": {"id": project.id, "name": project.name}, "contact": None}  # fmt: skip
 
-    # The proxy (app/src/proxy.ts): it decides 401 and the path's 403 before any route runs.
+    # The proxy (app/src/proxy.ts): it decides 401 and the path's 403 before any route runs; a cookie user passes.
+
+    def user(self, request: Request) -> User | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        return next((u for u in self.users if u.token == token), None) if token else None
 
     def admit(self, request: Request) -> Response | None:
+        if self.user(request) is not None:
+            return None  # the API key header is then ignored completely (section 1.2, step 5)
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer hiss_"):
             return JSONResponse({"error": "Unauthorized"}, status_code=401)
@@ -168,6 +215,19 @@ class Backend:
         match = re.match(r"^/api/projects/([^/]+)", request.url.path)
         if match and match.group(1) != key.project_id:
             return JSONResponse({"error": "Forbidden"}, status_code=403)
+        return None
+
+    def access(self, request: Request, owner: bool = False) -> Response | None:
+        """``assertProjectAccess``: a user who is not a member gets 401 "Unauthorized." (not 403); an owner-only
+        route needs the ``owner`` role (a key acts as its creator, an owner here)."""
+        user = self.user(request)
+        if user is None:
+            return None
+        role = user.roles.get(request.path_params["projectId"])
+        if role is None:
+            return JSONResponse({"error": "Unauthorized."}, status_code=401)
+        if owner and role != "owner":
+            return JSONResponse({"error": "Forbidden."}, status_code=403)
         return None
 
     def project(self, request: Request) -> Project:
@@ -297,9 +357,53 @@ class Backend:
         project.sources.append({**source, "source_code": None})
         return JSONResponse({"source": source}, status_code=201)
 
+    # API keys (sections 1.4, 2.10): listed to any member or key; created, revoked, all revoked by an owner.
+
+    async def api_keys(self, request: Request) -> Response:
+        project_id = request.path_params["projectId"]
+        if request.method == "GET":
+            rows = sorted((k for k in self.keys if k.project_id == project_id), key=lambda k: k.created_at,
+                          reverse=True)
+            return JSONResponse({"apiKeys": [k.record() for k in rows]})
+        if (refused := self.access(request, owner=True)) is not None:
+            return refused
+        if request.method == "DELETE":
+            for key in self.keys:
+                if key.project_id == project_id and key.active:
+                    key.active, key.revoked_at = False, self._now()
+            return JSONResponse({"success": True})
+        body = await _json_or_none(request)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "Failed to create API key."}, status_code=500)
+        if not isinstance(body.get("name"), str) or not body["name"].strip():
+            return JSONResponse({"error": "Name is required."}, status_code=400)
+        if sum(k.project_id == project_id and k.active for k in self.keys) >= MAX_ACTIVE_KEYS:
+            return JSONResponse({"error": "Failed to create API key."}, status_code=500)
+        key = Key(make_key(self.rng), project_id, id=self._uuid(), name=body["name"], created_at=self._now(),
+                  expires_at=body.get("expiresAt") if isinstance(body.get("expiresAt"), str) else None)
+        self.keys.append(key)
+        return JSONResponse({"apiKey": key.record(), "fullKey": key.value}, status_code=201)
+
+    async def api_key(self, request: Request) -> Response:
+        """Revoke one: filtered by the key's id only; an unknown id still succeeds; a non-UUID id is 22P02."""
+        if (refused := self.access(request, owner=True)) is not None:
+            return refused
+        key_id = request.path_params["keyId"]
+        if not UUID_SHAPE.match(key_id):
+            return JSONResponse({"error": "Failed to revoke API key."}, status_code=500)
+        for key in self.keys:
+            if key.id == key_id and key.active:
+                key.active, key.revoked_at = False, self._now()
+        return JSONResponse({"success": True})
+
     def app(self) -> Starlette:
+        backend = self
+
         def route(path: str, endpoint: Any, methods: list[str]) -> Route:
-            return Route(f"/api/projects/{{projectId}}{path}", endpoint, methods=methods)
+            async def member_only(request: Request) -> Response:
+                return backend.access(request) or await endpoint(request)
+
+            return Route(f"/api/projects/{{projectId}}{path}", member_only, methods=methods)
 
         routes = [
             route("/sessions", self.sessions, ["GET", "POST"]),
@@ -308,9 +412,10 @@ class Backend:
             route("/issues/{issueId}", self.issue, ["GET"]),
             route("/customers/import", self.customers_import, ["POST"]),
             route("/settings/knowledge-sources", self.knowledge_sources, ["GET", "POST"]),
+            route("/api-keys", self.api_keys, ["GET", "POST", "DELETE"]),
+            route("/api-keys/{keyId}", self.api_key, ["DELETE"]),
         ]
         inner = Starlette(routes=routes)
-        backend = self
 
         async def asgi(scope: Any, receive: Any, send: Any) -> None:
             if scope["type"] != "http":
