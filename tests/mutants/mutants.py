@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import secrets
 
-from tests.support.mutants import Answer, Mutant, Scope, header, is_list, query, with_header, with_query
+from tests.support.mutants import (
+    Answer,
+    Mutant,
+    Scope,
+    header,
+    is_list,
+    project_of,
+    query,
+    session_cookie,
+    with_header,
+    with_query,
+)
 
 HIGH_LIMIT = 100_000
 
@@ -61,6 +72,156 @@ class IgnoresProjectInPath(Mutant):
             path = "/".join(parts)
             return {**scope, "path": path, "raw_path": path.encode()}
         return scope
+
+
+# --- the session cookie and owner-only operations ---------------------------------------------------
+
+
+class MembersManageKeys(Mutant):
+    """The Access page takes any caller of the project: a member's session or a standard key acts as the owner."""
+
+    def request(self, scope: Scope) -> Scope:
+        project = project_of(scope)
+        if project is None or "/api-keys" not in scope["path"]:
+            return scope
+        signed_in, key = self.signed_in(scope), self.identity(scope)
+        member = signed_in is not None and signed_in.member.roles.get(project) == "member"
+        if member or (key is not None and key.project_id == project and key.permission != "full"):
+            scope = with_header(scope, "authorization", None)
+            return with_header(scope, "cookie", f"{self.mock.controls.authenticator.cookie}="
+                                                f"{self.owner_session(project)}")
+        return scope
+
+
+class SessionCookieIgnored(Mutant):
+    """The internal API never reads the session cookie (only keys authenticate)."""
+
+    def request(self, scope: Scope) -> Scope:
+        return with_header(scope, "cookie", None)
+
+
+class AcceptsAnySessionCookie(Mutant):
+    """A session cookie the mock does not know is taken as the owner's of the path's project."""
+
+    def request(self, scope: Scope) -> Scope:
+        name, project = self.mock.controls.authenticator.cookie, project_of(scope)
+        token = session_cookie(scope, name)
+        if token and project in {p.id for p in self.mock.fixture.projects} and self.signed_in(scope) is None:
+            return with_header(scope, "cookie", f"{name}={self.owner_session(project)}")
+        return scope
+
+
+class KeyWinsOverTheCookie(Mutant):
+    """With a key and the session cookie, the key decides (the session is dropped)."""
+
+    def request(self, scope: Scope) -> Scope:
+        if header(scope, "authorization") and header(scope, "cookie"):
+            return with_header(scope, "cookie", None)
+        return scope
+
+
+class SessionOnEveryProject(Mutant):
+    """A signed-in user reaches any project: off their projects the request runs as that project's owner."""
+
+    def request(self, scope: Scope) -> Scope:
+        signed_in, project = self.signed_in(scope), project_of(scope)
+        known = {p.id for p in self.mock.fixture.projects}
+        if signed_in is not None and project in known and project not in signed_in.member.roles:
+            return with_header(scope, "cookie", f"{self.mock.controls.authenticator.cookie}="
+                                                f"{self.owner_session(project)}")
+        return scope
+
+
+class NoCrossSiteCheck(Mutant):
+    """Writes with the session cookie are served whatever page they come from (``Origin`` is never read)."""
+
+    def request(self, scope: Scope) -> Scope:
+        if self.signed_in(scope) is not None:
+            return with_header(with_header(scope, "origin", None), "sec-fetch-site", None)
+        return scope
+
+
+class SessionOnV1(Mutant):
+    """``/v1`` takes the session cookie too: the request runs as a full key of the user's first project."""
+
+    def request(self, scope: Scope) -> Scope:
+        signed_in = self.signed_in(scope)
+        if signed_in is not None and scope["path"].startswith("/v1/") and not header(scope, "authorization"):
+            return with_header(scope, "authorization", f"Bearer {self.key(next(iter(signed_in.member.roles)))}")
+        return scope
+
+
+# --- keys -----------------------------------------------------------------------------------------
+
+
+def _creates_a_key(scope: Scope) -> bool:
+    return scope["method"] == "POST" and scope["path"].endswith("/api-keys")
+
+
+class CreatedKeysDoNotWork(Mutant):
+    """The key a create shows is not the one it stored: it never works."""
+
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        body = answer.json
+        if _creates_a_key(scope) and answer.status == 201 and isinstance(body, dict):
+            body["key"] = body["prefix"] + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(20))
+            answer.set_json(body)
+        return answer
+
+
+class RevokedKeysLinger(Mutant):
+    """A revocation answers the key as revoked but changes nothing: the key goes on working."""
+
+    async def __call__(self, scope: Scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].endswith("/revoke"):
+            read = await self.call({**scope, "method": "GET", "path": scope["path"].removesuffix("/revoke"),
+                                    "raw_path": scope["path"].removesuffix("/revoke").encode()})
+            body = read.json
+            if read.status == 200 and isinstance(body, dict):
+                body.update(status="revoked", revoked_at=body["created_at"])
+                read.set_json(body)
+            headers = [(k.encode(), v.encode()) for k, v in read.headers if k != "content-length"]
+            headers.append((b"content-length", str(len(read.body)).encode()))
+            await send({"type": "http.response.start", "status": read.status, "headers": headers})
+            await send({"type": "http.response.body", "body": read.body})
+            return
+        await super().__call__(scope, receive, send)
+
+
+class ListsShowTheKey(Mutant):
+    """Lists and reads of keys show each key whole, as its create did."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.shown: dict[str, str] = {}
+
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        body = answer.json
+        if _creates_a_key(scope) and answer.status == 201 and isinstance(body, dict):
+            self.shown[body["id"]] = body["key"]
+        elif "/api-keys" in scope["path"] and scope["method"] == "GET" and answer.status == 200:
+            items = body["data"] if is_list(answer) else [body]
+            for item in items:
+                if isinstance(item, dict) and item.get("id") in self.shown:
+                    item["key"] = self.shown[item["id"]]
+            answer.set_json(body)
+        return answer
+
+
+class NoKeyCap(Mutant):
+    """No cap on a project's active keys: past it, a create still answers 201 (a copy of the last one, new id)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.last: dict[str, object] | None = None
+
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        if _creates_a_key(scope) and answer.status == 201:
+            self.last = answer.json
+        elif _creates_a_key(scope) and answer.status == 409 and self.last is not None:
+            answer.status = 201
+            answer.set_json({**self.last, "id": f"key_{secrets.token_hex(5)}"})
+        return answer
 
 
 # --- isolation ----------------------------------------------------------------------------------

@@ -19,6 +19,17 @@ CASES = [
     (m.AcceptsRevokedKeys, ["auth"], "auth.revoked_key", ("v1",)),
     (m.ReadOnlyKeysWrite, ["auth"], "auth.read_only_write", ("v1",)),
     (m.IgnoresProjectInPath, ["auth"], "auth.other_project", ("internal",)),
+    (m.MembersManageKeys, ["auth.owner_only"], "auth.owner_only", ("internal",)),
+    (m.SessionCookieIgnored, ["auth.session_read"], "auth.session_read", ("internal",)),
+    (m.AcceptsAnySessionCookie, ["auth.unknown_session"], "auth.unknown_session", ("internal",)),
+    (m.KeyWinsOverTheCookie, ["auth.session_wins"], "auth.session_wins", ("internal",)),
+    (m.SessionOnEveryProject, ["auth.session_other_project"], "auth.session_other_project", ("internal",)),
+    (m.NoCrossSiteCheck, ["auth.cross_site_write"], "auth.cross_site_write", ("internal",)),
+    (m.SessionOnV1, ["auth.session_not_on_v1"], "auth.session_not_on_v1", ("v1",)),
+    (m.CreatedKeysDoNotWork, ["keys"], "keys.created_key_works", ("internal",)),
+    (m.RevokedKeysLinger, ["keys"], "keys.revoked_key_refused", ("internal",)),
+    (m.ListsShowTheKey, ["keys"], "keys.secret_never_listed", ("internal",)),
+    (m.NoKeyCap, ["keys"], "keys.active_cap", ("internal",)),
     (m.LeaksByIdAcrossProjects, ["isolation"], "isolation.get_by_id", ("v1",)),
     (m.LeaksListsAcrossProjects, ["isolation"], "isolation.list", ("v1",)),
     (m.CreatesNotPersisted, ["state"], "state.read_after_create", ("v1",)),
@@ -54,11 +65,19 @@ def test_mutant_fails_the_suite_and_names_the_check(
 
 def test_every_family_has_a_mutant() -> None:
     families = {expected.split(".")[0] if "." in expected else "schemathesis" for _, _, expected, _ in CASES}
-    assert families == {"auth", "isolation", "state", "envelope", "ratelimit", "schemathesis"}
+    assert families == {"auth", "keys", "isolation", "state", "envelope", "ratelimit", "schemathesis"}
     assert len(CASES) >= 12
 
 
-@pytest.mark.parametrize("checks", [["auth"], ["isolation"], ["state"], ["envelope"], ["ratelimit"]])
+def test_every_check_of_the_session_and_keys_work_has_a_mutant() -> None:
+    from conformance.checks import catalogue
+
+    new = {name for name in catalogue() if name.startswith("keys.") or name.startswith("auth.session")}
+    new |= {"auth.unknown_session", "auth.owner_only", "auth.cross_site_write"}
+    assert new <= {expected for _, _, expected, _ in CASES}
+
+
+@pytest.mark.parametrize("checks", [["auth"], ["keys"], ["isolation"], ["state"], ["envelope"], ["ratelimit"]])
 def test_the_unbroken_wrapper_passes_the_same_checks(checks: list[str]) -> None:
     """Control: the wrapper itself breaks nothing, so each failure above comes from its mutation."""
     report = _run(m.Mutant(), checks, ("v1", "internal"))

@@ -83,6 +83,16 @@ class Mutant:
         value = token.removeprefix("Bearer ").strip()
         return next((k for k in self.keys if k.key == value), None)
 
+    def signed_in(self, scope: Scope) -> Any:
+        """The live sign-in behind the request's session cookie, if any (a ``SignIn``: member and roles)."""
+        token = session_cookie(scope, self.mock.controls.authenticator.cookie)
+        return self.mock.sign_ins.live(token) if token else None
+
+    def owner_session(self, project: str) -> str:
+        """A fresh session token of the project's owner (signed in directly, as the sign-in control would)."""
+        owner = next(m for m in self.mock.fixture.members if m.project_id == project and m.role == "owner")
+        return self.mock.sign_ins.open(owner.email)[0]
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/__mock"):
             await self.app(scope, receive, send)
@@ -128,10 +138,27 @@ def header(scope: Scope, name: str) -> str | None:
     return None
 
 
-def with_header(scope: Scope, name: str, value: str) -> Scope:
+def with_header(scope: Scope, name: str, value: str | None) -> Scope:
+    """The scope with the header ``name`` set to ``value`` (removed for None)."""
     headers = [(k, v) for k, v in scope.get("headers", []) if k.decode().lower() != name]
-    headers.append((name.encode(), value.encode()))
+    if value is not None:
+        headers.append((name.encode(), value.encode()))
     return {**scope, "headers": headers}
+
+
+def session_cookie(scope: Scope, name: str) -> str | None:
+    """The value of the request's session cookie ``name``."""
+    for part in (header(scope, "cookie") or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def project_of(scope: Scope) -> str | None:
+    """The project an internal path names (``/api/projects/<id>/...``)."""
+    parts = scope["path"].split("/")
+    return parts[3] if len(parts) > 3 and parts[1:3] == ["api", "projects"] else None
 
 
 def query(scope: Scope) -> dict[str, str]:
