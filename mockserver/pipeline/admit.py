@@ -12,7 +12,7 @@ attaches the cookie to any page's request, so another site's form could otherwis
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -27,6 +27,7 @@ PERMISSION_RANK = {"read-only": 0, "standard": 1, "full": 2}
 REQUIRED_PERMISSION = {"GET": "read-only", "HEAD": "read-only", "POST": "standard", "PUT": "standard",
                        "PATCH": "standard", "DELETE": "full"}
 OWNER_PERMISSION = "full"  # a key that may call an owner-only operation
+RawHeaders = Iterable[tuple[bytes, bytes]]
 
 
 def may_call(identity: Identity, method: str, owner_only: bool = False) -> bool:
@@ -44,10 +45,13 @@ def in_project(identity: Identity, path_params: Mapping[str, Any], project_param
     return project is None or project == identity.project_id
 
 
-def forged(identity: Identity, method: str, headers: Headers, origins: ControlPolicy) -> ApiError | None:
+def forged(identity: Identity, method: str, raw_headers: RawHeaders, origins: ControlPolicy) -> ApiError | None:
     """The 403 for a cross-site request forgery, or None: a write made with the session cookie from a page that
     is not allowed (by its ``Origin``, or the browser's ``Sec-Fetch-Site: cross-site``)."""
-    if not identity.via_session or method.upper() in SAFE_METHODS or not origins.refuses_page(headers):
+    if not identity.via_session or method.upper() in SAFE_METHODS:
+        return None
+    headers = Headers(raw=list(raw_headers))
+    if not origins.refuses_page(headers):
         return None
     origin = headers.get("origin")
     page = f"a page on {origin}" if origin else "a cross-site page"
@@ -67,7 +71,7 @@ class Gate:
 
     async def admit(self, identity: Identity, method: str, path_params: Mapping[str, Any],
                     rehearsal: Rehearsal | None = None, pending: ApiError | None = None, *,
-                    owner_only: bool = False, headers: Headers | None = None) -> RateLimitDecision:
+                    owner_only: bool = False, headers: RawHeaders | None = None) -> RateLimitDecision:
         """The counted decision for a request that may go on; else raise its 403, 429 or held-back 400."""
         refusal = forged(identity, method, headers, self.origins) if headers is not None else None
         if refusal is not None:

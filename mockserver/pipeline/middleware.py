@@ -148,7 +148,7 @@ class OperationPipeline(SpecMiddleware):
             identity = await config.run(functools.partial(authenticator.authenticate, credentials, session, project))
             decision = await config.gate.admit(identity, scope["method"], path_params, rehearsal,
                                                duplicated or pending, owner_only=operation.owner_only,
-                                               headers=Headers(scope=scope))
+                                               headers=scope["headers"])
             if operation.validator.has_body:  # a body the operation never reads is never refused (no 413)
                 receive = limited(scope, receive, config.max_body_bytes)
             params = operation.validator.params(scope, path_params)

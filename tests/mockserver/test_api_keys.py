@@ -152,17 +152,24 @@ def test_another_projects_key_ids_are_404(client: MockClient, keys: Keys) -> Non
         assert response.status_code == 404 and response.json() == {"error": "API key not found."}
 
 
-def test_keys_created_or_revoked_on_one_worker_count_on_another(tmp_path: Path) -> None:
-    """Two apps on one SQLite file, as two workers: a key made through one works through the other at once, and
-    a revocation through the second is refused by the first on the next request."""
-    state = f"sqlite:///{tmp_path / 'mock.db'}"
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_keys_created_or_revoked_on_one_worker_count_on_another(backend: str, tmp_path: Path,
+                                                                 request: pytest.FixtureRequest) -> None:
+    """Two apps on one shared store, as two workers: a key made through one works through the other at once, and
+    a revocation through the second is refused by the first on the next request (each had read the key)."""
+    state = f"sqlite:///{tmp_path / 'mock.db'}" if backend == "sqlite" else request.getfixturevalue("redis_url")
     first, second = MockClient(hermetic_app(state=state), None), MockClient(hermetic_app(state=state), None)
     try:
         full = Keys(first.get("/__mock/keys").json()).get(NW, "full")
         made = create(first, full).json()
         assert lists_sessions(second, made["key"]) == 200
+        assert lists_sessions(first, made["key"]) == 200
         assert second.post(f"{KEYS}/{made['id']}/revoke", key=full).status_code == 200
         assert lists_sessions(first, made["key"]) == 401
+        owner = first.sign_in(OWNER)
+        assert lists_sessions(second, full) == 200 and second.get(KEYS, headers=owner).status_code == 200
+        first.delete("/__mock/session", headers={**owner, "X-Hissuno-Mock": "1"})
+        assert second.get(KEYS, headers=owner).status_code == 401, "signed out through the other worker"
     finally:
         first.close()
         second.close()
