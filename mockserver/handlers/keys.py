@@ -19,6 +19,7 @@ from mockserver.encoding import json_bytes
 from mockserver.handlers.common import ResourceHandlers, created_reply, envelope
 from mockserver.pipeline.errors import ApiError, not_found, validation_failed
 from mockserver.pipeline.reply import Call, Reply
+from mockserver.stores.base import StoreFull
 from mockserver.stores.query import Doc, Filter, Query
 from mockserver.stores.timestamps import format_timestamp, parse_timestamp
 
@@ -56,7 +57,11 @@ class KeyHandlers(ResourceHandlers):
         with self.store.atomic(ACCESS):  # the cap holds whichever worker asks
             if len(api_keys.unrevoked_keys(self.store, call.project_id)) >= MAX_UNREVOKED_KEYS:
                 raise too_many_keys()
-            doc = self.store.create(ACCESS, KIND, fields, api_keys.KEY_ID_PREFIX)
+            try:
+                doc = self.store.create(ACCESS, KIND, fields, api_keys.KEY_ID_PREFIX)
+            except StoreFull as full:  # every project's keys share one namespace: say so, not "@access"
+                raise ApiError(507, f"This mock keeps at most {full.cap:,} created API keys, revoked ones included "
+                                    "(--max-created); reset the mock (POST /__mock/reset).") from None
         return created_reply(call, {**api_keys.shown(doc, now), "key": key}, doc["id"])
 
     def revoke(self, call: Call) -> Reply:

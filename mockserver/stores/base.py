@@ -59,6 +59,7 @@ class StoreFull(RuntimeError):
     """A project has created as many documents of a kind as the store keeps (answered as 507)."""
 
     def __init__(self, project_id: str, kind: str, cap: int) -> None:
+        self.cap = cap
         self.message = (f"Project {project_id} has created {cap:,} {kind.replace('_', ' ')}, the most this mock "
                         "keeps (--max-created); delete some or reset the mock (POST /__mock/reset).")
         super().__init__(self.message)

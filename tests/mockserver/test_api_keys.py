@@ -129,6 +129,15 @@ def test_the_cap_on_unrevoked_keys_is_a_409_until_one_is_revoked(client: MockCli
     assert create(client, full, name="room again").status_code == 201
 
 
+def test_past_max_created_a_create_is_507_about_keys(make_client, keys: Keys) -> None:
+    client = make_client(max_created=2)
+    full = keys.get(NW, "full")
+    assert [create(client, full).status_code for _ in range(2)] == [201, 201]
+    full_store = create(client, full)
+    assert full_store.status_code == 507
+    assert assert_error_envelope(full_store)["error"].startswith("This mock keeps at most 2 created API keys")
+
+
 def test_owner_only_a_member_or_a_non_full_key_gets_403(client: MockClient, keys: Keys) -> None:
     member = client.sign_in(MEMBER)
     made = create(client, keys.get(NW, "full")).json()

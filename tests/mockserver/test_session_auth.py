@@ -113,6 +113,12 @@ def test_an_unknown_session_is_401(client: MockClient, value: str) -> None:
     assert assert_error_envelope(response)["error"] == expected
 
 
+def test_an_expired_session_can_be_rehearsed_with_prefer(client: MockClient) -> None:
+    response = client.get(sessions_url(), headers={"Prefer": "code=401, example=invalid_session"})
+    assert response.status_code == 401
+    assert response.json() == {"error": "Session expired or unknown; sign in again."}
+
+
 def test_an_expired_session_is_401(client: MockClient) -> None:
     cookie = client.sign_in(OWNER, expires_in=1)
     assert client.get(sessions_url(), headers=cookie).status_code == 200
