@@ -137,3 +137,25 @@ def test_version_option_prints_the_description(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as exited:
         run(_toy_app(), "toy", ["--version"])
     assert exited.value.code == 0 and capsys.readouterr().out == "toy 9.9\n"
+
+
+def test_invoke_returns_the_code_and_the_line_is_red_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contract import cli_style
+
+    written: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(cli_style.typer, "secho", lambda text, **style: written.append((text, style)))
+    assert cli_style.invoke(_toy_app(), "toy", ["refuse"]) == 2
+    assert written == [("toy: error: the input is bad", {"fg": typer.colors.RED, "err": True})]
+
+
+def test_an_interrupt_exits_130_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from contract.cli_style import invoke
+
+    toy = _toy_app()
+
+    @toy.command()
+    def wait() -> None:
+        raise KeyboardInterrupt
+
+    assert invoke(toy, "toy", ["wait"]) == 130
+    assert "Traceback" not in capsys.readouterr().err
