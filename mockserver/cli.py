@@ -11,20 +11,18 @@ import logging
 import os
 import sys
 import warnings
-from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from typer.exceptions import Abort, TyperException
 
+from contract.cli_style import fail, new_app, run, version_option
 from mockserver.settings import LOG_LEVELS, Settings, SettingsError, env_var
 
 PROGRAM = "hissuno-mock"
 DEFAULTS = Settings()
 
-# Plain help (no rich panels): a panel cuts long variable names short at 80 columns.
-cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+cli = new_app(PROGRAM, "The Hissuno mock server: the contract served with seeded data, real keys and rate limits.")
 
 
 def setting(name: str, *flags: str, metavar: str | None = None, help: str) -> Any:
@@ -34,11 +32,6 @@ def setting(name: str, *flags: str, metavar: str | None = None, help: str) -> An
 
 FixturesOption = Annotated[Path | None, setting(
     "fixtures", "--fixtures", metavar="FILE", help="Fixture file. [default: the packaged fixtures/default.yaml]")]
-
-
-def fail(message: str) -> NoReturn:
-    typer.echo(f"{PROGRAM}: error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def _settings(**values: object) -> Settings:
@@ -56,16 +49,9 @@ def configure_logging(level: str) -> None:
     logging.getLogger("mockserver").setLevel(level.upper())
 
 
-def show_version(value: bool) -> None:
-    if value:
-        typer.echo(f"{PROGRAM} {version('hissuno-contract')}")
-        raise typer.Exit(0)
-
-
 @cli.callback()
 def program(
-    _version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
-                                           help="Print the version and exit.")] = False,
+    _version: Annotated[bool, version_option(PROGRAM)] = False,
 ) -> None:
     """The Hissuno mock server: the contract served with seeded data, real keys and rate limits."""
 
@@ -284,15 +270,7 @@ def reset(
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; a mistake in the arguments (or their variables) is one line and exit code 2."""
-    try:
-        code = cli(args=argv, prog_name=PROGRAM, standalone_mode=False)
-    except TyperException as error:  # no command (the help was shown), an unknown flag, a value of a wrong type
-        if message := error.format_message():
-            typer.echo(f"{PROGRAM}: error: {message}", err=True)
-        code = 2
-    except Abort:
-        code = 130
-    sys.exit(code if isinstance(code, int) else 0)
+    run(cli, PROGRAM, argv)
 
 
 if __name__ == "__main__":
