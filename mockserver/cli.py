@@ -65,7 +65,7 @@ def serve(
     rate_limit: Annotated[list[str] | None, setting(
         "rate_limits", "--rate-limit", metavar="PLAN=LIMIT",
         help="Override a plan's limit, e.g. free=5/10seconds (repeatable; the variable takes a comma-separated "
-             "list).")] = None,
+             "list). [default: the fixture's limits]")] = None,
     rate_limit_storage: Annotated[str, setting(
         "rate_limit_storage", metavar="URI",
         help="`limits` storage for the rate-limit windows: memory:// or redis://HOST:PORT (shared by workers "
@@ -94,19 +94,19 @@ def serve(
     webhook_allow: Annotated[list[str] | None, setting(
         "webhook_allow", "--webhook-allow", metavar="HOST[:PORT]",
         help="Let webhook deliveries go to HOST (a name, *.domain, an IP address or a network such as "
-             "10.0.0.0/8), on PORT only if given; by default they go to loopback addresses only (repeatable; "
-             "the variable takes a comma-separated list).")] = None,
+             "10.0.0.0/8), on PORT only if given (repeatable; the variable takes a comma-separated list). "
+             "[default: loopback addresses only]")] = None,
     cors_origin: Annotated[list[str] | None, setting(
         "cors_origins", "--cors-origin", metavar="ORIGIN",
         help="Another page origin allowed to call the /__mock/ controls, e.g. http://dev.test:5173 (:* for any "
-             "port); http://localhost:* and http://127.0.0.1:* always are (repeatable).")] = None,
+             "port); http://localhost:* and http://127.0.0.1:* always are (repeatable). [default: none]")] = None,
     allow_host: Annotated[list[str] | None, setting(
         "allowed_hosts", "--allow-host", metavar="HOST",
         help="Another Host name the /__mock/ controls answer to (*.domain for its subdomains); local names, IP "
-             "addresses and --host always are (repeatable).")] = None,
+             "addresses and --host always are (repeatable). [default: none]")] = None,
     control_token: Annotated[str | None, setting(
         "control_token", metavar="TOKEN",
-        help="Require Authorization: Bearer TOKEN on the /__mock/ controls.")] = None,
+        help="Require Authorization: Bearer TOKEN on the /__mock/ controls. [default: none, unguarded]")] = None,
 ) -> None:
     """Serve the mock (same as `make mock`). Every flag also reads its HISSUNO_MOCK_* variable; flags win."""
     settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures, rate_limits=rate_limit,
@@ -220,7 +220,8 @@ def check_workers(settings: Any) -> None:
 
 @cli.command()
 def keys(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", envvar="HISSUNO_MOCK_KEYS_JSON",
+                                          help="Print JSON instead of a table.")] = False,
     fixtures: FixturesOption = None,
 ) -> None:
     """List the fixture keys (the same list as GET /__mock/keys)."""
@@ -246,9 +247,13 @@ def keys(
 
 @cli.command()
 def reset(
-    url: Annotated[str | None, typer.Option(help="Base URL of a mock. [default: http://127.0.0.1:4010]")] = None,
+    url: Annotated[str | None, typer.Option(
+        envvar="HISSUNO_MOCK_URL", metavar="URL",
+        help="Base URL of a mock. [default: http://HISSUNO_MOCK_HOST:HISSUNO_MOCK_PORT, "
+             "else http://127.0.0.1:4010]")] = None,
     control_token: Annotated[str | None, setting(
-        "control_token", metavar="TOKEN", help="The mock's --control-token, if it has one.")] = None,
+        "control_token", metavar="TOKEN",
+        help="The mock's --control-token, if it has one. [default: none]")] = None,
 ) -> None:
     """Put a running mock back to its seeded state (POST /__mock/reset)."""
     import httpx
