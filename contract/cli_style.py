@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.core import ParameterSource
+from typer._click.exceptions import BadParameter, ClickException, NoArgsIsHelpError
 from typer._click.globals import get_current_context  # Typer 0.29 carries its own click
 
 HELP_WIDTH = 80
@@ -88,6 +89,8 @@ def invoke(app: typer.Typer, prog: str, args: Sequence[str] | None = None) -> in
     except NoArgsIsHelpError as error:
         typer.echo(error.ctx.get_help() if error.ctx is not None else error.format_message())
         return BAD_ARGUMENTS
+    except BadParameter as error:
+        return _one_line(prog, _bad_value(error), error.exit_code)
     except ClickException as error:
         return _one_line(prog, error.format_message(), error.exit_code)
     except typer.Exit as error:
@@ -104,6 +107,19 @@ def invoke(app: typer.Typer, prog: str, args: Sequence[str] | None = None) -> in
 def run(app: typer.Typer, prog: str, args: Sequence[str] | None = None) -> NoReturn:
     """The console script: :func:`invoke`, then exit with its code."""
     sys.exit(invoke(app, prog, args))
+
+
+def _bad_value(error: BadParameter) -> str:
+    """click's message for a bad value, with the ``envvar_prefix`` variable it came from named (as click names an
+    option's own ``envvar=``) and without the ``Value error, `` of Typer's pydantic conversion."""
+    error.message = error.message.removeprefix("Value error, ")
+    param, context = error.param, error.ctx
+    if param is None or context is None or not param.name or param.envvar is not None or error.param_hint:
+        return error.format_message()
+    from_prefix = getattr(param, "allow_from_autoenv", False) and context.auto_envvar_prefix is not None
+    if from_prefix and context.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT:
+        error.param_hint = f"{param.get_error_hint()} (env var: '{context.auto_envvar_prefix}_{param.name.upper()}')"
+    return error.format_message()
 
 
 def _one_line(prog: str, message: str, code: int = BAD_ARGUMENTS) -> int:
