@@ -31,6 +31,7 @@ from mockserver.pipeline.middleware import PipelineConfig
 from mockserver.pipeline.prefer import Preferences
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.presentation import Views
+from mockserver.processing import Processing
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.ratelimit_storage import WindowStorage
 from mockserver.settings import Settings, SettingsError
@@ -51,6 +52,7 @@ class MockRuntime:
     limiter: RateLimiter
     controls: MockControls
     webhooks: WebhookDispatcher
+    processing: Processing
 
 
 def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher | None = None,
@@ -75,11 +77,14 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         raise SettingsError(str(error)) from None
     webhooks = webhooks or WebhookDispatcher(targets=webhook_targets(settings))
     store.subscribe(WebhookRelay(store, webhooks))
+    processing = Processing(store, settings.processing_delay)
+    store.subscribe(processing)
     registry = KeyRegistry(fixture.keys)
     mounted = {name: documents.mounted_document(name, settings.cache_path) for name in DOCUMENTS}
     renderer = ErrorRenderer()
     controls = MockControls(store, registry, limiter, {name: base for name, (base, _) in mounted.items()},
                             webhooks)
+    controls.reset_hooks.append(processing.cancel)
     pipeline = PipelineConfig(
         registry=registry,
         gate=Gate(limiter, _project_param(bundled("internal"))),
@@ -92,7 +97,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                                     settings.control_token)
     app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline,
                                                          controls_policy))
-    resolver = make_resolver(operation_table(store, views, webhooks.targets))
+    resolver = make_resolver(operation_table(store, views, webhooks.targets, settings.processing_delay))
     for name, (base, document) in mounted.items():
         app.add_specification(
             documents.specification(document, settings.cache_path, published=bundled(name)),
@@ -106,7 +111,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         app.add_error_handler(exception, renderer)
     for path, endpoint_name, endpoint, methods in controls.routes():
         app.add_url_rule(path, endpoint_name, endpoint, methods=methods)
-    app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
+    app.mock = MockRuntime(settings, fixture, registry, store, limiter, controls, webhooks, processing)  # type: ignore[attr-defined]
     build_stack(app)
     return app
 
