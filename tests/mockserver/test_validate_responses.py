@@ -20,7 +20,7 @@ def _reply_steps(app) -> list[object]:
 def test_response_validation_is_off_by_default_and_on_when_asked(shared_app) -> None:
     default = _reply_steps(shared_app)
     asked = _reply_steps(create_app(Settings(validate_responses=True)))
-    assert len(default) == len(asked) == 22  # 9 internal + 13 /v1 operations
+    assert len(default) == len(asked) == 35  # 16 internal + 19 /v1 operations
     assert not any(isinstance(step, ResponseValidationOperation) for step in default)
     assert all(isinstance(step, ResponseValidationOperation) for step in asked)
 
