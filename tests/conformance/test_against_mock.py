@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from conformance import connection, engine
+from conformance.checks import catalogue
 from conformance.cli import run_cli
+from conformance.operations import Contract
 from conformance.profiles import PROFILES
 from conformance.results import StageAdvanced, Status, Waiting
 from conformance.target import Target, from_mock
@@ -24,6 +26,7 @@ from tests.support.servers import live_mock
 # bugs (see the conformance report): path ids holding an encoded "/" or newline get a 404 without rate-limit
 # headers from the router, and a few RFC-valid emails ("o/@x.org") are refused with 422.
 SEED = 7
+OPERATIONS = sum(len(Contract.load(api).operations) for api in ("v1", "internal"))
 
 
 def _in_process(app: Any, **keys: str) -> Target:
@@ -50,15 +53,12 @@ def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Call
     assert families == {"schemathesis", "auth", "isolation", "state", "ratelimit", "envelope"}
     assert {r.api for r in report.results} == {"v1", "internal"}
     # With every key given, the only skips are what only the full profile does (the retry after Retry-After, the
-    # coverage phase's unsupported methods), and a filter isolation cannot probe (no API creates an issue).
+    # coverage phase's unsupported methods).
     skips = {(r.check, r.reason.split(" (")[0]) for r in report.results if r.status is Status.SKIPPED}
-    assert skips == {
-        ("ratelimit.retry_after", "full profile only"),
-        ("unsupported_method", "full profile only"),
-        ("isolation.filters", "no filter of this list matches project A's rows for project A"),
-    }
+    assert skips == {("ratelimit.retry_after", "full profile only"), ("unsupported_method", "full profile only")}
     # Every selected check has one result per operation of each document.
-    assert len({(r.api, r.operation, r.check) for r in report.results}) == len(report.results) == 22 * 42
+    results = {(r.api, r.operation, r.check) for r in report.results}
+    assert len(results) == len(report.results) == OPERATIONS * len(catalogue())
     assert report.coverage > 0.9 and report.score == report.coverage
 
 
@@ -89,7 +89,7 @@ def test_checks_without_their_key_are_skipped_never_passed(mock_app: Callable[..
     } <= skipped
     assert all(r.reason.startswith("needs --") for r in report.results if r.status is Status.SKIPPED)
     revoked = [r for r in report.results if r.check == "auth.revoked_key"]
-    assert len(revoked) == 22 and {r.status for r in revoked} == {Status.SKIPPED}, "one skip per operation"
+    assert len(revoked) == OPERATIONS and {r.status for r in revoked} == {Status.SKIPPED}, "one skip per operation"
     assert report.score < 0.8 and report.coverage < 0.8, "skips lower the score and the coverage"
     passed = {r.check for r in report.results if r.status is Status.PASSED}
     assert not passed & skipped
