@@ -24,6 +24,7 @@ from mockserver.handlers import operation_table
 from mockserver.host import documents
 from mockserver.host.connexion_app import MockApp, build_stack, cors_policy, make_resolver, middleware_stack
 from mockserver.host.control_guard import ControlPolicy
+from mockserver.made_up_lists import MadeUpLists
 from mockserver.pipeline.admit import Gate
 from mockserver.pipeline.authenticate import KeyRegistry
 from mockserver.pipeline.errors import ErrorRenderer
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
         cors=cors_policy(),
         cache=ValidatorCache(),
+        made_up=MadeUpLists(bundled("v1"), settings.seed, now=fixture.anchor).handlers(),
         run=store.run,
     )
     controls_policy = ControlPolicy(settings.cors_origins, settings.allowed_hosts, settings.host,

@@ -242,7 +242,7 @@ def not_found(scenario: Scenario) -> Iterator[CheckResult]:
     "bad_body",
     "Broken JSON or a non-JSON Content-Type get 400; well-formed JSON that fails validation gets 422 "
     "with `details` naming every missing field.",
-    scope=lambda contract: [op for op in contract.operations if op.method in ("POST", "PUT", "PATCH") and op.request_body],
+    scope=lambda contract: [op for op in contract.writes if op.method != "DELETE" and op.request_body],
 )
 def bad_body(scenario: Scenario) -> Iterator[CheckResult]:
     for operation in scenario.in_scope(bad_body):
