@@ -54,7 +54,8 @@ def test_schemathesis_checks_all_finds_nothing(mock: LiveMock, document: str, tm
 
 
 def test_the_same_run_fails_on_a_second_codebase_answered_422(tmp_path: Path) -> None:
-    with live_mock(*raised_rate_limits(), command=mutant_command("tests.mutants.mutants:SecondCodebaseIs422")) as broken:
+    mutant = mutant_command("tests.mutants.mutants:SecondCodebaseIs422")
+    with live_mock(*raised_rate_limits(), command=mutant) as broken:
         result = schemathesis_run(broken, "v1", tmp_path, "--include-operation-id", "createKnowledgeSource")
     assert result.returncode == 1
     assert "Schema-valid request rejected" in result.stdout and "already has a codebase" in result.stdout
