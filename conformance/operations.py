@@ -150,10 +150,20 @@ class Operation:
 
     def request_examples(self) -> list[Any]:
         """Every example request body the spec gives, in order."""
+        return list(self.named_request_examples().values())
+
+    def named_request_examples(self) -> dict[str, Any]:
+        """The example request bodies by name (``example`` for a lone ``example``), in order."""
         media = self.request_body.get("content", {}).get("application/json", {})
         if "example" in media:
-            return [media["example"]]
-        return [self.resolve(example).get("value") for example in media.get("examples", {}).values()]
+            return {"example": media["example"]}
+        return {name: self.resolve(example).get("value") for name, example in media.get("examples", {}).items()}
+
+    def conflicts_when_repeated(self) -> bool | list[str]:
+        """What the 409 response says conflicts when sent twice (``x-conflicts-when-repeated``): ``True`` for
+        the request whatever its body, a list for those request examples; ``False`` when it says nothing."""
+        value = self.response(409).get("x-conflicts-when-repeated", False)
+        return [str(name) for name in value] if isinstance(value, list) else value is True
 
     def links(self) -> list[Link]:
         raw = self.response(self.success_status).get("links", {})
@@ -308,6 +318,26 @@ class Contract:
         writes = self.creates if creates_only else self.creates_with_body()
         return [op for op in writes if (found := self.list_of(op)) is not None and found[0] is listing]
 
+    def getter_for(self, operation: Operation) -> Operation | None:
+        """The GET of the resource an item operation acts on: ``/x/{id}`` for ``PATCH /x/{id}`` and for
+        ``POST /x/{id}/close``."""
+        path = operation.path
+        candidates = [op for op in self.getters if path == op.path or path.startswith(f"{op.path}/")]
+        return max(candidates, key=lambda op: len(op.path), default=None)
+
+    def create_linking_to(self, operation: Operation) -> tuple[Operation, str] | None:
+        """A create whose link passes the new id to ``operation`` or to the getter of its resource, with the path
+        parameter that takes it: how to make a fresh resource for a write on one."""
+        targets = [op for op in (operation, self.getter_for(operation)) if op is not None]
+        for create in self.creates:
+            for link in create.links():
+                if not any(self.by_id(link.operation_id) is target for target in targets):
+                    continue
+                for name, expression in link.parameters.items():
+                    if expression == "$response.body#/id":
+                        return create, name
+        return None
+
     def create_for(self, delete: Operation) -> tuple[Operation, str] | None:
         """The create whose link leads to this delete, with the delete's id parameter."""
         for create in self.creates:
@@ -326,18 +356,6 @@ class Contract:
             for name, expression in link.parameters.items():
                 if expression == "$response.body#/id":
                     return target, name
-        return None
-
-    def create_linking_to(self, target: Operation) -> tuple[Operation, str] | None:
-        """The create whose link hands its new id to ``target`` (a delete, or an action such as a revocation),
-        with the parameter that takes it."""
-        for create in self.creates:
-            for link in create.links():
-                if self.by_id(link.operation_id) is not target:
-                    continue
-                for name, expression in link.parameters.items():
-                    if expression == "$response.body#/id":
-                        return create, name
         return None
 
     def creates_with_body(self) -> list[Operation]:

@@ -25,6 +25,7 @@ from mockserver.handlers import operation_table
 from mockserver.host import documents
 from mockserver.host.connexion_app import ApiCors, MockApp, build_stack, make_resolver, middleware_stack
 from mockserver.host.control_guard import ControlPolicy
+from mockserver.made_up_lists import MadeUpLists
 from mockserver.pipeline.admit import Gate
 from mockserver.pipeline.authenticate import Authenticator, KeyRegistry
 from mockserver.pipeline.errors import ErrorRenderer
@@ -32,6 +33,7 @@ from mockserver.pipeline.middleware import PipelineConfig
 from mockserver.pipeline.prefer import Preferences
 from mockserver.pipeline.validate.schemas import ValidatorCache
 from mockserver.presentation import Views
+from mockserver.processing import Processing
 from mockserver.ratelimit import RateLimiter, build_policies
 from mockserver.ratelimit_storage import WindowStorage
 from mockserver.settings import Settings, SettingsError
@@ -54,6 +56,7 @@ class MockRuntime:
     limiter: RateLimiter
     controls: MockControls
     webhooks: WebhookDispatcher
+    processing: Processing
 
 
 def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher | None = None,
@@ -81,23 +84,27 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
     registry = KeyRegistry(store, fixture.keys, {project.id: project.plan for project in fixture.projects})
     sign_ins = SignIns(store, Members(fixture.members))
     authenticator = Authenticator(registry, sign_ins, cookie_name(bundled("internal")))
+    processing = Processing(store, settings.processing_delay)
+    store.subscribe(processing)
     mounted = {name: documents.mounted_document(name, settings.cache_path) for name in DOCUMENTS}
     renderer = ErrorRenderer()
     controls_policy = ControlPolicy(settings.cors_origins, settings.allowed_hosts, settings.host,
                                     settings.control_token)
     controls = MockControls(store, authenticator, limiter, {name: base for name, (base, _) in mounted.items()},
                             webhooks, projects=[project.id for project in fixture.projects])
+    controls.reset_hooks.append(processing.cancel)
     pipeline = PipelineConfig(
         authenticator=authenticator,
         gate=Gate(limiter, _project_param(bundled("internal")), controls_policy),
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
         cors=ApiCors(controls_policy),
         cache=ValidatorCache(),
+        made_up=MadeUpLists(bundled("v1"), settings.seed, now=fixture.anchor).handlers(),
         run=store.run,
     )
     app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline,
                                                          controls_policy))
-    resolver = make_resolver(operation_table(store, views, webhooks.targets))
+    resolver = make_resolver(operation_table(store, views, webhooks.targets, settings.processing_delay))
     for name, (base, document) in mounted.items():
         app.add_specification(
             documents.specification(document, settings.cache_path, published=bundled(name)),
@@ -111,7 +118,7 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         app.add_error_handler(exception, renderer)
     for path, endpoint_name, endpoint, methods in controls.routes():
         app.add_url_rule(path, endpoint_name, endpoint, methods=methods)
-    app.mock = MockRuntime(settings, fixture, registry, sign_ins, store, limiter, controls, webhooks)  # type: ignore[attr-defined]
+    app.mock = MockRuntime(settings, fixture, registry, sign_ins, store, limiter, controls, webhooks, processing)  # type: ignore[attr-defined]
     build_stack(app)
     return app
 

@@ -87,6 +87,10 @@ def serve(
         "max_created", metavar="N",
         help="Documents a project may create of each kind (sessions, customers, ...); past it, 507.")
     ] = DEFAULTS.max_created,
+    processing_delay: Annotated[float, setting(
+        "processing_delay", metavar="SECONDS",
+        help="How long each step of background work takes: a new knowledge source is pending, then processing, "
+             "then completed or failed; a closed session is reviewed.")] = DEFAULTS.processing_delay,
     cache_dir: Annotated[str | None, setting(
         "cache_dir", metavar="DIR",
         help="Where to remember that a spec document passed validation, so an unchanged one is not validated "
@@ -113,7 +117,8 @@ def serve(
                          rate_limit_storage=rate_limit_storage, state=state, workers=workers,
                          validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir,
                          webhook_allow=webhook_allow, cors_origins=cors_origin, allowed_hosts=allow_host,
-                         control_token=control_token, max_created=max_created)
+                         control_token=control_token, max_created=max_created,
+                         processing_delay=processing_delay)
     check_workers(settings)
     prepare_imports()
     from connexion.exceptions import InvalidSpecification

@@ -95,8 +95,11 @@ class PatternStrings:
 class SchemaFaker:
     """Random, valid instances of the schemas of one (bundled) OpenAPI document."""
 
-    def __init__(self, document: Mapping[str, Any], rng: random.Random | None = None) -> None:
+    def __init__(self, document: Mapping[str, Any], rng: random.Random | None = None,
+                 now: datetime | None = None) -> None:
+        """``now``: the moment dates are made up around (the real clock at each value by default)."""
         self.document = document
+        self.now = now
         self.rng = rng or random.Random()
         self._faker_seed = self.rng.random()
         self._faker: Faker | None = None
@@ -194,7 +197,7 @@ class SchemaFaker:
 
     def _formatted(self, fmt: str | None, name: str) -> str | None:
         faker = self.faker
-        now = datetime.now(UTC)
+        now = self.now or datetime.now(UTC)
         if fmt == "date-time":
             moment = now - timedelta(seconds=self.rng.randint(0, 90 * 86400))
             return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -14,6 +14,9 @@ from contract.pointer import resolve
 from mockserver.encoding import json_bytes
 
 Doc = dict[str, Any]
+SCHEMA_OF_KIND = {"sessions": "Session", "issues": "Issue", "customers": "Customer",
+                  "knowledge_sources": "KnowledgeSource", "webhooks": "Webhook"}
+"""The response schema that shows a stored document of each kind (in lists and webhook events)."""
 ENCODED_CACHE_BYTES = 16 * 1024 * 1024
 PAGE_CACHE_BYTES = 8 * 1024 * 1024
 
@@ -51,13 +54,7 @@ class Views:
         self.knowledge_source = schema_fields(document, "KnowledgeSource")
         self.webhook = schema_fields(document, "Webhook")
         self.company_stages = tuple(resolve(document, document["components"]["schemas"]["CompanyStage"])["enum"])
-        self.by_kind = {
-            "sessions": self.session,
-            "issues": self.issue,
-            "customers": self.customer,
-            "knowledge_sources": self.knowledge_source,
-            "webhooks": self.webhook,
-        }
+        self.by_kind = {kind: schema_fields(document, name) for kind, name in SCHEMA_OF_KIND.items()}
 
         self._encoded = ByteBoundedCache(ENCODED_CACHE_BYTES)
         self._pages = ByteBoundedCache(PAGE_CACHE_BYTES)

@@ -17,6 +17,7 @@ ENV_PREFIX = "HISSUNO_MOCK_"
 _PACKAGED_FIXTURES = Path(__file__).parent / "_data" / "fixtures"
 _SOURCE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+MAX_PROCESSING_DELAY = 3600.0
 
 
 def env_var(name: str) -> str:
@@ -117,6 +118,16 @@ def _as_bool(name: str, value: Any) -> bool:
     raise SettingsError(f"{name} must be true or false, not {value!r}")
 
 
+def _as_seconds(name: str, value: Any, maximum: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 0 <= number <= maximum:  # also refuses nan
+        raise SettingsError(f"{name} must be between 0 and {maximum:g} seconds, not {value}")
+    return number
+
+
 def _as_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     try:
         number = int(value)
@@ -148,6 +159,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     control_token: str | None = None
     max_created: int = 100_000
+    processing_delay: float = 2.0
 
     @property
     def cache_path(self) -> Path | None:
@@ -222,6 +234,8 @@ class Settings:
             values["workers"] = _as_int("workers", raw["workers"], 1, 64)
         if "max_created" in raw:
             values["max_created"] = _as_int("max_created", raw["max_created"], 0)
+        if "processing_delay" in raw:
+            values["processing_delay"] = _as_seconds("processing_delay", raw["processing_delay"], MAX_PROCESSING_DELAY)
         if "validate_responses" in raw:
             values["validate_responses"] = _as_bool("validate_responses", raw["validate_responses"])
         if "webhook_allow" in raw:

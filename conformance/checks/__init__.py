@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conformance.checks import auth, envelope, isolation, keys, ratelimit, state
+from conformance.checks import auth, conflicts, envelope, isolation, keys, ratelimit, state, writes
 from conformance.checks.base import RESPONSE_CHECKS, SCENARIO_CHECKS, ScenarioCheck
 from conformance.checks.builtin import BUILTIN_CHECKS
 from conformance.operations import Contract, Operation
 
 SCHEMATHESIS = "schemathesis"
+# The state family's checks live in three modules: what is created, conflicts, writes to existing objects.
+STATE_MODULES = (state, conflicts, writes)
 
 # Order matters: keys first, while the project has room for new keys (the other families create some too);
 # state creates the rows isolation then looks for; the rate-limit burst comes last.

@@ -342,10 +342,17 @@ def _marked_string(schema: dict[str, Any], value: str, marker: str) -> str:
     if "@" in value and (schema.get("format") == "email" or _EMAIL.fullmatch(value)):
         local, _, domain = value.partition("@")
         return f"{local}+{marker}@{domain}"
+    if schema.get("format") == "uri" and "#" not in value:
+        # URLs get the marker as a query: a URL may be registered once (a webhook's), so each create needs its own.
+        return _fitting(schema, value, f"{value}{'&' if '?' in value else '?'}{marker}")
     if schema.get("format") or schema.get("enum") or not any(char.isspace() for char in value.strip()):
         # Only prose (text with spaces) is marked: names, titles, messages; never slugs, domains, enums.
         return value
-    candidate = f"{value} {marker}"
+    return _fitting(schema, value, f"{value} {marker}")
+
+
+def _fitting(schema: dict[str, Any], value: str, candidate: str) -> str:
+    """The marked ``candidate`` if the schema takes it (length, pattern), else the ``value`` as it was."""
     if len(candidate) > schema.get("maxLength", len(candidate)):
         return value
     pattern = schema.get("pattern")

@@ -16,10 +16,12 @@ from mockserver.stores.base import Store
 from mockserver.webhook_targets import TargetPolicy
 
 
-def operation_table(store: Store, views: Views,
-                    webhook_targets: TargetPolicy | None = None) -> dict[str, Callable[[Call], Reply]]:
+def operation_table(store: Store, views: Views, webhook_targets: TargetPolicy | None = None,
+                    review_seconds: float = 0.0) -> dict[str, Callable[[Call], Reply]]:
+    """``review_seconds``: how long a session review runs (the mock's ``--processing-delay``)."""
     table: dict[str, Callable[[Call], Reply]] = {}
-    for handlers in (SessionHandlers, IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers, KeyHandlers):
+    for handlers in (IssueHandlers, CustomerHandlers, KnowledgeSourceHandlers, KeyHandlers):
         table.update(handlers(store, views).operations())
+    table.update(SessionHandlers(store, views, review_seconds=review_seconds).operations())
     table.update(WebhookHandlers(store, views, targets=webhook_targets).operations())
     return table

@@ -1,4 +1,5 @@
-"""Knowledge sources: list, and add one (its analysis starts ``pending``; one codebase per project)."""
+"""Knowledge sources: list, read one, add one (one codebase per project). A new source's analysis starts
+``pending`` and goes on in the background (:mod:`mockserver.processing`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.handlers.common import ResourceHandlers, created_reply, when
-from mockserver.pipeline.errors import validation_failed
+from mockserver.pipeline.errors import conflict, not_found
 from mockserver.pipeline.reply import Call, Reply
 from mockserver.presentation import pick
 from mockserver.stores.query import Filter
@@ -20,7 +21,8 @@ class KnowledgeSourceHandlers(ResourceHandlers):
     kind = KIND
 
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
-        return {"listKnowledgeSources": self.list, "createKnowledgeSource": self.create}
+        return {"listKnowledgeSources": self.list, "getKnowledgeSource": self.get,
+                "createKnowledgeSource": self.create}
 
     def list(self, call: Call) -> Reply:
         p = call.params
@@ -28,6 +30,12 @@ class KnowledgeSourceHandlers(ResourceHandlers):
             when(p.get("type"), lambda v: Filter("type", "eq", v)),
             when(p.get("status"), lambda v: Filter("status", "eq", v)),
         ), sort="created_at")
+
+    def get(self, call: Call) -> Reply:
+        doc = self.store.get(call.project_id, KIND, call.params["sourceId"])
+        if doc is None:
+            raise not_found("Knowledge source not found.")
+        return Reply(200, self.summary(doc))
 
     def create(self, call: Call) -> Reply:
         body = call.body
@@ -37,13 +45,12 @@ class KnowledgeSourceHandlers(ResourceHandlers):
         fields.update({"status": "pending", "error_message": None, "enabled": body.get("enabled", True),
                        "analyzed_at": None, "created_at": now, "updated_at": now})
         with self.store.atomic(call.project_id):  # one codebase per project, whichever worker asks
-            if body["type"] == "codebase" and any(
-                doc["type"] == "codebase" for doc in self.store.all(call.project_id, KIND)
-            ):
-                raise validation_failed(
-                    [{"field": "type", "message": "The project already has a codebase source (at most one)."}],
-                    "A project can have only one codebase source.",
-                )
+            if body["type"] == "codebase":
+                existing = next((doc for doc in self.store.all(call.project_id, KIND) if doc["type"] == "codebase"),
+                                None)
+                if existing is not None:
+                    raise conflict(f"The project already has a codebase source ({existing['id']}): "
+                                   "a project has at most one.")
             doc = self.store.create(call.project_id, KIND, fields, "ks_")
         return created_reply(call, self.summary(doc), doc["id"])
 

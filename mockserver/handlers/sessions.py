@@ -1,4 +1,5 @@
-"""Sessions: list with filters, read one with its messages and linked issues, create one from the API."""
+"""Sessions: list with filters, read one with its messages and linked issues, create one from the API, change
+its tags, close it and have it reviewed (the review finishes later: :mod:`mockserver.processing`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver.handlers.common import NOT_ARCHIVED, ResourceHandlers, created_reply, when
-from mockserver.pipeline.errors import bad_request, not_found
+from mockserver.handlers.common import NOT_ARCHIVED, Clock, ResourceHandlers, created_reply, utc_now, when
+from mockserver.pipeline.errors import bad_request, conflict, not_found
 from mockserver.pipeline.reply import Call, Reply
-from mockserver.presentation import pick
+from mockserver.presentation import Views, pick
+from mockserver.processing import REVIEW_DUE, REVIEW_STARTED, review_running
+from mockserver.stores.base import Store
 from mockserver.stores.query import Filter
 from mockserver.stores.timestamps import format_timestamp, parse_timestamp
 
@@ -18,10 +21,17 @@ SEARCHED = ("name", "customer_email", "user_id", "id")
 
 
 class SessionHandlers(ResourceHandlers):
+    """``review_seconds``: how long a review runs (the mock's ``--processing-delay``); another is a 409 meanwhile."""
+
     kind = KIND
 
+    def __init__(self, store: Store, views: Views, clock: Clock = utc_now, *, review_seconds: float = 0.0) -> None:
+        super().__init__(store, views, clock)
+        self.review_seconds = review_seconds
+
     def operations(self) -> dict[str, Callable[[Call], Reply]]:
-        return {"listSessions": self.list, "getSession": self.get, "createSession": self.create}
+        return {"listSessions": self.list, "getSession": self.get, "createSession": self.create,
+                "updateSession": self.update, "closeSession": self.close, "reviewSession": self.review}
 
     def list(self, call: Call) -> Reply:
         p = call.params
@@ -38,10 +48,39 @@ class SessionHandlers(ResourceHandlers):
         ), sort="last_activity_at")
 
     def get(self, call: Call) -> Reply:
-        doc = self.store.get(call.project_id, KIND, call.params["sessionId"])
-        if doc is None:
-            raise not_found("Session not found.")
+        return Reply(200, self.detail(call.project_id, self._find(call)))
+
+    def update(self, call: Call) -> Reply:
+        with self.store.atomic(call.project_id):
+            doc = self._find(call)
+            tags = list(call.body["tags"])
+            if tags != doc.get("tags"):
+                doc = {**doc, "tags": tags, "updated_at": format_timestamp(self.clock())}
+                self.store.put(call.project_id, KIND, doc, announce=False)  # no webhook event for tags
         return Reply(200, self.detail(call.project_id, doc))
+
+    def close(self, call: Call) -> Reply:
+        """``status`` ``closed``, then ``session.closed`` and the review it starts."""
+        with self.store.atomic(call.project_id):
+            doc = self._find(call)
+            if doc["status"] == "closed":
+                raise conflict("Session is already closed.")
+            doc = {**doc, "status": "closed", "updated_at": format_timestamp(self.clock()),
+                   REVIEW_DUE: self._review_due(doc)}
+            self.store.put(call.project_id, KIND, doc, announce=False)
+        self.store.announce(call.project_id, KIND, "closed", doc)
+        return Reply(200, self.detail(call.project_id, doc))
+
+    def review(self, call: Call) -> Reply:
+        """202: the review runs; ``session.reviewed`` fires when it ends."""
+        with self.store.atomic(call.project_id):
+            doc = self._find(call)
+            if review_running(doc, self.clock().timestamp()):
+                raise conflict("A review of this session is already running.")
+            doc = {**doc, REVIEW_DUE: self._review_due(doc)}
+            self.store.put(call.project_id, KIND, doc, announce=False)
+        self.store.announce(call.project_id, KIND, REVIEW_STARTED, doc)
+        return Reply(202, self.detail(call.project_id, doc))
 
     def create(self, call: Call) -> Reply:
         body = call.body
@@ -74,6 +113,17 @@ class SessionHandlers(ResourceHandlers):
 
     def summary(self, doc: dict[str, Any]) -> dict[str, Any]:
         return pick(doc, self.views.session)
+
+    def _find(self, call: Call) -> dict[str, Any]:
+        doc = self.store.get(call.project_id, KIND, call.params["sessionId"])
+        if doc is None:
+            raise not_found("Session not found.")
+        return doc
+
+    def _review_due(self, doc: dict[str, Any]) -> float:
+        """When a review started now ends; a review already running keeps its end."""
+        now = self.clock().timestamp()
+        return doc[REVIEW_DUE] if review_running(doc, now) else now + self.review_seconds
 
     def detail(self, project_id: str, doc: dict[str, Any]) -> dict[str, Any]:
         linked = [self.store.get(project_id, "issues", issue_id) for issue_id in doc.get("issue_ids", ())]

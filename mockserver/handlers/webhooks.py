@@ -1,18 +1,20 @@
 """/v1 webhook subscriptions: register (the secret is shown once), list, read, delete (``full`` keys).
 
-A project holds at most :data:`MAX_WEBHOOKS_PER_PROJECT` (409 past it), and a URL that can only ever point at the
-mock itself is a 422; where else deliveries may go is decided when each one is sent (:mod:`mockserver.webhooks`).
+A project holds at most :data:`MAX_WEBHOOKS_PER_PROJECT` and one per URL (409 past either), and a URL that can only
+ever point at the mock itself is a 422; where else deliveries may go is decided when each one is sent
+(:mod:`mockserver.webhooks`).
 """
 
 from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from mockserver.handlers.common import Clock, ResourceHandlers, created_reply, utc_now
-from mockserver.pipeline.errors import ApiError, not_found, sentence, validation_failed
+from mockserver.pipeline.errors import ApiError, conflict, not_found, sentence, validation_failed
 from mockserver.pipeline.reply import Call, Reply
 from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
@@ -30,7 +32,21 @@ def new_secret() -> str:
 
 
 def too_many_webhooks() -> ApiError:
-    return ApiError(409, f"A project can have at most {MAX_WEBHOOKS_PER_PROJECT} webhooks: delete one first.")
+    return conflict(f"A project can have at most {MAX_WEBHOOKS_PER_PROJECT} webhooks: delete one first.")
+
+
+def same_url(url: str) -> str:
+    """The URL as compared for duplicates: scheme and host are case-insensitive, the rest is not."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # the contract's pattern lets through what urllib cannot split ("https://[x"): compare as is
+        return url
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
+
+
+def registered_for(url: str, webhooks: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    wanted = same_url(url)
+    return next((doc for doc in webhooks if same_url(doc["url"]) == wanted), None)
 
 
 class WebhookHandlers(ResourceHandlers):
@@ -66,8 +82,13 @@ class WebhookHandlers(ResourceHandlers):
             "created_at": format_timestamp(self.clock()),
             "secret": new_secret(),
         }
-        with self.store.atomic(call.project_id):  # the cap holds whichever worker asks
-            if len(self.store.all(call.project_id, KIND)) >= MAX_WEBHOOKS_PER_PROJECT:
+        with self.store.atomic(call.project_id):  # the cap and one per URL hold whichever worker asks
+            webhooks = self.store.all(call.project_id, KIND)
+            duplicate = registered_for(body["url"], webhooks)
+            if duplicate is not None:
+                raise conflict(f"This URL already has a webhook ({duplicate['id']}): delete it before registering "
+                               "the URL again.")
+            if len(webhooks) >= MAX_WEBHOOKS_PER_PROJECT:
                 raise too_many_webhooks()
             doc = self.store.create(call.project_id, KIND, fields, "whk_")
         return created_reply(call, {**self.summary(doc), "secret": doc["secret"]}, doc["id"])

@@ -68,6 +68,12 @@ def not_found(message: str = "Not found.") -> ApiError:
     return ApiError(404, message)
 
 
+def conflict(message: str) -> ApiError:
+    """409: a valid request that conflicts with what the project holds (a second codebase source, a URL that
+    already has a webhook, a session already closed)."""
+    return ApiError(409, message)
+
+
 def validation_failed(details: Iterable[Mapping[str, str]], message: str = "Validation failed.") -> ApiError:
     return ApiError(422, message, details=details)
 

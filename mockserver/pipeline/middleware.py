@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from connexion.middleware.abstract import SpecMiddleware
@@ -47,6 +47,7 @@ class Operation:
     base: str
     validator: OperationValidator
     handler: Handler
+    made_up: Handler | None  # the handler of made-up data, for ``Prefer: dynamic=true`` (lists)
     declared: DeclaredOperation | None
     reply: ASGIApp  # writes scope[REPLY]; wrapped in Connexion's response validation when asked
     takes_session: bool = False  # the session cookie is one of its security schemes
@@ -74,6 +75,7 @@ class PipelineConfig:
     preferences: Preferences
     cors: CorsPolicy
     cache: ValidatorCache
+    made_up: Mapping[str, Handler] = field(default_factory=dict)  # operationId -> handler of made-up data
     max_body_bytes: int = MAX_BODY_BYTES
     run: Callable[[Callable[[], Any]], Awaitable[Any]] = run_here
 
@@ -114,6 +116,7 @@ class OperationPipeline(SpecMiddleware):
             base=base,
             validator=OperationValidator(operation, self.config.cache),
             handler=operation.function,
+            made_up=self.config.made_up.get(operation.operation_id),
             declared=self.config.preferences.declared(base, operation.operation_id),
             reply=reply,
             takes_session=any(SESSION_SCHEME in requirement for requirement in operation.security),
@@ -153,11 +156,11 @@ class OperationPipeline(SpecMiddleware):
                 receive = limited(scope, receive, config.max_body_bytes)
             params = operation.validator.params(scope, path_params)
             body = await operation.validator.body(scope, receive)
+            call = Call(identity, params, body, scope["path"])
             if rehearsal is not None and rehearsal.replaces_handler:
-                reply = rehearsed_reply(rehearsal, scope["path"])
+                reply = rehearsed_reply(rehearsal, call, operation.made_up)
             else:
-                reply = await config.run(functools.partial(operation.handler, Call(identity, params, body,
-                                                                                   scope["path"])))
+                reply = await config.run(functools.partial(operation.handler, call))
             encoded_reply = reply.encoded(decision.raw_headers())
             if operation.reply is send_reply:
                 await self._send(scope, send, encoded_reply)

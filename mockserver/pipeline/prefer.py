@@ -3,7 +3,8 @@
     Prefer: code=404                     the operation's 404 response, with its (first) example
     Prefer: code=404, example=not_found  that named example of the 404 response
     Prefer: example=invalid_key          the response that declares that example (2xx first)
-    Prefer: dynamic=true                 the success response made up from its schema
+    Prefer: dynamic=true                 the success response made up from its schema (a list: a page of rows made
+                                         up once, paged and filtered as the real list is)
     Prefer: delay=1500                   the normal answer, 1.5 s late (at most 10 s)
 
 Codes, examples and schemas come from the spec: an undeclared one is a 400 that lists what is declared, and
@@ -165,13 +166,19 @@ class Rehearsal:
     def replaces_handler(self) -> bool:
         return self.status is not None
 
-    def body(self) -> Any:
+    @property
+    def made_up_success(self) -> bool:
+        """``dynamic=true`` for the success answer, no example named: made-up data in place of the handler's."""
+        return self.dynamic and self.example is None and self.status == self.operation.success
+
+    def body(self, params: Mapping[str, Any] | None = None) -> Any:
+        """The rehearsed body; ``params``, the request's validated parameters, page a made-up list."""
         response = self.operation.responses[self.status]
         if self.example is not None:
             return response.examples[self.example]
         has_example, value = response.default_example()
         if response.schema is not None and ((self.dynamic and self.status < 400) or not has_example):
-            return coherent_page(self.operation.faker(response.schema))
+            return coherent_page(self.operation.faker(response.schema), params or {})
         return value
 
     def error(self) -> ApiError:
@@ -182,9 +189,9 @@ class Rehearsal:
         headers = {"Retry-After": str(COOL_DOWN_S)} if self.status == 503 else None  # as a real outage's
         return ApiError(self.status, body["error"], details=body.get("details"), headers=headers)
 
-    def reply_parts(self, path: str) -> tuple[int, Any, dict[str, str]]:
+    def reply_parts(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[int, Any, dict[str, str]]:
         """Status, body and the headers the response declares besides the rate-limit ones (``Location``)."""
-        body = self.body()
+        body = self.body(params)
         headers: dict[str, str] = {}
         if "location" in self.operation.responses[self.status].headers:
             resource = body.get("id") if isinstance(body, Mapping) else None
@@ -194,10 +201,15 @@ class Rehearsal:
         return self.status, body, headers
 
 
-def coherent_page(value: Any) -> Any:
-    """A made-up list envelope whose ``total``, ``limit`` and ``offset`` agree with its ``data``."""
+def coherent_page(value: Any, params: Mapping[str, Any]) -> Any:
+    """A made-up list envelope as the page ``limit`` and ``offset`` ask for of its rows, ``total`` counting them.
+
+    The lists of the mock's resources are answered from made-up rows by their own handlers (see
+    :mod:`mockserver.made_up_lists`); this is for any other list schema."""
     if isinstance(value, dict) and {"data", "total", "limit", "offset"} <= value.keys():
-        value.update(offset=0, limit=50, total=len(value["data"]))  # a short first page: all there is
+        limit, offset = int(params.get("limit", 50)), int(params.get("offset", 0))
+        rows = value["data"]
+        value.update(data=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
     return value
 
 

@@ -33,6 +33,9 @@ class Call:
         return self.identity.project_id
 
 
+Handler = Callable[[Call], "Reply"]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A handler's answer: status, JSON-able body (``None`` for no body) or ready JSON bytes, extra headers."""
@@ -53,14 +56,15 @@ class Reply:
         return self.status, headers, body
 
 
-Handler = Callable[[Call], Reply]
+def rehearsed_reply(rehearsal: Rehearsal, call: Call, made_up: Handler | None = None) -> Reply:
+    """The answer ``Prefer`` asked for, in place of the handler's; errors go to the one error renderer.
 
-
-def rehearsed_reply(rehearsal: Rehearsal, path: str) -> Reply:
-    """The answer ``Prefer`` asked for, in place of the handler's; errors go to the one error renderer."""
+    ``made_up``: the handler of the operation's made-up data (a list's), for a ``dynamic=true`` success."""
     if rehearsal.status is not None and rehearsal.status >= 400:
         raise rehearsal.error()
-    status, body, headers = rehearsal.reply_parts(path)
+    if made_up is not None and rehearsal.made_up_success:
+        return made_up(call)
+    status, body, headers = rehearsal.reply_parts(call.path, call.params)
     return Reply(status, body, headers)
 
 

@@ -1,7 +1,7 @@
 """The store interface every backend implements, and what the backends share: list queries and events.
 
 The interface is small on purpose (get, version, list, all, find, create, put, delete, reset, subscribe,
-atomic), so the handlers run unchanged on every backend.
+announce, atomic), so the handlers run unchanged on every backend.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Store(Protocol):
     def delete(self, project_id: str, kind: str, doc_id: str) -> bool: ...
     def reset(self) -> None: ...
     def subscribe(self, hook: EventHook) -> None: ...
+    def announce(self, project_id: str, kind: str, action: str, doc: Doc) -> None: ...
     def atomic(self, project_id: str) -> AbstractContextManager[Any]: ...
     async def run(self, work: Callable[[], T]) -> T: ...
     def close(self) -> None: ...
@@ -100,6 +101,12 @@ class BaseStore:
     def subscribe(self, hook: EventHook) -> None:
         """Call ``hook(project_id, event_type, data)`` after every announced create or update."""
         self._hooks.append(hook)
+
+    def announce(self, project_id: str, kind: str, action: str, doc: Doc) -> None:
+        """Tell the subscribers that ``doc`` went through ``action``: the event ``<kind's event name>.<action>``
+        (``session.closed``, ``issue.upvoted``). Writes announce ``created`` and ``updated`` themselves; a
+        handler whose write means more says so with ``put(..., announce=False)`` and then this."""
+        self._announce(project_id, kind, action, doc)
 
     def atomic(self, project_id: str) -> AbstractContextManager[Any]:
         """Hold other writers of the project off while a handler reads and then writes (an upsert)."""

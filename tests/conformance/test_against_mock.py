@@ -27,6 +27,7 @@ from tests.support.servers import live_mock
 # bugs (see the conformance report): path ids holding an encoded "/" or newline get a 404 without rate-limit
 # headers from the router, and a few RFC-valid emails ("o/@x.org") are refused with 422.
 SEED = 7
+OPERATIONS = sum(len(Contract.load(api).operations) for api in ("v1", "internal"))
 
 
 def _in_process(app: Any, **keys: str) -> Target:

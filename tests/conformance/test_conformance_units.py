@@ -58,8 +58,17 @@ def test_unique_body_follows_nested_items_and_discriminated_unions() -> None:
     body = unique_body(bulk, {"customers": [item]}, "hscx")
     assert body["customers"][0] == {"email": "d+hscx@n.io", "name": "Dana Ruiz hscx", "company": item["company"]}
     source = _create("v1", "createKnowledgeSource")
-    body = unique_body(source, {"type": "website", "name": "Marketing site", "url": "https://n.io"}, "hscy")
-    assert body == {"type": "website", "name": "Marketing site hscy", "url": "https://n.io"}
+    body = unique_body(source, {"type": "website", "name": "Marketing site", "url": "https://n.io/a?b=1"}, "hscy")
+    assert body == {"type": "website", "name": "Marketing site hscy", "url": "https://n.io/a?b=1&hscy"}
+
+
+def test_unique_body_gives_each_webhook_its_own_url() -> None:
+    """One webhook per URL: two registrations of the spec's example must not send the same URL."""
+    create = _create("v1", "createWebhook")
+    example = {"url": "http://localhost:3000/webhooks/hissuno", "events": ["session.created"]}
+    first, second = unique_body(create, example, "hsc1"), unique_body(create, example, "hsc2")
+    assert first["url"] == "http://localhost:3000/webhooks/hissuno?hsc1" and second["url"].endswith("?hsc2")
+    assert first["events"] == example["events"]
 
 
 def test_curl_shows_the_key_as_a_variable() -> None:

@@ -270,6 +270,14 @@ def test_all_seed_operations_exist() -> None:
         (f"{prefix}/customers/import", "post"),
         (f"{prefix}/settings/knowledge-sources", "get"),
         (f"{prefix}/settings/knowledge-sources", "post"),
+        # The lifecycle writes (issue 16) and a source's read, to follow its analysis.
+        (f"{prefix}/sessions/{{sessionId}}", "patch"),
+        (f"{prefix}/sessions/{{sessionId}}/close", "post"),
+        (f"{prefix}/sessions/{{sessionId}}/review", "post"),
+        (f"{prefix}/issues", "post"),
+        (f"{prefix}/issues/{{issueId}}", "patch"),
+        (f"{prefix}/issues/{{issueId}}/upvote", "post"),
+        (f"{prefix}/settings/knowledge-sources/{{sourceId}}", "get"),
     }
     assert {(path, method) for path, method in internal if "/api-keys" in path} == {
         (f"{prefix}/api-keys", "get"),
@@ -293,6 +301,12 @@ def test_all_seed_operations_exist() -> None:
         ("/v1/webhooks", "post"),
         ("/v1/webhooks/{webhookId}", "get"),
         ("/v1/webhooks/{webhookId}", "delete"),
+        ("/v1/sessions/{sessionId}", "patch"),
+        ("/v1/sessions/{sessionId}/close", "post"),
+        ("/v1/issues", "post"),
+        ("/v1/issues/{issueId}", "patch"),
+        ("/v1/issues/{issueId}/upvote", "post"),
+        ("/v1/knowledge-sources/{sourceId}", "get"),
     }
 
 

@@ -54,6 +54,8 @@ def test_keys_from_another_fixture_file(tmp_path: Path) -> None:
     (["serve", "--state", "mongodb://localhost:27017"], "unknown store"),
     (["serve", "--state", "sqlite:///no/such/dir/mock.db"], "does not exist"),
     (["serve", "--port", "http"], "Invalid value for '--port'"),
+    (["serve", "--processing-delay", "soon"], "Invalid value for '--processing-delay'"),
+    (["serve", "--processing-delay", "-1"], "processing_delay must be between 0 and 3600 seconds"),
     (["serve", "--bogus"], "No such option: --bogus"),
     (["nope"], "No such command 'nope'"),
 ])
@@ -69,6 +71,7 @@ def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> N
     ({"HISSUNO_MOCK_PORT": "http"}, [], "(env var: 'HISSUNO_MOCK_PORT')"),
     ({"HISSUNO_MOCK_VALIDATE_RESPONSES": "sometimes"}, [], "(env var: 'HISSUNO_MOCK_VALIDATE_RESPONSES')"),
     ({"HISSUNO_MOCK_LOG_LEVEL": "loud"}, [], "log level must be one of"),
+    ({"HISSUNO_MOCK_PROCESSING_DELAY": "nan"}, [], "processing_delay must be between 0 and 3600 seconds"),
     ({"HISSUNO_MOCK_RATE_LIMITS": "free=5/10seconds,gold=1/minute"}, [], "unknown plan 'gold'"),
     ({"HISSUNO_MOCK_STATE": "mongodb://localhost:27017"}, [], "unknown store"),
     # the flag wins over its variable: the flag's own mistake is reported
@@ -179,3 +182,10 @@ def test_keys_and_reset_read_their_variables(free_port: int) -> None:
     unreachable = f"http://127.0.0.1:{free_port}"
     result = runner.invoke(cli, ["reset"], env={"HISSUNO_MOCK_URL": unreachable})
     assert result.exit_code == 2 and f"cannot reach the mock at {unreachable}" in result.output
+
+
+def test_processing_delay_comes_from_the_flag_or_its_variable() -> None:
+    assert Settings.from_env({}).processing_delay == 2.0
+    assert Settings.from_env({"HISSUNO_MOCK_PROCESSING_DELAY": "0.25"}).processing_delay == 0.25
+    assert Settings.from_env({"HISSUNO_MOCK_PROCESSING_DELAY": "9"}, processing_delay=0).processing_delay == 0
+    assert Settings.from_env({}, processing_delay=5).to_env()["HISSUNO_MOCK_PROCESSING_DELAY"] == "5.0"

@@ -38,7 +38,7 @@ def test_unknown_id_is_a_404_naming_the_resource(client: MockClient, standard: s
     ("DELETE", "/v1/sessions", {"GET", "HEAD", "POST"}),
     ("PUT", "/v1/webhooks", {"GET", "HEAD", "POST"}),
     ("POST", "/v1/webhooks/whk_1", {"GET", "HEAD", "DELETE"}),
-    ("PATCH", f"/api/projects/{NW}/sessions/sess_1", {"GET", "HEAD"}),
+    ("PUT", f"/api/projects/{NW}/sessions/sess_1", {"GET", "HEAD", "PATCH"}),
     ("OPTIONS", f"/api/projects/{NW}/settings/knowledge-sources", {"GET", "HEAD", "POST"}),
     ("GET", f"/api/projects/{NW}/customers/import", {"POST"}),
 ])

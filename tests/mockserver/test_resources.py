@@ -263,14 +263,17 @@ def test_created_knowledge_source_starts_pending(client: MockClient, standard: s
     assert listed[0] == source
 
 
-def test_second_codebase_is_422(client: MockClient, keys: Keys) -> None:
+def test_second_codebase_is_409_naming_the_first(client: MockClient, keys: Keys) -> None:
     key = keys.get("proj_lumen", "standard")
     codebase = {"type": "codebase", "repository_url": "https://github.com/lumen/app", "repository_branch": "main"}
     first = client.post("/v1/knowledge-sources", key=key, json=codebase)
     assert first.status_code == 201
-    second = client.post("/v1/knowledge-sources", key=key, json=codebase)
-    assert second.status_code == 422
-    assert second.json()["details"][0]["field"] == "type"
+    second = client.post("/v1/knowledge-sources", key=key, json={**codebase, "repository_branch": "dev"})
+    assert second.status_code == 409
+    assert second.json() == {"error": f"The project already has a codebase source ({first.json()['id']}): "
+                                      "a project has at most one."}
+    listed = client.get("/v1/knowledge-sources?type=codebase", key=key).json()
+    assert [source["id"] for source in listed["data"]] == [first.json()["id"]]
 
 
 def test_webhook_lifecycle(client: MockClient, keys: Keys) -> None:

@@ -109,9 +109,9 @@ def test_deliveries_are_signed_with_the_secret_from_the_create_response(mock: ht
 def test_only_matching_enabled_subscriptions_of_the_project_get_events(mock: httpx.Client) -> None:
     with Receiver() as wanted, Receiver() as other:
         subscribe(mock, wanted.url, ["session.created"])
-        subscribe(mock, other.url, ["knowledge_source.created"])
-        subscribe(mock, other.url, ["session.created"], enabled=False)
-        gone = subscribe(mock, other.url, ["session.created"])
+        subscribe(mock, other.url, ["knowledge_source.created"])  # one webhook per URL: the others differ
+        subscribe(mock, f"{other.url}?disabled", ["session.created"], enabled=False)
+        gone = subscribe(mock, f"{other.url}?deleted", ["session.created"])
         assert mock.delete(f"/v1/webhooks/{gone['id']}", headers=FULL).status_code == 204
         mock.post("/v1/sessions", headers=LUMEN, json=SESSION)  # another project's event
         mock.post("/v1/sessions", headers=STANDARD, json=SESSION)

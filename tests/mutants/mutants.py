@@ -286,6 +286,59 @@ class CreateEchoesDefaults(Mutant):
         return answer
 
 
+class WritesNotStored(Mutant):
+    """A PATCH answers the changed object, but the change is never stored: reading it back shows the old one."""
+
+    def request(self, scope: Scope) -> Scope:
+        if scope["method"] == "PATCH":
+            scope["hissuno.before"] = self._stored(scope)
+        return scope
+
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        before = scope.get("hissuno.before")
+        if before is not None and answer.status == 200:
+            project, kind, doc = before
+            self.mock.store.put(project, kind, doc, announce=False)
+        return answer
+
+    def _stored(self, scope: Scope) -> tuple[str, str, dict] | None:
+        key = self.identity(scope)
+        *_, kind, doc_id = scope["path"].rstrip("/").split("/")
+        doc = self.mock.store.get(key.project_id, kind, doc_id) if key is not None else None
+        return (key.project_id, kind, doc) if doc is not None else None
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+
+class DuplicateWebhookUrlsAccepted(Mutant):
+    """A URL that already has a webhook gets a second one: the duplicate check was forgotten."""
+
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        message = (answer.json or {}).get("error", "") if answer.status == 409 else ""
+        key = self.identity(scope)
+        if "already has a webhook (" not in message or key is None:
+            return answer
+        existing = self.mock.store.get(key.project_id, "webhooks", message.split("(", 1)[1].split(")", 1)[0])
+        fields = {name: value for name, value in existing.items() if name != "id"}
+        made = self.mock.store.create(key.project_id, "webhooks", {**fields, "secret": "whsec_" + "d" * 32}, "whk_")
+        answer.status = 201
+        answer.set_json(made)
+        answer.set_header("location", f"{scope['path']}/{made['id']}")
+        return answer
+
+
+class SecondCodebaseIs422(Mutant):
+    """A second codebase source is a validation error (422), as the mock had it before issue 16, not a 409."""
+
+    async def answer(self, scope: Scope, answer: Answer) -> Answer:
+        if answer.status == 409 and "codebase" in (answer.json or {}).get("error", ""):
+            answer.status = 422
+            answer.set_json({"error": "A project can have only one codebase source.",
+                             "details": [{"field": "type", "message": "The project already has a codebase source."}]})
+        return answer
+
+
 # --- envelope and errors ------------------------------------------------------------------------
 
 

@@ -404,7 +404,8 @@ def test_rule_fires_on_breaking_change_and_stays_quiet_on_compatible_one(case: C
 
 def test_removing_a_deprecated_path_only_warns_but_still_needs_a_major(v1_spec: Document) -> None:
     def deprecate_then_remove(document: Document) -> None:
-        operation(document, "/v1/issues/{issueId}", "get")["deprecated"] = True
+        for method in ("get", "patch"):
+            operation(document, "/v1/issues/{issueId}", method)["deprecated"] = True
 
     base = copy.deepcopy(v1_spec)
     deprecate_then_remove(base)

@@ -1,5 +1,6 @@
 """A stand-in for today's real Hissuno backend (commit af55ad9), for the nine seed endpoints of the internal API,
-its API-key routes and its cookie sessions.
+its API-key routes, its cookie sessions and the routes it has for the contract's lifecycle writes (a session's
+review, an issue's update).
 
 It follows ``hissuno-backend-facts.md`` (sections 0-2 and 6), not our contract, so the conformance suite can be
 proven against a server that is not ours: ``hiss_`` keys checked by a proxy before any route (401 bodies without
@@ -65,6 +66,7 @@ class Project:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     issues: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    reviewing: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -280,6 +282,20 @@ class Backend:
             {"session": {**found, "linked_issues": []}, "messages": project.messages.get(session_id, [])}
         )
 
+    async def review(self, request: Request) -> Response:
+        """Starts the PM review (section 2.10). The run is driven by an SSE stream nobody opens here, so it stays
+        running and a second request is a 409; the answer is the run, not the session (the route's own shape)."""
+        project = self.project(request)
+        session_id = request.path_params["sessionId"]
+        if not any(s["id"] == session_id for s in project.sessions):
+            return JSONResponse({"error": "Session not found."}, status_code=404)
+        if session_id in project.reviewing:
+            return JSONResponse({"error": "Review is already in progress"}, status_code=409)
+        project.reviewing.add(session_id)
+        run_id = f"session-review-{session_id}-{1771436286000 + self.clock}"
+        return JSONResponse({"message": "Session review started", "status": "processing", "runId": run_id,
+                             "reviewId": self._uuid()})
+
     # Issues (section 2.4-2.5).
 
     async def issues(self, request: Request) -> Response:
@@ -311,6 +327,22 @@ class Backend:
         if found is None:
             return JSONResponse({"error": "Issue not found."}, status_code=404)
         return JSONResponse({"issue": {**found, "sessions": []}})
+
+    async def update_issue(self, request: Request) -> Response:
+        """The issue's route also updates (section 0: unvalidated body, 500 on bad JSON or a non-UUID id); the
+        answer is wrapped like the read's."""
+        issue_id = request.path_params["issueId"]
+        if not UUID_SHAPE.match(issue_id):
+            return JSONResponse({"error": "Unable to update issue."}, status_code=500)
+        found = next((i for i in self.project(request).issues if i["id"] == issue_id), None)
+        if found is None:
+            return JSONResponse({"error": "Issue not found."}, status_code=404)
+        body = await _json_or_none(request)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "Unable to update issue."}, status_code=500)
+        found.update({name: value for name, value in body.items() if name in found and name != "id"})
+        found["updated_at"] = self._now()
+        return JSONResponse({"issue": found})
 
     # Customers (section 2.6-2.7): no list at /customers; the import is step 3 of a CSV flow.
 
@@ -408,8 +440,10 @@ class Backend:
         routes = [
             route("/sessions", self.sessions, ["GET", "POST"]),
             route("/sessions/{sessionId}", self.session, ["GET"]),
+            route("/sessions/{sessionId}/review", self.review, ["POST"]),
             route("/issues", self.issues, ["GET"]),
             route("/issues/{issueId}", self.issue, ["GET"]),
+            route("/issues/{issueId}", self.update_issue, ["PATCH"]),
             route("/customers/import", self.customers_import, ["POST"]),
             route("/settings/knowledge-sources", self.knowledge_sources, ["GET", "POST"]),
             route("/api-keys", self.api_keys, ["GET", "POST", "DELETE"]),

@@ -48,6 +48,33 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change a session's tags
+         * @description Replaces the session's tags. Needs a `standard` or `full` key.
+         */
+        patch: operations["updateSession"];
+        trace?: never;
+    };
+    "/v1/sessions/{sessionId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (`sess_...`). An unknown id, or one with another prefix, gets 404. */
+                sessionId: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a session
+         * @description Sets `status` to `closed` and fires `session.closed`; the automated review then runs and fires `session.reviewed`. A session that is already closed gets 409. Needs a `standard` or `full` key.
+         */
+        post: operations["closeSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -64,7 +91,11 @@ export interface paths {
          */
         get: operations["listIssues"];
         put?: never;
-        post?: never;
+        /**
+         * Open an issue
+         * @description Opens an issue by hand and fires `issue.created`. It starts with one vote and `status` `open` unless given. Needs a `standard` or `full` key.
+         */
+        post: operations["createIssue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -88,6 +119,33 @@ export interface paths {
         get: operations["getIssue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an issue
+         * @description Changes the fields sent and fires `issue.updated` when anything changed. Setting `priority` sets `priority_manual_override`. Needs a `standard` or `full` key.
+         */
+        patch: operations["updateIssue"];
+        trace?: never;
+    };
+    "/v1/issues/{issueId}/upvote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An issue id (`iss_...`). An unknown id, or one with another prefix, gets 404. */
+                issueId: components["parameters"]["IssueId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upvote an issue
+         * @description Counts one more vote (`upvote_count` + 1) and fires `issue.upvoted`. With `session_id`, the session is linked to the issue (a session upvotes an issue once: again, 409). Unless a person set the priority, it follows the votes (3 or more: `medium`, 5 or more: `high`). Needs a `standard` or `full` key.
+         */
+        post: operations["upvoteIssue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -149,9 +207,32 @@ export interface paths {
         put?: never;
         /**
          * Add a knowledge source
-         * @description Adds a source; its analysis starts `pending`. Needs a `standard` or `full` key.
+         * @description Adds a source and fires `knowledge_source.created`; its analysis starts `pending`, moves to `processing` and ends `completed` or `failed` (firing `knowledge_source.completed` or `knowledge_source.failed`). A project has at most one codebase source: a second gets 409. Needs a `standard` or `full` key.
          */
         post: operations["createKnowledgeSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge-sources/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A knowledge source id (`ks_...`). An unknown id, or one with another prefix, gets 404. */
+                sourceId: components["parameters"]["KnowledgeSourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a knowledge source
+         * @description One source, with the state of its analysis (`pending`, `processing`, `completed`, `failed`).
+         */
+        get: operations["getKnowledgeSource"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -173,7 +254,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at most 100 webhooks: past that, 409.
+         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -372,6 +453,16 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /** @description An issue opened by hand. It starts with one vote and `status` `open` unless given; a `priority` given here sets `priority_manual_override` (otherwise the priority follows the votes). */
+        IssueCreate: {
+            type: components["schemas"]["IssueType"];
+            /** @description One line; must not be blank. */
+            title: string;
+            description?: string;
+            priority?: components["schemas"]["IssuePriority"];
+            status?: components["schemas"]["IssueStatus"];
+            affected_areas?: string[];
+        };
         /** @description One issue with the sessions that raised it. */
         IssueDetail: components["schemas"]["Issue"] & {
             sessions: components["schemas"]["IssueSession"][];
@@ -395,6 +486,20 @@ export interface components {
         IssueStatus: "open" | "ready" | "in_progress" | "resolved" | "closed";
         /** @enum {string} */
         IssueType: "bug" | "feature_request" | "change_request";
+        /** @description The fields to change; the others keep their values. Setting `priority` sets `priority_manual_override`. A change fires `issue.updated`. */
+        IssueUpdate: {
+            type?: components["schemas"]["IssueType"];
+            title?: string;
+            description?: string;
+            priority?: components["schemas"]["IssuePriority"];
+            status?: components["schemas"]["IssueStatus"];
+            affected_areas?: string[];
+        };
+        /** @description The session that raised the issue again, linked to it (each session once); without `session_id`, a vote counted from the dashboard. */
+        IssueUpvote: {
+            /** @description A session of the project (`sess_...`); an unknown one gets 404. */
+            session_id?: string;
+        };
         KnowledgeSource: {
             /** @example ks_4hd0ra */
             id: string;
@@ -413,12 +518,15 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
-        /** @description A new knowledge source. What is required depends on `type`: `website` and `docs_portal` need `url`, `raw_text` needs `content`, `codebase` needs `repository_url` and `repository_branch` (at most one codebase per project; a second gets 422). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here (422). */
+        /** @description A new knowledge source. What is required depends on `type`: `website` and `docs_portal` need `url`, `raw_text` needs `content`, `codebase` needs `repository_url` and `repository_branch` (at most one codebase per project; a second gets 409). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here (422). */
         KnowledgeSourceCreate: components["schemas"]["WebsiteSourceCreate"] | components["schemas"]["DocsPortalSourceCreate"] | components["schemas"]["RawTextSourceCreate"] | components["schemas"]["CodebaseSourceCreate"];
         KnowledgeSourceList: components["schemas"]["ListEnvelope"] & {
             data?: components["schemas"]["KnowledgeSource"][];
         };
-        /** @enum {string} */
+        /**
+         * @description A new source is `pending`, then `processing` while it is analysed, then `completed` (`analyzed_at` set) or `failed` (`error_message` set), firing `knowledge_source.completed` or `knowledge_source.failed`. The mock takes `--processing-delay` seconds per step; a source fails when its URL's host ends in `.invalid` or its text holds only white space.
+         * @enum {string}
+         */
         KnowledgeSourceStatus: "pending" | "processing" | "completed" | "failed";
         /** @enum {string} */
         KnowledgeSourceType: "codebase" | "website" | "docs_portal" | "uploaded_doc" | "raw_text";
@@ -517,6 +625,10 @@ export interface components {
         SessionStatus: "active" | "closing_soon" | "awaiting_idle_response" | "closed";
         /** @enum {string} */
         SessionType: "chat" | "meeting" | "behavioral";
+        /** @description The session's tags, replacing the ones it has (an empty list removes them all). */
+        SessionUpdate: {
+            tags: components["schemas"]["TagSlug"][];
+        };
         /** @example bug */
         TagSlug: string;
         /**
@@ -576,6 +688,20 @@ export interface components {
     responses: {
         /** @description Malformed request. The body is not valid JSON, the content type is not JSON, or a query or path parameter is malformed or outside its enum. */
         BadRequest: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The project already has its codebase source (at most one per project); delete it first. */
+        CodebaseExists: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -653,6 +779,20 @@ export interface components {
                 "application/json": components["schemas"]["IssueList"];
             };
         };
+        /** @description The knowledge source, with the state of its analysis. */
+        KnowledgeSource: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KnowledgeSource"];
+            };
+        };
         /** @description A page of knowledge sources, newest first. */
         KnowledgeSourceList: {
             headers: {
@@ -665,20 +805,6 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["KnowledgeSourceList"];
-            };
-        };
-        /** @description The project already holds as many of these as it may (the mock: 100 webhooks per project); delete one first. */
-        LimitReached: {
-            headers: {
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                RateLimit: components["headers"]["RateLimit"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
             };
         };
         /** @description No such resource in this project (including an id with the wrong prefix). */
@@ -722,6 +848,34 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The session is already closed. */
+        SessionAlreadyClosed: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The session is already linked to this issue (a session upvotes an issue once). */
+        SessionAlreadyLinked: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -808,6 +962,20 @@ export interface components {
                 "application/json": components["schemas"]["Webhook"];
             };
         };
+        /** @description The URL already has a webhook in this project (one subscription per URL: change its events by deleting it and registering again), or the project holds as many webhooks as it may (the mock: 100). */
+        WebhookConflict: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The webhook was deleted; no more deliveries are made to it. */
         WebhookDeleted: {
             headers: {
@@ -851,6 +1019,8 @@ export interface components {
         IssuePriorityFilter: components["schemas"]["IssuePriority"];
         IssueStatusFilter: components["schemas"]["IssueStatus"];
         IssueTypeFilter: components["schemas"]["IssueType"];
+        /** @description A knowledge source id (`ks_...`). An unknown id, or one with another prefix, gets 404. */
+        KnowledgeSourceId: string;
         KnowledgeSourceStatusFilter: components["schemas"]["KnowledgeSourceStatus"];
         KnowledgeSourceTypeFilter: components["schemas"]["KnowledgeSourceType"];
         /** @description Page size. */
@@ -877,6 +1047,21 @@ export interface components {
                 "application/json": components["schemas"]["CustomerImport"];
             };
         };
+        IssueCreate: {
+            content: {
+                "application/json": components["schemas"]["IssueCreate"];
+            };
+        };
+        IssueUpdate: {
+            content: {
+                "application/json": components["schemas"]["IssueUpdate"];
+            };
+        };
+        IssueUpvote: {
+            content: {
+                "application/json": components["schemas"]["IssueUpvote"];
+            };
+        };
         KnowledgeSourceCreate: {
             content: {
                 "application/json": components["schemas"]["KnowledgeSourceCreate"];
@@ -885,6 +1070,11 @@ export interface components {
         SessionCreate: {
             content: {
                 "application/json": components["schemas"]["SessionCreate"];
+            };
+        };
+        SessionUpdate: {
+            content: {
+                "application/json": components["schemas"]["SessionUpdate"];
             };
         };
         WebhookCreate: {
@@ -1029,6 +1219,66 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    updateSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (`sess_...`). An unknown id, or one with another prefix, gets 404. */
+                sessionId: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["SessionUpdate"];
+        responses: {
+            200: components["responses"]["SessionDetail"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    closeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (`sess_...`). An unknown id, or one with another prefix, gets 404. */
+                sessionId: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session, closed. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["SessionAlreadyClosed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listIssues: {
         parameters: {
             query?: {
@@ -1059,6 +1309,41 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    createIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["IssueCreate"];
+        responses: {
+            /** @description The issue was opened. `Location` points at it. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
     getIssue: {
         parameters: {
             query?: never;
@@ -1076,6 +1361,68 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An issue id (`iss_...`). An unknown id, or one with another prefix, gets 404. */
+                issueId: components["parameters"]["IssueId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["IssueUpdate"];
+        responses: {
+            200: components["responses"]["IssueDetail"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    upvoteIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An issue id (`iss_...`). An unknown id, or one with another prefix, gets 404. */
+                issueId: components["parameters"]["IssueId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: components["requestBodies"]["IssueUpvote"];
+        responses: {
+            /** @description The issue with its new vote. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["SessionAlreadyLinked"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1197,12 +1544,35 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["CodebaseExists"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
             507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    getKnowledgeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A knowledge source id (`ks_...`). An unknown id, or one with another prefix, gets 404. */
+                sourceId: components["parameters"]["KnowledgeSourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["KnowledgeSource"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWebhooks: {
@@ -1255,7 +1625,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["LimitReached"];
+            409: components["responses"]["WebhookConflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];

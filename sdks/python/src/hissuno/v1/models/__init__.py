@@ -20,12 +20,15 @@ from .error import Error
 from .error_details_item import ErrorDetailsItem
 from .event_type import EventType
 from .issue import Issue
+from .issue_create import IssueCreate
 from .issue_detail import IssueDetail
 from .issue_list import IssueList
 from .issue_priority import IssuePriority
 from .issue_session import IssueSession
 from .issue_status import IssueStatus
 from .issue_type import IssueType
+from .issue_update import IssueUpdate
+from .issue_upvote import IssueUpvote
 from .knowledge_source import KnowledgeSource
 from .knowledge_source_list import KnowledgeSourceList
 from .knowledge_source_status import KnowledgeSourceStatus
@@ -45,6 +48,7 @@ from .session_list import SessionList
 from .session_source import SessionSource
 from .session_status import SessionStatus
 from .session_type import SessionType
+from .session_update import SessionUpdate
 from .session_user_metadata import SessionUserMetadata
 from .webhook import Webhook
 from .webhook_create import WebhookCreate
@@ -75,12 +79,15 @@ __all__ = (
     "ErrorDetailsItem",
     "EventType",
     "Issue",
+    "IssueCreate",
     "IssueDetail",
     "IssueList",
     "IssuePriority",
     "IssueSession",
     "IssueStatus",
     "IssueType",
+    "IssueUpdate",
+    "IssueUpvote",
     "KnowledgeSource",
     "KnowledgeSourceList",
     "KnowledgeSourceStatus",
@@ -100,6 +107,7 @@ __all__ = (
     "SessionSource",
     "SessionStatus",
     "SessionType",
+    "SessionUpdate",
     "SessionUserMetadata",
     "Webhook",
     "WebhookCreate",

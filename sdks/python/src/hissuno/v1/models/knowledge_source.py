@@ -26,7 +26,10 @@ class KnowledgeSource:
     Attributes:
         id (str):  Example: ks_4hd0ra.
         type_ (KnowledgeSourceType):
-        status (KnowledgeSourceStatus):
+        status (KnowledgeSourceStatus): A new source is `pending`, then `processing` while it is analysed, then
+            `completed` (`analyzed_at` set) or `failed` (`error_message` set), firing `knowledge_source.completed` or
+            `knowledge_source.failed`. The mock takes `--processing-delay` seconds per step; a source fails when its URL's
+            host ends in `.invalid` or its text holds only white space.
         enabled (bool):
         created_at (datetime.datetime): RFC 3339 date-time in UTC with a `Z` suffix. Example: 2026-01-15T10:30:00Z.
         updated_at (datetime.datetime): RFC 3339 date-time in UTC with a `Z` suffix. Example: 2026-01-15T10:30:00Z.

@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Error.from_dict(response.json())
 
@@ -117,14 +122,17 @@ def sync_detailed(
 ) -> Response[Error | KnowledgeSource]:
     """Add a knowledge source
 
-     Adds a source; its analysis starts `pending`. Needs a `standard` or `full` key.
+     Adds a source and fires `knowledge_source.created`; its analysis starts `pending`, moves to
+    `processing` and ends `completed` or `failed` (firing `knowledge_source.completed` or
+    `knowledge_source.failed`). A project has at most one codebase source: a second gets 409. Needs a
+    `standard` or `full` key.
 
     Args:
         body (CodebaseSourceCreate | DocsPortalSourceCreate | RawTextSourceCreate |
             WebsiteSourceCreate): A new knowledge source. What is required depends on `type`:
             `website` and `docs_portal` need `url`, `raw_text` needs `content`, `codebase` needs
             `repository_url` and `repository_branch` (at most one codebase per project; a second gets
-            422). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
+            409). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
             (422).
 
     Raises:
@@ -153,14 +161,17 @@ def sync(
 ) -> Error | KnowledgeSource | None:
     """Add a knowledge source
 
-     Adds a source; its analysis starts `pending`. Needs a `standard` or `full` key.
+     Adds a source and fires `knowledge_source.created`; its analysis starts `pending`, moves to
+    `processing` and ends `completed` or `failed` (firing `knowledge_source.completed` or
+    `knowledge_source.failed`). A project has at most one codebase source: a second gets 409. Needs a
+    `standard` or `full` key.
 
     Args:
         body (CodebaseSourceCreate | DocsPortalSourceCreate | RawTextSourceCreate |
             WebsiteSourceCreate): A new knowledge source. What is required depends on `type`:
             `website` and `docs_portal` need `url`, `raw_text` needs `content`, `codebase` needs
             `repository_url` and `repository_branch` (at most one codebase per project; a second gets
-            422). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
+            409). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
             (422).
 
     Raises:
@@ -184,14 +195,17 @@ async def asyncio_detailed(
 ) -> Response[Error | KnowledgeSource]:
     """Add a knowledge source
 
-     Adds a source; its analysis starts `pending`. Needs a `standard` or `full` key.
+     Adds a source and fires `knowledge_source.created`; its analysis starts `pending`, moves to
+    `processing` and ends `completed` or `failed` (firing `knowledge_source.completed` or
+    `knowledge_source.failed`). A project has at most one codebase source: a second gets 409. Needs a
+    `standard` or `full` key.
 
     Args:
         body (CodebaseSourceCreate | DocsPortalSourceCreate | RawTextSourceCreate |
             WebsiteSourceCreate): A new knowledge source. What is required depends on `type`:
             `website` and `docs_portal` need `url`, `raw_text` needs `content`, `codebase` needs
             `repository_url` and `repository_branch` (at most one codebase per project; a second gets
-            422). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
+            409). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
             (422).
 
     Raises:
@@ -218,14 +232,17 @@ async def asyncio(
 ) -> Error | KnowledgeSource | None:
     """Add a knowledge source
 
-     Adds a source; its analysis starts `pending`. Needs a `standard` or `full` key.
+     Adds a source and fires `knowledge_source.created`; its analysis starts `pending`, moves to
+    `processing` and ends `completed` or `failed` (firing `knowledge_source.completed` or
+    `knowledge_source.failed`). A project has at most one codebase source: a second gets 409. Needs a
+    `standard` or `full` key.
 
     Args:
         body (CodebaseSourceCreate | DocsPortalSourceCreate | RawTextSourceCreate |
             WebsiteSourceCreate): A new knowledge source. What is required depends on `type`:
             `website` and `docs_portal` need `url`, `raw_text` needs `content`, `codebase` needs
             `repository_url` and `repository_branch` (at most one codebase per project; a second gets
-            422). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
+            409). `uploaded_doc` needs a file, which cannot travel in JSON, so it is not accepted here
             (422).
 
     Raises:

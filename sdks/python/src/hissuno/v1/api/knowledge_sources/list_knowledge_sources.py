@@ -124,7 +124,11 @@ def sync_detailed(
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
         type_ (KnowledgeSourceType | Unset):
-        status (KnowledgeSourceStatus | Unset):
+        status (KnowledgeSourceStatus | Unset): A new source is `pending`, then `processing` while
+            it is analysed, then `completed` (`analyzed_at` set) or `failed` (`error_message` set),
+            firing `knowledge_source.completed` or `knowledge_source.failed`. The mock takes
+            `--processing-delay` seconds per step; a source fails when its URL's host ends in
+            `.invalid` or its text holds only white space.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +168,11 @@ def sync(
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
         type_ (KnowledgeSourceType | Unset):
-        status (KnowledgeSourceStatus | Unset):
+        status (KnowledgeSourceStatus | Unset): A new source is `pending`, then `processing` while
+            it is analysed, then `completed` (`analyzed_at` set) or `failed` (`error_message` set),
+            firing `knowledge_source.completed` or `knowledge_source.failed`. The mock takes
+            `--processing-delay` seconds per step; a source fails when its URL's host ends in
+            `.invalid` or its text holds only white space.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,7 +207,11 @@ async def asyncio_detailed(
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
         type_ (KnowledgeSourceType | Unset):
-        status (KnowledgeSourceStatus | Unset):
+        status (KnowledgeSourceStatus | Unset): A new source is `pending`, then `processing` while
+            it is analysed, then `completed` (`analyzed_at` set) or `failed` (`error_message` set),
+            firing `knowledge_source.completed` or `knowledge_source.failed`. The mock takes
+            `--processing-delay` seconds per step; a source fails when its URL's host ends in
+            `.invalid` or its text holds only white space.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -237,7 +249,11 @@ async def asyncio(
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
         type_ (KnowledgeSourceType | Unset):
-        status (KnowledgeSourceStatus | Unset):
+        status (KnowledgeSourceStatus | Unset): A new source is `pending`, then `processing` while
+            it is analysed, then `completed` (`analyzed_at` set) or `failed` (`error_message` set),
+            firing `knowledge_source.completed` or `knowledge_source.failed`. The mock takes
+            `--processing-delay` seconds per step; a source fails when its URL's host ends in
+            `.invalid` or its text holds only white space.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

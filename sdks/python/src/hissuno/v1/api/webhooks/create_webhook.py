@@ -113,8 +113,8 @@ def sync_detailed(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
-    most 100 webhooks: past that, 409.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
+    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -146,8 +146,8 @@ def sync(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
-    most 100 webhooks: past that, 409.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
+    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -174,8 +174,8 @@ async def asyncio_detailed(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
-    most 100 webhooks: past that, 409.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
+    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -205,8 +205,8 @@ async def asyncio(
     """Register a webhook
 
      Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. A project holds at
-    most 100 webhooks: past that, 409.
+    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
+    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
