@@ -15,14 +15,14 @@ from dataclasses import replace
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import urllib3
 from rich.console import Console
 from typer.exceptions import TyperException
 
-from conformance import engine
+from conformance import engine, receiver_check, standard_webhooks
 from conformance.breaker import Breaker
 from conformance.budget import Budget
 from conformance.checks import catalogue
@@ -38,7 +38,8 @@ from conformance.reports import junit as junit_report
 from conformance.reports import markdown as markdown_report
 from conformance.reports.progress import display
 from conformance.results import RunReport
-from conformance.target import Target, TargetError, check_base_url, from_mock, probe
+from conformance.target import Target, TargetError, check_base_url, check_url, from_mock, probe
+from conformance.webhook_contract import registrations
 
 PROGRAM = "hissuno-conformance"
 LOG_WIDTH = 200
@@ -305,6 +306,101 @@ def run(
     if code == engine.EXIT_UNUSABLE:
         _fail("no check could run (every check was skipped or not applicable)")
     raise typer.Exit(code)
+
+
+@app.command("webhook-receiver")
+def webhook_receiver(
+    url: Annotated[
+        str, typer.Option(help="The webhook endpoint to check (it gets the deliveries).", envvar=_env("RECEIVER_URL"))
+    ],
+    secret: Annotated[
+        str, typer.Option(help="The endpoint's signing secret, whsec_ + base64.", envvar=_env("WEBHOOK_SECRET"))
+    ],
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a sender waits for each answer; a later one counts as none.",
+            min=0.1,
+            envvar=_env("RECEIVER_TIMEOUT"),
+        ),
+    ] = receiver_check.DEFAULT_TIMEOUT,
+    acknowledge_unknown_events: Annotated[
+        bool,
+        typer.Option(
+            help="Expect 2xx for an event type the contract does not declare (acknowledged and ignored), "
+            "instead of a refusal.",
+            envvar=_env("ACKNOWLEDGE_UNKNOWN_EVENTS"),
+        ),
+    ] = False,
+    event_type: Annotated[
+        str | None,
+        typer.Option(help="The contract event to send (default: the first example's).", envvar=_env("EVENT_TYPE")),
+    ] = None,
+    tls_verify: Annotated[
+        bool, typer.Option(help="Verify the endpoint's TLS certificate.", envvar=_env("TLS_VERIFY"))
+    ] = True,
+    cacert: Annotated[
+        Path | None,
+        typer.Option(
+            help="CA bundle to verify the endpoint's certificate with.",
+            envvar=_env("CACERT"),
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.", envvar=_env("JUNIT"))] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a Markdown report here.", envvar=_env("REPORT"))
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write a JSON report here.", envvar=_env("JSON"))
+    ] = None,
+) -> None:
+    """Check that a webhook endpoint acknowledges a valid Standard Webhooks delivery and refuses forged ones
+    (tampered body, wrong signature, stale timestamp, replayed id, unknown event type), each in time."""
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else LOG_WIDTH)
+    if not tls_verify:
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    try:
+        endpoint = receiver_check.Endpoint(
+            url=check_url(url, "--url"),
+            secret=_secret(secret),
+            event=_sample_event(event_type),
+            timeout=timeout,
+            acknowledge_unknown=acknowledge_unknown_events,
+            tls_verify=str(cacert) if cacert and tls_verify else tls_verify,
+        )
+        _writable(junit, report, json_file)
+        endpoint.reachable()
+        console.print(f"[bold]Hissuno webhook receiver check[/] {endpoint.url} · {endpoint.event['type']} · "
+                      f"timeout {timeout:g} s", soft_wrap=True)
+        result = receiver_check.check(endpoint)
+    except (TargetError, UsageProblem, ValueError) as exc:
+        _fail(str(exc))
+    console_report.print_report(result, console)
+    _write_reports(result, junit, report, json_file)
+    raise typer.Exit(engine.exit_code(result))
+
+
+def _secret(value: str) -> str:
+    try:
+        return standard_webhooks.check_secret(value.strip())
+    except ValueError as error:
+        raise UsageProblem(f"--secret {error}") from None
+
+
+def _sample_event(event_type: str | None) -> dict[str, Any]:
+    """The contract's example delivery of ``event_type`` (the first example when None)."""
+    registration = next(iter(registrations(Contract.load("v1"))), None)
+    if registration is None:
+        raise UsageProblem("the contract declares no webhook deliveries")
+    if event_type is not None and event_type not in registration.event_types:
+        raise UsageProblem(f"--event-type {event_type!r} is not an event of the contract "
+                           f"({', '.join(registration.event_types)})")
+    example = registration.example_for(event_type) or registration.example_for()
+    if example is None:
+        raise UsageProblem("the contract gives no example delivery to send")
+    return {**example, "type": event_type or example.get("type")}
 
 
 def _operations(apis: tuple[str, ...], include: list[str] | None, exclude: list[str] | None) -> OperationFilter:

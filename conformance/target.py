@@ -110,11 +110,16 @@ class Target:
 
 def check_base_url(url: str) -> str:
     """The URL without a trailing slash, or :class:`TargetError` when it is not an ``http(s)://host`` URL."""
+    return check_url(url, "--base-url").rstrip("/")
+
+
+def check_url(url: str, option: str) -> str:
+    """The URL as given, or :class:`TargetError` (naming ``option``) when it is not an ``http(s)://host`` URL."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         hint = f" (did you mean http://{url.strip()}?)" if "://" not in url else ""
-        raise TargetError(f"--base-url {url!r} is not an http:// or https:// URL{hint}")
-    return url.strip().rstrip("/")
+        raise TargetError(f"{option} {url!r} is not an http:// or https:// URL{hint}")
+    return url.strip()
 
 
 def probe(target: Target) -> bool:
