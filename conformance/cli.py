@@ -40,6 +40,7 @@ from conformance.reports.progress import display
 from conformance.results import RunReport
 from conformance.target import Target, TargetError, check_base_url, check_url, from_mock, probe
 from conformance.webhook_contract import registrations
+from conformance.webhook_inbox import DEFAULT_WAIT, InboxSettings
 
 PROGRAM = "hissuno-conformance"
 LOG_WIDTH = 200
@@ -137,6 +138,37 @@ def run(
         bool,
         typer.Option(help="Take every key not given from the mock's GET /__mock/keys.", envvar=_env("MOCK_KEYS")),
     ] = False,
+    trigger_url: Annotated[
+        str | None,
+        typer.Option(
+            help="POST {type, project_id} here to make the server emit any webhook event (default with --mock-keys: "
+            "the mock's /__mock/events).",
+            envvar=_env("TRIGGER_URL"),
+        ),
+    ] = None,
+    webhook_receiver_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Public URL of a tunnel to the webhook inbox, for a server that cannot reach this machine "
+            "(default: the inbox's own http://127.0.0.1:PORT).",
+            envvar=_env("WEBHOOK_RECEIVER_URL"),
+        ),
+    ] = None,
+    webhook_receiver_port: Annotated[
+        int,
+        typer.Option(
+            help="Port the webhook inbox listens on, on 127.0.0.1 (0: a free one; the tunnel's target).",
+            min=0,
+            max=65535,
+            envvar=_env("WEBHOOK_RECEIVER_PORT"),
+        ),
+    ] = 0,
+    webhook_wait: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to wait for webhook deliveries and the first retry.", min=0.1, envvar=_env("WEBHOOK_WAIT")
+        ),
+    ] = DEFAULT_WAIT,
     api: Annotated[Api, typer.Option(help="Which API to check.", envvar=_env("API"))] = Api.ALL,
     profile: Annotated[
         ProfileName, typer.Option(help="quick (every push) or full (nightly).", envvar=_env("PROFILE"))
@@ -258,7 +290,14 @@ def run(
             headers=parse_headers(header or os.environ.get(HEADERS_VARIABLE, "").splitlines()),
             request_timeout=request_timeout,
             tls_verify=str(cacert) if cacert and tls_verify else tls_verify,
+            trigger_url=check_url(trigger_url, "--trigger-url") if trigger_url else None,
         )
+        inbox = InboxSettings(
+            public_url=check_url(webhook_receiver_url, "--webhook-receiver-url") if webhook_receiver_url else None,
+            port=webhook_receiver_port,
+            wait=webhook_wait,
+        )
+        _listenable(inbox)
         selected = [name for name in (checks or "").split(",") if name.strip()]
         engine.select(selected)
         operations = _operations(apis, include_operation, exclude_operation)
@@ -292,6 +331,7 @@ def run(
         register=register,
         required_coverage=require_coverage / 100 if require_coverage is not None else None,
         recording=recording,
+        webhook_inbox=inbox,
         listener=shown.show,
     )
     try:
@@ -401,6 +441,13 @@ def _sample_event(event_type: str | None) -> dict[str, Any]:
     if example is None:
         raise UsageProblem("the contract gives no example delivery to send")
     return {**example, "type": event_type or example.get("type")}
+
+
+def _listenable(inbox: InboxSettings) -> None:
+    try:
+        inbox.check_port()
+    except ValueError as error:
+        raise UsageProblem(f"--webhook-receiver-port {inbox.port}: {error}") from None
 
 
 def _operations(apis: tuple[str, ...], include: list[str] | None, exclude: list[str] | None) -> OperationFilter:

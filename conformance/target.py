@@ -20,6 +20,7 @@ from conformance.client import REQUEST_TIMEOUT, Client, Credential, Recorder
 from conformance.retry import RetryPolicy
 
 MOCK_KEYS_PATH = "/__mock/keys"
+MOCK_EVENTS_PATH = "/__mock/events"
 # How long the reachability probe waits for an answer once connected (a server that accepts connections but
 # does not answer is reachable: the run reports it, it is not a usage error).
 PROBE_READ_TIMEOUT = 2.0
@@ -59,6 +60,8 @@ class Target:
     headers: tuple[tuple[str, str], ...] = ()
     request_timeout: float = REQUEST_TIMEOUT
     tls_verify: bool | str = True
+    # Where to make the server emit any webhook event (the mock's POST /__mock/events), if anywhere.
+    trigger_url: str | None = None
 
     def credential(self, role: str) -> Credential | None:
         """The key for a role (``api_key``, ``other_api_key``, ...) with its shell variable, if given."""
@@ -213,8 +216,10 @@ def choose_mock_keys(entries: Iterable[Mapping[str, Any]]) -> dict[str, str | No
 
 
 def from_mock(target: Target) -> Target:
-    """The target with every key it lacks taken from the mock's ``/__mock/keys``."""
-    return target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
+    """The target with every key it lacks taken from the mock's ``/__mock/keys``, and the mock's event trigger
+    (``POST /__mock/events``) unless another was given."""
+    keyed = target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
+    return replace(keyed, trigger_url=target.trigger_url or f"{target.url}{MOCK_EVENTS_PATH}")
 
 
 def _reason(exc: requests.RequestException) -> str:

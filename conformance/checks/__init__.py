@@ -1,4 +1,4 @@
-"""The check catalogue: Schemathesis' built-in checks plus our five families, and how a run selects them.
+"""The check catalogue: Schemathesis' built-in checks plus our six families, and how a run selects them.
 
 Importing this package declares our checks (each family module registers its own with
 :func:`~conformance.checks.base.response_check` and :func:`~conformance.checks.base.scenario_check`). The
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conformance.checks import auth, envelope, isolation, ratelimit, state
+from conformance.checks import auth, envelope, isolation, ratelimit, state, webhooks
 from conformance.checks.base import RESPONSE_CHECKS, SCENARIO_CHECKS, ScenarioCheck
 from conformance.checks.builtin import BUILTIN_CHECKS
 from conformance.operations import Contract, Operation
@@ -19,7 +19,7 @@ from conformance.operations import Contract, Operation
 SCHEMATHESIS = "schemathesis"
 
 # Order matters: state creates the rows isolation then looks for; the rate-limit burst comes last.
-RUN_ORDER = (state.FAMILY, isolation.FAMILY, auth.FAMILY, envelope.FAMILY, ratelimit.FAMILY)
+RUN_ORDER = (state.FAMILY, isolation.FAMILY, auth.FAMILY, envelope.FAMILY, webhooks.FAMILY, ratelimit.FAMILY)
 SCENARIO_RUN: tuple[ScenarioCheck, ...] = tuple(
     sorted(SCENARIO_CHECKS, key=lambda check: RUN_ORDER.index(check.family))
 )
@@ -27,7 +27,9 @@ SCENARIO_RUN: tuple[ScenarioCheck, ...] = tuple(
 REPORTED_AS = {check.registered: check.name for check in RESPONSE_CHECKS}
 # Families whose checks spend a shared budget (the rate-limit key's window) and so run once per run.
 ONCE_PER_RUN = frozenset({ratelimit.FAMILY})
-FAMILIES = (SCHEMATHESIS, auth.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit.FAMILY, envelope.FAMILY)
+FAMILIES = (
+    SCHEMATHESIS, auth.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit.FAMILY, envelope.FAMILY, webhooks.FAMILY
+)
 
 
 def catalogue() -> dict[str, tuple[str, str]]:
