@@ -144,3 +144,10 @@ def test_an_endpoint_nothing_listens_on_is_one_line_and_exit_2(capsys: pytest.Ca
     assert run_cli(["webhook-receiver", "--url", url, "--secret", SECRET]) == 2
     err = capsys.readouterr().err
     assert err == f"hissuno-conformance: error: cannot reach {url}: connection refused\n"
+
+
+def test_readme_lists_every_receiver_check_with_what_it_proves() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Checking your webhook receiver", 1)[1].split("\n### ", 1)[0]
+    for check in receiver_check.RECEIVER_CHECKS:
+        assert f"| `{check.name}` | {check.proves} |" in section, check.name
