@@ -411,12 +411,11 @@ def webhook_receiver(
             tls_verify=str(cacert) if cacert and tls_verify else tls_verify,
         )
         _writable(junit, report, json_file)
-        endpoint.reachable()
-        console.print(f"[bold]Hissuno webhook receiver check[/] {endpoint.url} · {endpoint.event['type']} · "
-                      f"timeout {timeout:g} s", soft_wrap=True)
         result = receiver_check.check(endpoint)
     except (TargetError, UsageProblem, ValueError) as exc:
         _fail(str(exc))
+    console.print(f"[bold]Hissuno webhook receiver check[/] {endpoint.url} · {endpoint.event['type']} · "
+                  f"timeout {timeout:g} s", soft_wrap=True)
     console_report.print_report(result, console)
     _write_reports(result, junit, report, json_file)
     raise typer.Exit(engine.exit_code(result))

@@ -230,7 +230,7 @@ def unknown_event_type(endpoint: Endpoint) -> Iterator[Problem]:
 def check(endpoint: Endpoint) -> RunReport:
     """Every receiver check against the endpoint, as a report (:class:`TargetError` when it cannot be reached)."""
     started = time.monotonic()
-    endpoint.reachable()
+    endpoint.reachable()  # sends the valid delivery
     report = RunReport(target=endpoint.url, profile=FAMILY, apis=(API,))
     for declared in RECEIVER_CHECKS:
         report.results.append(_result(declared, endpoint))
