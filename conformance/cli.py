@@ -1,9 +1,11 @@
-"""``hissuno-conformance run``: check any implementation of the Hissuno API against the contract.
+"""``hissuno-conformance run``: check any implementation of the Hissuno API against the contract;
+``hissuno-conformance webhook-receiver``: check a webhook endpoint (:mod:`conformance.receiver_check`).
 
 Exit codes: 0 conformant, 1 at least one check failed (or a register entry is stale or expired, or coverage is
 below ``--require-coverage``), 2 bad arguments or a target that cannot be used (unreachable, key refused, not a
-mock for ``--mock-keys``), 130 interrupted (the reports are written, marked interrupted). Errors are one line,
-never a traceback. Every option also reads the ``HISSUNO_*`` environment variable shown in ``--help``.
+mock for ``--mock-keys``), 130 interrupted (the reports are written, marked interrupted). Errors are one line in
+the style of :mod:`contract.cli_style`, never a traceback. Every option also reads the ``HISSUNO_*`` environment
+variable shown in ``--help``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,12 @@ import random
 import sys
 from dataclasses import replace
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import urllib3
 from rich.console import Console
-from typer.exceptions import TyperException
 
 from conformance import engine, receiver_check, standard_webhooks
 from conformance.breaker import Breaker
@@ -41,11 +41,17 @@ from conformance.results import RunReport
 from conformance.target import Target, TargetError, check_base_url, check_url, from_mock, probe
 from conformance.webhook_contract import registrations
 from conformance.webhook_inbox import DEFAULT_WAIT, InboxSettings
+from contract.cli_style import error_line, fail, invoke, new_app, version_option
 
 PROGRAM = "hissuno-conformance"
 LOG_WIDTH = 200
 
-app = typer.Typer(add_completion=False, help=__doc__, no_args_is_help=True)
+app = new_app(PROGRAM, """Conformance suite for the Hissuno API: check any implementation of the Hissuno API
+against the contract.
+
+Exit codes: 0 conformant, 1 at least one check failed (or a register entry is stale or expired, or coverage is
+below --require-coverage), 2 bad arguments or a target that cannot be used (unreachable, key refused, not a mock
+for --mock-keys), 130 interrupted (the reports are written, marked interrupted).""")
 
 
 class Api(StrEnum):
@@ -77,31 +83,8 @@ def parse_headers(values: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(headers)
 
 
-def report_error(message: str) -> None:
-    """The one way this command reports an error: one line on stderr."""
-    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
-
-
-def _version() -> str:
-    try:
-        return version("hissuno-contract")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        print(f"{PROGRAM} {_version()}")
-        raise typer.Exit(0)
-
-
 @app.callback()
-def _root(
-    show_version: Annotated[
-        bool,
-        typer.Option("--version", help="Print the version and exit.", callback=_show_version, is_eager=True),
-    ] = False,
-) -> None:
+def _root(show_version: Annotated[bool, version_option(PROGRAM)] = False) -> None:
     """Conformance suite for the Hissuno API."""
 
 
@@ -109,159 +92,103 @@ def _env(name: str) -> str:
     return f"HISSUNO_{name}"
 
 
+def _per_profile(field: str) -> str:
+    """A profile setting as ``--help`` shows it: ``the profile's: quick 8, full 30``."""
+    return "the profile's: " + ", ".join(f"{name} {getattr(chosen, field):g}" for name, chosen in PROFILES.items())
+
+
 @app.command()
 def run(
-    base_url: Annotated[str, typer.Option(help="Root URL of the server under test.", envvar=_env("BASE_URL"))],
-    api_key: Annotated[str | None, typer.Option(help="Main key (full permission).", envvar=_env("API_KEY"))] = None,
-    project_id: Annotated[
-        str | None, typer.Option(help="The main key's project (internal API).", envvar=_env("PROJECT_ID"))
+    base_url: Annotated[str, typer.Option(metavar="URL", help="Root URL of the server under test.",
+                                          envvar=_env("BASE_URL"))],
+    api_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="Main key (full permission). [default: none]", envvar=_env("API_KEY"))] = None,
+    project_id: Annotated[str | None, typer.Option(
+        metavar="ID", help="The main key's project (internal API). [default: none]", envvar=_env("PROJECT_ID"))
     ] = None,
-    other_api_key: Annotated[
-        str | None, typer.Option(help="A key of another project (isolation).", envvar=_env("OTHER_API_KEY"))
+    other_api_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="A key of another project (isolation). [default: none]", envvar=_env("OTHER_API_KEY"))
     ] = None,
-    other_project_id: Annotated[
-        str | None, typer.Option(help="That other project's id.", envvar=_env("OTHER_PROJECT_ID"))
+    other_project_id: Annotated[str | None, typer.Option(
+        metavar="ID", help="That other project's id. [default: none]", envvar=_env("OTHER_PROJECT_ID"))] = None,
+    read_only_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="A read-only key of the main project. [default: none]", envvar=_env("READ_ONLY_KEY"))
     ] = None,
-    read_only_key: Annotated[
-        str | None, typer.Option(help="A read-only key of the main project.", envvar=_env("READ_ONLY_KEY"))
+    standard_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="A standard key of the main project. [default: none]", envvar=_env("STANDARD_KEY"))
     ] = None,
-    standard_key: Annotated[
-        str | None, typer.Option(help="A standard key of the main project.", envvar=_env("STANDARD_KEY"))
-    ] = None,
-    revoked_key: Annotated[
-        str | None, typer.Option(help="A revoked or expired key.", envvar=_env("REVOKED_KEY"))
-    ] = None,
-    rate_limit_key: Annotated[
-        str | None, typer.Option(help="A key nothing else uses (it gets exhausted).", envvar=_env("RATE_LIMIT_KEY"))
-    ] = None,
-    mock_keys: Annotated[
-        bool,
-        typer.Option(help="Take every key not given from the mock's GET /__mock/keys.", envvar=_env("MOCK_KEYS")),
-    ] = False,
-    trigger_url: Annotated[
-        str | None,
-        typer.Option(
-            help="POST {type, project_id} here to make the server emit any webhook event (default with --mock-keys: "
-            "the mock's /__mock/events).",
-            envvar=_env("TRIGGER_URL"),
-        ),
-    ] = None,
-    webhook_receiver_url: Annotated[
-        str | None,
-        typer.Option(
-            help="Public URL of a tunnel to the webhook inbox, for a server that cannot reach this machine "
-            "(default: the inbox's own http://127.0.0.1:PORT).",
-            envvar=_env("WEBHOOK_RECEIVER_URL"),
-        ),
-    ] = None,
-    webhook_receiver_port: Annotated[
-        int,
-        typer.Option(
-            help="Port the webhook inbox listens on, on 127.0.0.1 (0: a free one; the tunnel's target).",
-            min=0,
-            max=65535,
-            envvar=_env("WEBHOOK_RECEIVER_PORT"),
-        ),
-    ] = 0,
-    webhook_wait: Annotated[
-        float,
-        typer.Option(
-            help="Seconds to wait for webhook deliveries and the first retry.", min=0.1, envvar=_env("WEBHOOK_WAIT")
-        ),
-    ] = DEFAULT_WAIT,
+    revoked_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="A revoked or expired key. [default: none]", envvar=_env("REVOKED_KEY"))] = None,
+    rate_limit_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="A key nothing else uses (it gets exhausted). [default: none]",
+        envvar=_env("RATE_LIMIT_KEY"))] = None,
+    mock_keys: Annotated[bool, typer.Option(
+        help="Take every key and project id not given from the mock's GET /__mock/keys.",
+        envvar=_env("MOCK_KEYS"))] = False,
+    trigger_url: Annotated[str | None, typer.Option(
+        metavar="URL", help="POST {type, project_id} here to make the server emit any webhook event. [default: "
+        "the mock's /__mock/events with --mock-keys, else none]", envvar=_env("TRIGGER_URL"))] = None,
+    webhook_receiver_url: Annotated[str | None, typer.Option(
+        metavar="URL", help="Public URL of a tunnel to the webhook inbox, for a server that cannot reach this "
+        "machine. [default: the inbox's own http://127.0.0.1:PORT]", envvar=_env("WEBHOOK_RECEIVER_URL"))] = None,
+    webhook_receiver_port: Annotated[int, typer.Option(
+        metavar="PORT", help="Port the webhook inbox listens on, on 127.0.0.1 (the tunnel's target; 0: a free "
+        "one).", min=0, max=65535, envvar=_env("WEBHOOK_RECEIVER_PORT"))] = 0,
+    webhook_wait: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds to wait for webhook deliveries and the first retry.", min=0.1,
+        envvar=_env("WEBHOOK_WAIT"))] = DEFAULT_WAIT,
     api: Annotated[Api, typer.Option(help="Which API to check.", envvar=_env("API"))] = Api.ALL,
-    profile: Annotated[
-        ProfileName, typer.Option(help="quick (every push) or full (nightly).", envvar=_env("PROFILE"))
-    ] = ProfileName.QUICK,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed for Schemathesis' data generation.", envvar=_env("SEED"))
+    profile: Annotated[ProfileName, typer.Option(
+        help="quick (every push) or full (nightly).", envvar=_env("PROFILE"))] = ProfileName.QUICK,
+    seed: Annotated[int | None, typer.Option(
+        metavar="N", help="Seed for Schemathesis' data generation. [default: random, shown in the header]",
+        envvar=_env("SEED"))] = None,
+    checks: Annotated[str | None, typer.Option(
+        metavar="NAMES", help="Comma-separated families or checks to run. [default: all]", envvar=_env("CHECKS"))
     ] = None,
-    checks: Annotated[
-        str | None,
-        typer.Option(help="Comma-separated families or checks to run (default: all).", envvar=_env("CHECKS")),
-    ] = None,
-    include_operation: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Check only operations whose operationId matches this glob (repeatable).",
-            envvar=_env("INCLUDE_OPERATION"),
-        ),
-    ] = None,
-    exclude_operation: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Skip operations whose operationId matches this glob (repeatable).", envvar=_env("EXCLUDE_OPERATION")
-        ),
-    ] = None,
-    header: Annotated[
-        list[str] | None,
-        typer.Option(
-            help=f"A header sent with every request, 'Name: value' (repeatable; env var {HEADERS_VARIABLE}: "
-            "one header per line)."
-        ),
-    ] = None,
-    request_timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for each answer.", min=0.1, envvar=_env("REQUEST_TIMEOUT"))
+    include_operation: Annotated[list[str] | None, typer.Option(
+        metavar="GLOB", help="Check only operations whose operationId matches this glob (repeatable). "
+        "[default: every operation]", envvar=_env("INCLUDE_OPERATION"))] = None,
+    exclude_operation: Annotated[list[str] | None, typer.Option(
+        metavar="GLOB", help="Skip operations whose operationId matches this glob (repeatable). [default: none]",
+        envvar=_env("EXCLUDE_OPERATION"))] = None,
+    header: Annotated[list[str] | None, typer.Option(
+        metavar="'NAME: VALUE'", help="A header sent with every request (repeatable). [default: none]  "
+        f"[env var: {HEADERS_VARIABLE}, one header per line]")] = None,
+    request_timeout: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds to wait for each answer.", min=0.1, envvar=_env("REQUEST_TIMEOUT"))
     ] = 10.0,
-    tls_verify: Annotated[
-        bool, typer.Option(help="Verify the server's TLS certificate.", envvar=_env("TLS_VERIFY"))
-    ] = True,
-    cacert: Annotated[
-        Path | None,
-        typer.Option(
-            help="CA bundle to verify the server's certificate with.",
-            envvar=_env("CACERT"),
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
-    max_examples: Annotated[
-        int | None,
-        typer.Option(
-            help="Schemathesis examples per operation (default: the profile's).", min=1, envvar=_env("MAX_EXAMPLES")
-        ),
-    ] = None,
-    max_time: Annotated[
-        float | None,
-        typer.Option(help="Seconds for the whole run (default: quick 55, full 285).", min=1, envvar=_env("MAX_TIME")),
-    ] = None,
-    max_failures: Annotated[
-        int,
-        typer.Option(
-            help="A check stops after this many failing operations, a family after this many failing checks.",
-            min=1,
-            envvar=_env("MAX_FAILURES"),
-        ),
-    ] = engine.DEFAULT_MAX_FAILURES,
-    known_divergences: Annotated[
-        Path | None,
-        typer.Option(
-            help="YAML register of known divergences (reported, not failing).", envvar=_env("KNOWN_DIVERGENCES")
-        ),
-    ] = None,
-    require_coverage: Annotated[
-        float | None,
-        typer.Option(
-            help="Fail when less than this percentage of applicable checks ran.",
-            min=0,
-            max=100,
-            envvar=_env("REQUIRE_COVERAGE"),
-        ),
-    ] = None,
-    har: Annotated[
-        Path | None, typer.Option(help="Record every exchange in this HAR file.", envvar=_env("HAR"))
-    ] = None,
-    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.", envvar=_env("JUNIT"))] = None,
-    report: Annotated[
-        Path | None, typer.Option(help="Write a Markdown report (with readiness) here.", envvar=_env("REPORT"))
-    ] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", help="Write a JSON report here.", envvar=_env("JSON"))
-    ] = None,
-    progress: Annotated[
-        bool,
-        typer.Option(help="Show progress (live in a terminal, one line per stage elsewhere).", envvar=_env("PROGRESS")),
-    ] = True,
+    tls_verify: Annotated[bool, typer.Option(
+        help="Verify the server's TLS certificate.", envvar=_env("TLS_VERIFY"))] = True,
+    cacert: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="CA bundle to verify the server's certificate with. [default: the one of "
+        "requests (certifi)]", envvar=_env("CACERT"), exists=True, dir_okay=False)] = None,
+    max_examples: Annotated[int | None, typer.Option(
+        metavar="N", help=f"Schemathesis examples per operation. [default: {_per_profile('max_examples')}]",
+        min=1, envvar=_env("MAX_EXAMPLES"))] = None,
+    max_time: Annotated[float | None, typer.Option(
+        metavar="SECONDS", help=f"Seconds for the whole run. [default: {_per_profile('max_time')}]", min=1,
+        envvar=_env("MAX_TIME"))] = None,
+    max_failures: Annotated[int, typer.Option(
+        metavar="N", help="A check stops after this many failing operations, a family after this many failing "
+        "checks.", min=1, envvar=_env("MAX_FAILURES"))] = engine.DEFAULT_MAX_FAILURES,
+    known_divergences: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="YAML register of known divergences (reported, not failing). [default: none]",
+        envvar=_env("KNOWN_DIVERGENCES"))] = None,
+    require_coverage: Annotated[float | None, typer.Option(
+        metavar="PERCENT", help="Fail when less than this percentage of applicable checks ran. [default: no "
+        "minimum]", min=0, max=100, envvar=_env("REQUIRE_COVERAGE"))] = None,
+    har: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Record every exchange in this HAR file. [default: none]", envvar=_env("HAR"))] = None,
+    junit: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write a JUnit XML report here. [default: none]", envvar=_env("JUNIT"))] = None,
+    report: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write a Markdown report (with readiness) here. [default: none]",
+        envvar=_env("REPORT"))] = None,
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", metavar="FILE", help="Write a JSON report here. [default: none]", envvar=_env("JSON"))] = None,
+    progress: Annotated[bool, typer.Option(
+        help="Show progress (live in a terminal, one line per stage elsewhere).", envvar=_env("PROGRESS"))] = True,
 ) -> None:
     """Run the conformance checks and print a table per operation and check family with coverage and score."""
     chosen: Profile = PROFILES[profile.value]
@@ -305,11 +232,11 @@ def run(
         _writable(junit, report, json_file, har)
         target = _ready(target, apis, mock_keys, budget, breaker)
     except (TargetError, UsageProblem, RegisterError, ValueError, NoAnswer) as exc:
-        _fail(str(exc))
+        fail(str(exc), engine.EXIT_UNUSABLE)
     except KeyboardInterrupt:
         # Ctrl-C while the target is probed: nothing ran, and the reports say so.
         _write_reports(RunReport(target=base_url, apis=apis, interrupted=True), junit, report, json_file)
-        report_error("interrupted before any check ran")
+        error_line("interrupted before any check ran")
         raise typer.Exit(engine.EXIT_INTERRUPTED) from None
     seed = seed if seed is not None else random.randrange(2**31)
     header_line = (
@@ -344,57 +271,36 @@ def run(
     _write_reports(result, junit, report, json_file)
     code = engine.exit_code(result)
     if code == engine.EXIT_UNUSABLE:
-        _fail("no check could run (every check was skipped or not applicable)")
+        fail("no check could run (every check was skipped or not applicable)", engine.EXIT_UNUSABLE)
     raise typer.Exit(code)
 
 
 @app.command("webhook-receiver")
 def webhook_receiver(
-    url: Annotated[
-        str, typer.Option(help="The webhook endpoint to check (it gets the deliveries).", envvar=_env("RECEIVER_URL"))
-    ],
-    secret: Annotated[
-        str, typer.Option(help="The endpoint's signing secret, whsec_ + base64.", envvar=_env("WEBHOOK_SECRET"))
-    ],
-    timeout: Annotated[
-        float,
-        typer.Option(
-            help="Seconds a sender waits for each answer; a later one counts as none.",
-            min=0.1,
-            envvar=_env("RECEIVER_TIMEOUT"),
-        ),
-    ] = receiver_check.DEFAULT_TIMEOUT,
-    acknowledge_unknown_events: Annotated[
-        bool,
-        typer.Option(
-            help="Expect 2xx for an event type the contract does not declare (acknowledged and ignored), "
-            "instead of a refusal.",
-            envvar=_env("ACKNOWLEDGE_UNKNOWN_EVENTS"),
-        ),
-    ] = False,
-    event_type: Annotated[
-        str | None,
-        typer.Option(help="The contract event to send (default: the first example's).", envvar=_env("EVENT_TYPE")),
-    ] = None,
-    tls_verify: Annotated[
-        bool, typer.Option(help="Verify the endpoint's TLS certificate.", envvar=_env("TLS_VERIFY"))
-    ] = True,
-    cacert: Annotated[
-        Path | None,
-        typer.Option(
-            help="CA bundle to verify the endpoint's certificate with.",
-            envvar=_env("CACERT"),
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
-    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.", envvar=_env("JUNIT"))] = None,
-    report: Annotated[
-        Path | None, typer.Option(help="Write a Markdown report here.", envvar=_env("REPORT"))
-    ] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", help="Write a JSON report here.", envvar=_env("JSON"))
-    ] = None,
+    url: Annotated[str, typer.Option(
+        metavar="URL", help="The webhook endpoint to check (it gets the deliveries).", envvar=_env("RECEIVER_URL"))],
+    secret: Annotated[str, typer.Option(
+        metavar="SECRET", help="The endpoint's signing secret, whsec_ + base64.", envvar=_env("WEBHOOK_SECRET"))],
+    timeout: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds a sender waits for each answer; a later one counts as none.", min=0.1,
+        envvar=_env("RECEIVER_TIMEOUT"))] = receiver_check.DEFAULT_TIMEOUT,
+    acknowledge_unknown_events: Annotated[bool, typer.Option(
+        help="Expect 2xx for an event type the contract does not declare (acknowledged and ignored), instead of "
+        "a refusal.", envvar=_env("ACKNOWLEDGE_UNKNOWN_EVENTS"))] = False,
+    event_type: Annotated[str | None, typer.Option(
+        metavar="TYPE", help="The contract event to send. [default: the contract's first example]",
+        envvar=_env("EVENT_TYPE"))] = None,
+    tls_verify: Annotated[bool, typer.Option(
+        help="Verify the endpoint's TLS certificate.", envvar=_env("TLS_VERIFY"))] = True,
+    cacert: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="CA bundle to verify the endpoint's certificate with. [default: the one of requests "
+        "(certifi)]", envvar=_env("CACERT"), exists=True, dir_okay=False)] = None,
+    junit: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write a JUnit XML report here. [default: none]", envvar=_env("JUNIT"))] = None,
+    report: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write a Markdown report here. [default: none]", envvar=_env("REPORT"))] = None,
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", metavar="FILE", help="Write a JSON report here. [default: none]", envvar=_env("JSON"))] = None,
 ) -> None:
     """Check that a webhook endpoint acknowledges a valid Standard Webhooks delivery and refuses forged ones
     (tampered body, wrong signature, stale timestamp, replayed id, unknown event type), each in time."""
@@ -413,7 +319,7 @@ def webhook_receiver(
         _writable(junit, report, json_file)
         result = receiver_check.check(endpoint)
     except (TargetError, UsageProblem, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc), engine.EXIT_UNUSABLE)
     console.print(f"[bold]Hissuno webhook receiver check[/] {endpoint.url} · {endpoint.event['type']} · "
                   f"timeout {timeout:g} s", soft_wrap=True)
     console_report.print_report(result, console)
@@ -490,7 +396,7 @@ def _write_reports(result: RunReport, junit: Path | None, report: Path | None, j
         try:
             writer(result, path)
         except OSError as error:
-            report_error(f"cannot write {path}: {error.strerror or error}")
+            error_line(f"cannot write {path}: {error.strerror or error}")
 
 
 def _ready(target: Target, apis: tuple[str, ...], mock_keys: bool, budget: Budget, breaker: Breaker) -> Target:
@@ -507,22 +413,9 @@ def _ready(target: Target, apis: tuple[str, ...], mock_keys: bool, budget: Budge
     return target
 
 
-def _fail(message: str) -> None:
-    report_error(message)
-    raise typer.Exit(engine.EXIT_UNUSABLE)
-
-
 def run_cli(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (usage errors become one line and code 2)."""
-    try:
-        code = app(args=argv, prog_name=PROGRAM, standalone_mode=False)
-    except TyperException as exc:
-        report_error(exc.format_message())
-        return engine.EXIT_UNUSABLE
-    except (typer.Abort, KeyboardInterrupt):
-        report_error("interrupted")
-        return engine.EXIT_INTERRUPTED
-    return code if isinstance(code, int) else 0
+    return invoke(app, PROGRAM, argv)
 
 
 def main() -> None:

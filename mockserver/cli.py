@@ -11,20 +11,18 @@ import logging
 import os
 import sys
 import warnings
-from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from typer.exceptions import Abort, TyperException
 
+from contract.cli_style import fail, new_app, run, version_option
 from mockserver.settings import LOG_LEVELS, Settings, SettingsError, env_var
 
 PROGRAM = "hissuno-mock"
 DEFAULTS = Settings()
 
-# Plain help (no rich panels): a panel cuts long variable names short at 80 columns.
-cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+cli = new_app(PROGRAM, "The Hissuno mock server: the contract served with seeded data, real keys and rate limits.")
 
 
 def setting(name: str, *flags: str, metavar: str | None = None, help: str) -> Any:
@@ -34,11 +32,6 @@ def setting(name: str, *flags: str, metavar: str | None = None, help: str) -> An
 
 FixturesOption = Annotated[Path | None, setting(
     "fixtures", "--fixtures", metavar="FILE", help="Fixture file. [default: the packaged fixtures/default.yaml]")]
-
-
-def fail(message: str) -> NoReturn:
-    typer.echo(f"{PROGRAM}: error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def _settings(**values: object) -> Settings:
@@ -56,16 +49,9 @@ def configure_logging(level: str) -> None:
     logging.getLogger("mockserver").setLevel(level.upper())
 
 
-def show_version(value: bool) -> None:
-    if value:
-        typer.echo(f"{PROGRAM} {version('hissuno-contract')}")
-        raise typer.Exit(0)
-
-
 @cli.callback()
 def program(
-    _version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
-                                           help="Print the version and exit.")] = False,
+    _version: Annotated[bool, version_option(PROGRAM)] = False,
 ) -> None:
     """The Hissuno mock server: the contract served with seeded data, real keys and rate limits."""
 
@@ -79,7 +65,7 @@ def serve(
     rate_limit: Annotated[list[str] | None, setting(
         "rate_limits", "--rate-limit", metavar="PLAN=LIMIT",
         help="Override a plan's limit, e.g. free=5/10seconds (repeatable; the variable takes a comma-separated "
-             "list).")] = None,
+             "list). [default: the fixture's limits]")] = None,
     rate_limit_storage: Annotated[str, setting(
         "rate_limit_storage", metavar="URI",
         help="`limits` storage for the rate-limit windows: memory:// or redis://HOST:PORT (shared by workers "
@@ -108,19 +94,19 @@ def serve(
     webhook_allow: Annotated[list[str] | None, setting(
         "webhook_allow", "--webhook-allow", metavar="HOST[:PORT]",
         help="Let webhook deliveries go to HOST (a name, *.domain, an IP address or a network such as "
-             "10.0.0.0/8), on PORT only if given; by default they go to loopback addresses only (repeatable; "
-             "the variable takes a comma-separated list).")] = None,
+             "10.0.0.0/8), on PORT only if given (repeatable; the variable takes a comma-separated list). "
+             "[default: loopback addresses only]")] = None,
     cors_origin: Annotated[list[str] | None, setting(
         "cors_origins", "--cors-origin", metavar="ORIGIN",
         help="Another page origin allowed to call the /__mock/ controls, e.g. http://dev.test:5173 (:* for any "
-             "port); http://localhost:* and http://127.0.0.1:* always are (repeatable).")] = None,
+             "port); http://localhost:* and http://127.0.0.1:* always are (repeatable). [default: none]")] = None,
     allow_host: Annotated[list[str] | None, setting(
         "allowed_hosts", "--allow-host", metavar="HOST",
         help="Another Host name the /__mock/ controls answer to (*.domain for its subdomains); local names, IP "
-             "addresses and --host always are (repeatable).")] = None,
+             "addresses and --host always are (repeatable). [default: none]")] = None,
     control_token: Annotated[str | None, setting(
         "control_token", metavar="TOKEN",
-        help="Require Authorization: Bearer TOKEN on the /__mock/ controls.")] = None,
+        help="Require Authorization: Bearer TOKEN on the /__mock/ controls. [default: none, unguarded]")] = None,
 ) -> None:
     """Serve the mock (same as `make mock`). Every flag also reads its HISSUNO_MOCK_* variable; flags win."""
     settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures, rate_limits=rate_limit,
@@ -234,7 +220,8 @@ def check_workers(settings: Any) -> None:
 
 @cli.command()
 def keys(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", envvar="HISSUNO_MOCK_KEYS_JSON",
+                                          help="Print JSON instead of a table.")] = False,
     fixtures: FixturesOption = None,
 ) -> None:
     """List the fixture keys (the same list as GET /__mock/keys)."""
@@ -260,9 +247,13 @@ def keys(
 
 @cli.command()
 def reset(
-    url: Annotated[str | None, typer.Option(help="Base URL of a mock. [default: http://127.0.0.1:4010]")] = None,
+    url: Annotated[str | None, typer.Option(
+        envvar="HISSUNO_MOCK_URL", metavar="URL",
+        help="Base URL of a mock. [default: http://HISSUNO_MOCK_HOST:HISSUNO_MOCK_PORT, "
+             "else http://127.0.0.1:4010]")] = None,
     control_token: Annotated[str | None, setting(
-        "control_token", metavar="TOKEN", help="The mock's --control-token, if it has one.")] = None,
+        "control_token", metavar="TOKEN",
+        help="The mock's --control-token, if it has one. [default: none]")] = None,
 ) -> None:
     """Put a running mock back to its seeded state (POST /__mock/reset)."""
     import httpx
@@ -284,15 +275,7 @@ def reset(
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; a mistake in the arguments (or their variables) is one line and exit code 2."""
-    try:
-        code = cli(args=argv, prog_name=PROGRAM, standalone_mode=False)
-    except TyperException as error:  # no command (the help was shown), an unknown flag, a value of a wrong type
-        if message := error.format_message():
-            typer.echo(f"{PROGRAM}: error: {message}", err=True)
-        code = 2
-    except Abort:
-        code = 130
-    sys.exit(code if isinstance(code, int) else 0)
+    run(cli, PROGRAM, argv)
 
 
 if __name__ == "__main__":

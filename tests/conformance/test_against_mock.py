@@ -138,9 +138,13 @@ def test_cli_against_the_mock_on_a_real_port(tmp_path: Path, capsys: pytest.Capt
     data = json.loads(paths["json"].read_text())
     assert data["failed"] == 0 and data["failures"] == [] and data["conformant"]
     assert data["passed"] > 300 and data["score"] == data["coverage"] > 0.9
-    assert f"Conformance score: {data['score']:.1%} · coverage {data['coverage']:.1%}" in out
+    # The JSON rounds to four places; the console and the report print the exact fraction of the counts.
+    applicable = data["passed"] + data["failed"] + data["known"] + data["skipped"]
+    score = data["passed"] / applicable
+    assert abs(score - data["score"]) < 1e-4
+    assert f"Conformance score: {score:.1%} · coverage {score:.1%}" in out
     assert "internal: auth: finished in" in out, "without a terminal, a line per stage"
-    assert f"Conformance score: {data['score']:.1%}**, coverage" in paths["report"].read_text()
+    assert f"Conformance score: {score:.1%}**, coverage" in paths["report"].read_text()
     assert 'failures="0"' in paths["junit"].read_text()
 
 

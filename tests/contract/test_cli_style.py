@@ -54,46 +54,25 @@ def test_bad_arguments_are_one_red_line_and_exit_2_never_a_box(args: list[str], 
     assert "╭" not in completed.stderr + completed.stdout and "Traceback" not in completed.stderr
 
 
-def _option_blocks(help_text: str) -> dict[str, str]:
-    """The help of each option, keyed by each of its flags."""
-    section = help_text.split("Options:\n", 1)[1]
-    blocks: dict[str, str] = {}
-    flags: list[str] = []
-    for line in section.splitlines():
-        if line.startswith("  -"):
-            flags = [word.rstrip(",") for word in line.split() if word.startswith("-")][:2]
-            for flag in flags:
-                blocks[flag] = line
-        elif line.strip():
-            for flag in flags:
-                blocks[flag] += " " + line.strip()
-    return blocks
-
-
 def _click_options(name: str) -> dict[str, Any]:
     command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
     return {param.opts[0]: param for param in command.params if param.param_type_name == "option"}
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_help_shows_every_default_and_environment_variable_at_80_columns(name: str) -> None:
-    completed = command_line(name, "--help")
-    assert completed.returncode == 0
-    assert max(len(line) for line in completed.stdout.splitlines()) <= 80, completed.stdout
-    blocks = _option_blocks(completed.stdout)
-    for flag, option in _click_options(name).items():
-        block = blocks[flag]
-        assert re.search(r"env var: HISSUNO_CONTRACT_[A-Z_]+", block), block
-        flag_off = option.is_flag and option.default is False
-        assert "default:" in block or option.required or flag_off, block
-        if option.envvar:  # a name of our own, spelled after the flag
-            assert option.envvar.endswith(flag.lstrip("-").replace("-", "_").upper()), option.envvar
+def test_a_variable_of_our_own_is_spelled_after_its_flag(name: str) -> None:
+    """(``--help`` of every command, with its defaults and variables: ``tests/cli/test_commands.py``.)"""
+    named = {flag: option.envvar for flag, option in _click_options(name).items() if option.envvar}
+    for flag, variable in named.items():
+        assert variable.startswith("HISSUNO_CONTRACT_"), variable
+        assert variable.endswith(flag.lstrip("-").replace("-", "_").upper()), variable
 
 
 def test_an_option_reads_its_environment_variable() -> None:
     completed = command_line("lint", HISSUNO_CONTRACT_LINT_FAIL_ON="loud")
-    assert completed.returncode == 2 and "Invalid value for '--fail-on'" in completed.stderr
-    assert "'loud' is not one of" in completed.stderr
+    assert completed.returncode == 2 and completed.stderr == (
+        "hissuno-contract: error: Invalid value for '--fail-on' (env var: 'HISSUNO_CONTRACT_LINT_FAIL_ON'): "
+        "'loud' is not one of 'error', 'warning'.\n")
 
 
 def _toy_app() -> typer.Typer:
@@ -137,3 +116,25 @@ def test_version_option_prints_the_description(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as exited:
         run(_toy_app(), "toy", ["--version"])
     assert exited.value.code == 0 and capsys.readouterr().out == "toy 9.9\n"
+
+
+def test_invoke_returns_the_code_and_the_line_is_red_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contract import cli_style
+
+    written: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(cli_style.typer, "secho", lambda text, **style: written.append((text, style)))
+    assert cli_style.invoke(_toy_app(), "toy", ["refuse"]) == 2
+    assert written == [("toy: error: the input is bad", {"fg": typer.colors.RED, "err": True})]
+
+
+def test_an_interrupt_exits_130_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from contract.cli_style import invoke
+
+    toy = _toy_app()
+
+    @toy.command()
+    def wait() -> None:
+        raise KeyboardInterrupt
+
+    assert invoke(toy, "toy", ["wait"]) == 130
+    assert "Traceback" not in capsys.readouterr().err

@@ -151,3 +151,11 @@ def test_reset_of_an_unreachable_mock_is_one_line(free_port: int) -> None:
     result = runner.invoke(cli, ["reset", "--url", f"http://127.0.0.1:{free_port}"])
     assert result.exit_code == 2
     assert result.output.startswith(f"hissuno-mock: error: cannot reach the mock at http://127.0.0.1:{free_port}")
+
+
+def test_keys_and_reset_read_their_variables(free_port: int) -> None:
+    listing = runner.invoke(cli, ["keys"], env={"HISSUNO_MOCK_KEYS_JSON": "1"})
+    assert listing.exit_code == 0 and len(json.loads(listing.stdout)) == 18
+    unreachable = f"http://127.0.0.1:{free_port}"
+    result = runner.invoke(cli, ["reset"], env={"HISSUNO_MOCK_URL": unreachable})
+    assert result.exit_code == 2 and f"cannot reach the mock at {unreachable}" in result.output
