@@ -10,6 +10,7 @@ schemas are JSON Schema 2020-12.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +24,8 @@ from contract.pointer import escape
 
 JSON = "application/json"
 MAX_LISTED = 5  # schema failures listed per payload
+MAX_SHOWN = 60  # a failing value longer than this is named by its type
+_JSON_TYPES = {dict: "object", list: "array", str: "string"}
 
 
 @dataclass(eq=False)
@@ -76,7 +79,7 @@ class Callback:
     def payload_problems(self, payload: Any) -> list[str]:
         """Where the payload breaks its schema (empty when it matches)."""
         errors = list(self.payload_validator.iter_errors(payload))
-        return [f"{_where(e)}: {e.message[:200]}" for e in errors[:MAX_LISTED]]
+        return [f"{_where(e)}: {_explain(e)}" for e in errors[:MAX_LISTED]]
 
     def header_problems(self, headers: Mapping[str, str]) -> list[str]:
         """Declared headers that are missing (when required) or do not match their schema."""
@@ -167,6 +170,20 @@ def _type_enum(operation: Operation, schema: Mapping[str, Any]) -> Iterator[str]
     for keyword in ("allOf", "oneOf", "anyOf"):
         for branch in schema.get(keyword, []):
             yield from _type_enum(operation, branch)
+
+
+def _explain(error: Any) -> str:
+    """The error's message with a long value shown by its type, and for ``anyOf``/``oneOf`` the branch that came
+    nearest (its first failure)."""
+    text = error.message
+    shown = json.dumps(error.instance, separators=(",", ":"), ensure_ascii=False)
+    if len(shown) > MAX_SHOWN and text.startswith(shown):
+        text = f"the {_JSON_TYPES.get(type(error.instance), 'value')}" + text[len(shown) :]
+    branches = [branch for branch in getattr(error.kind, "context", None) or [] if branch]
+    if branches:
+        nearest = min(branches, key=len)[0]
+        text += f" (nearest: {_where(nearest)}: {_explain(nearest)})"
+    return text
 
 
 def _where(error: Any) -> str:
