@@ -349,6 +349,8 @@ def _sample_event(event_type: str | None) -> dict[str, Any]:
 
 
 def _listenable(inbox: InboxSettings) -> None:
+    if inbox.public_url and not inbox.port:
+        raise UsageProblem("--webhook-receiver-url needs --webhook-receiver-port: the port its tunnel forwards to")
     try:
         inbox.check_port()
     except ValueError as error:

@@ -81,6 +81,13 @@ def test_a_fixed_inbox_port_that_is_taken_is_one_line_and_exit_2(capsys: pytest.
     assert f"--webhook-receiver-port {port}: cannot listen on 127.0.0.1:{port}" in err
 
 
+def test_a_tunnel_without_the_port_it_forwards_to_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli(["run", "--base-url", f"http://127.0.0.1:{free_port()}", "--api-key", "hss_x", "--api", "v1",
+                    "--webhook-receiver-url", "https://abc123.ngrok.app"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--webhook-receiver-url needs --webhook-receiver-port" in err
+
+
 def test_the_contract_declares_every_event_type_with_a_schema_and_an_example() -> None:
     assert len(REGISTRATION.event_types) == len(set(REGISTRATION.event_types)) >= 11
     assert REGISTRATION.operation.operation_id == "createWebhook"
