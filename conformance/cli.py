@@ -1,4 +1,5 @@
-"""``hissuno-conformance run``: check any implementation of the Hissuno API against the contract.
+"""``hissuno-conformance run``: check any implementation of the Hissuno API against the contract;
+``hissuno-conformance webhook-receiver``: check a webhook endpoint (:mod:`conformance.receiver_check`).
 
 Exit codes: 0 conformant, 1 at least one check failed (or a register entry is stale or expired, or coverage is
 below ``--require-coverage``), 2 bad arguments or a target that cannot be used (unreachable, key refused, not a
@@ -15,13 +16,13 @@ import sys
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import urllib3
 from rich.console import Console
 
-from conformance import engine
+from conformance import engine, receiver_check, standard_webhooks
 from conformance.breaker import Breaker
 from conformance.budget import Budget
 from conformance.checks import catalogue
@@ -37,8 +38,10 @@ from conformance.reports import junit as junit_report
 from conformance.reports import markdown as markdown_report
 from conformance.reports.progress import display
 from conformance.results import RunReport
-from conformance.target import Target, TargetError, check_base_url, from_mock, probe
+from conformance.target import Target, TargetError, check_base_url, check_url, from_mock, probe
 from conformance.target import session_cookie as target_session_cookie
+from conformance.webhook_contract import registrations
+from conformance.webhook_inbox import DEFAULT_WAIT, InboxSettings
 from contract.cli_style import error_line, fail, invoke, new_app, version_option
 
 PROGRAM = "hissuno-conformance"
@@ -130,6 +133,18 @@ def run(
         help="Take every key and project id not given from the mock's GET /__mock/keys, and sign the main "
         "project's owner and a member in (POST /__mock/session).",
         envvar=_env("MOCK_KEYS"))] = False,
+    trigger_url: Annotated[str | None, typer.Option(
+        metavar="URL", help="POST {type, project_id} here to make the server emit any webhook event. [default: "
+        "the mock's /__mock/events with --mock-keys, else none]", envvar=_env("TRIGGER_URL"))] = None,
+    webhook_receiver_url: Annotated[str | None, typer.Option(
+        metavar="URL", help="Public URL of a tunnel to the webhook inbox, for a server that cannot reach this "
+        "machine. [default: the inbox's own http://127.0.0.1:PORT]", envvar=_env("WEBHOOK_RECEIVER_URL"))] = None,
+    webhook_receiver_port: Annotated[int, typer.Option(
+        metavar="PORT", help="Port the webhook inbox listens on, on 127.0.0.1 (the tunnel's target; 0: a free "
+        "one).", min=0, max=65535, envvar=_env("WEBHOOK_RECEIVER_PORT"))] = 0,
+    webhook_wait: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds to wait for webhook deliveries and the first retry.", min=0.1,
+        envvar=_env("WEBHOOK_WAIT"))] = DEFAULT_WAIT,
     api: Annotated[Api, typer.Option(help="Which API to check.", envvar=_env("API"))] = Api.ALL,
     profile: Annotated[ProfileName, typer.Option(
         help="quick (every push) or full (nightly).", envvar=_env("PROFILE"))] = ProfileName.QUICK,
@@ -212,7 +227,14 @@ def run(
             headers=parse_headers(header or os.environ.get(HEADERS_VARIABLE, "").splitlines()),
             request_timeout=request_timeout,
             tls_verify=str(cacert) if cacert and tls_verify else tls_verify,
+            trigger_url=check_url(trigger_url, "--trigger-url") if trigger_url else None,
         )
+        inbox = InboxSettings(
+            public_url=check_url(webhook_receiver_url, "--webhook-receiver-url") if webhook_receiver_url else None,
+            port=webhook_receiver_port,
+            wait=webhook_wait,
+        )
+        _listenable(inbox)
         selected = [name for name in (checks or "").split(",") if name.strip()]
         engine.select(selected)
         operations = _operations(apis, include_operation, exclude_operation)
@@ -246,6 +268,7 @@ def run(
         register=register,
         required_coverage=require_coverage / 100 if require_coverage is not None else None,
         recording=recording,
+        webhook_inbox=inbox,
         listener=shown.show,
     )
     try:
@@ -260,6 +283,88 @@ def run(
     if code == engine.EXIT_UNUSABLE:
         fail("no check could run (every check was skipped or not applicable)", engine.EXIT_UNUSABLE)
     raise typer.Exit(code)
+
+
+@app.command("webhook-receiver")
+def webhook_receiver(
+    url: Annotated[str, typer.Option(
+        metavar="URL", help="The webhook endpoint to check (it gets the deliveries).", envvar=_env("RECEIVER_URL"))],
+    secret: Annotated[str, typer.Option(
+        metavar="SECRET", help="The endpoint's signing secret, whsec_ + base64.", envvar=_env("WEBHOOK_SECRET"))],
+    timeout: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds a sender waits for each answer; a later one counts as none.", min=0.1,
+        envvar=_env("RECEIVER_TIMEOUT"))] = receiver_check.DEFAULT_TIMEOUT,
+    acknowledge_unknown_events: Annotated[bool, typer.Option(
+        help="Expect 2xx for an event type the contract does not declare (acknowledged and ignored), instead of "
+        "a refusal.", envvar=_env("ACKNOWLEDGE_UNKNOWN_EVENTS"))] = False,
+    event_type: Annotated[str | None, typer.Option(
+        metavar="TYPE", help="The contract event to send. [default: the contract's first example]",
+        envvar=_env("EVENT_TYPE"))] = None,
+    tls_verify: Annotated[bool, typer.Option(
+        help="Verify the endpoint's TLS certificate.", envvar=_env("TLS_VERIFY"))] = True,
+    cacert: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="CA bundle to verify the endpoint's certificate with. [default: the one of requests "
+        "(certifi)]", envvar=_env("CACERT"), exists=True, dir_okay=False)] = None,
+    junit: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write a JUnit XML report here. [default: none]", envvar=_env("JUNIT"))] = None,
+    report: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Write a Markdown report here. [default: none]", envvar=_env("REPORT"))] = None,
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", metavar="FILE", help="Write a JSON report here. [default: none]", envvar=_env("JSON"))] = None,
+) -> None:
+    """Check that a webhook endpoint acknowledges a valid Standard Webhooks delivery and refuses forged ones
+    (tampered body, wrong signature, stale timestamp, replayed id, unknown event type), each in time."""
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else LOG_WIDTH)
+    if not tls_verify:
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    try:
+        endpoint = receiver_check.Endpoint(
+            url=check_url(url, "--url"),
+            secret=_secret(secret),
+            event=_sample_event(event_type),
+            timeout=timeout,
+            acknowledge_unknown=acknowledge_unknown_events,
+            tls_verify=str(cacert) if cacert and tls_verify else tls_verify,
+        )
+        _writable(junit, report, json_file)
+        result = receiver_check.check(endpoint)
+    except (TargetError, UsageProblem, ValueError) as exc:
+        fail(str(exc), engine.EXIT_UNUSABLE)
+    console.print(f"[bold]Hissuno webhook receiver check[/] {endpoint.url} · {endpoint.event['type']} · "
+                  f"timeout {timeout:g} s", soft_wrap=True)
+    console_report.print_report(result, console)
+    _write_reports(result, junit, report, json_file)
+    raise typer.Exit(engine.exit_code(result))
+
+
+def _secret(value: str) -> str:
+    try:
+        return standard_webhooks.check_secret(value.strip())
+    except ValueError as error:
+        raise UsageProblem(f"--secret {error}") from None
+
+
+def _sample_event(event_type: str | None) -> dict[str, Any]:
+    """The contract's example delivery of ``event_type`` (the first example when None)."""
+    registration = next(iter(registrations(Contract.load("v1"))), None)
+    if registration is None:
+        raise UsageProblem("the contract declares no webhook deliveries")
+    if event_type is not None and event_type not in registration.event_types:
+        raise UsageProblem(f"--event-type {event_type!r} is not an event of the contract "
+                           f"({', '.join(registration.event_types)})")
+    example = registration.example_for(event_type) or registration.example_for()
+    if example is None:
+        raise UsageProblem("the contract gives no example delivery to send")
+    return {**example, "type": event_type or example.get("type")}
+
+
+def _listenable(inbox: InboxSettings) -> None:
+    if inbox.public_url and not inbox.port:
+        raise UsageProblem("--webhook-receiver-url needs --webhook-receiver-port: the port its tunnel forwards to")
+    try:
+        inbox.check_port()
+    except ValueError as error:
+        raise UsageProblem(f"--webhook-receiver-port {inbox.port}: {error}") from None
 
 
 def _operations(apis: tuple[str, ...], include: list[str] | None, exclude: list[str] | None) -> OperationFilter:

@@ -22,7 +22,7 @@ from conformance import cleanup, fuzzing, withheld
 from conformance.breaker import Breaker
 from conformance.budget import Budget, OutOfTime
 from conformance.checks import FAMILIES, ONCE_PER_RUN, SCHEMATHESIS, Selection, family_of, scope_of, select
-from conformance.checks.base import Deferred, Scenario, ScenarioCheck, Withheld
+from conformance.checks.base import Deferred, Note, Scenario, ScenarioCheck, Withheld
 from conformance.connection import NoAnswer
 from conformance.operations import Contract, OperationFilter
 from conformance.profiles import PROFILES, Profile
@@ -47,6 +47,7 @@ from conformance.results import (
 )
 from conformance.retry import ANNOUNCE_AFTER, RetryPolicy
 from conformance.target import Target, TargetError
+from conformance.webhook_inbox import InboxSettings
 
 APIS = ("v1", "internal")
 EXIT_CONFORMANT = 0
@@ -74,6 +75,8 @@ class RunOptions:
     register: Register | None = None
     required_coverage: float | None = None
     recording: HarRecording | None = None
+    # How the webhook family receives deliveries (a local inbox, or one behind a public tunnel).
+    webhook_inbox: InboxSettings = field(default_factory=InboxSettings)
     # Called with events that cannot wait for the stream (a long wait inside a check is announced before it).
     listener: Callable[[Event], None] | None = None
 
@@ -96,7 +99,8 @@ class _Run:
         retry = RetryPolicy(announce=options.listener, budget=self.budget)
         self.client = target.client(retry, budget=self.budget, breaker=options.breaker, recorder=options.recording)
         self.scenarios = [
-            Scenario(target, Contract.load(api), self.client, options.profile, operations=options.operations)
+            Scenario(target, Contract.load(api), self.client, options.profile, operations=options.operations,
+                     webhook_inbox=options.webhook_inbox)
             for api in options.apis
         ]
         self.usable = [s for s in self.scenarios if not (s.contract.is_project_scoped and not target.project_id)]
@@ -151,6 +155,9 @@ def run(target: Target, options: RunOptions) -> Generator[Event, None, None]:
         yield from _clean(state.usable, state.found_before)
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        for scenario in state.scenarios:
+            scenario.close()
     report = state.report
     report.interrupted = interrupted
     yield from _complete(state, INTERRUPTED if interrupted else "")
@@ -349,6 +356,9 @@ def _guarded(state: _Run, check: ScenarioCheck, scenario: Scenario, names: list[
         for item in check.run(scenario):
             if isinstance(item, Deferred):
                 state.deferred.append(item)
+                continue
+            if isinstance(item, Note):
+                state.report.notes.append(item.text)
                 continue
             if item.check not in state.selection.wanted:
                 continue

@@ -55,6 +55,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--hissuno-checks", default=None, help="comma-separated families or checks (default: all)")
     group.addoption("--hissuno-max-time", type=float, default=None, help="seconds for the whole run")
     group.addoption("--hissuno-known-divergences", default=None, help="YAML register of known divergences (they xfail)")
+    group.addoption("--hissuno-trigger-url", default=None, help="where to make the server emit any webhook event")
+    group.addoption("--hissuno-webhook-receiver-url", default=None, help="public URL of a tunnel to the webhook inbox")
+    group.addoption("--hissuno-webhook-receiver-port", type=int, default=None, help="port of the webhook inbox")
+    group.addoption("--hissuno-webhook-wait", type=float, default=None, help="seconds to wait for webhook deliveries")
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -74,7 +78,8 @@ def hissuno_target(pytestconfig: pytest.Config) -> Target:
     keys = {name: _option(pytestconfig, name) for name, _ in KEY_OPTIONS}
     for name in SESSION_ROLES:
         keys[name] = session_cookie(keys[name], name)
-    target = Target(base_url=base_url.rstrip("/"), **{**keys, "api_key": keys["api_key"] or ""})
+    target = Target(base_url=base_url.rstrip("/"), **{**keys, "api_key": keys["api_key"] or ""},
+                    trigger_url=_option(pytestconfig, "trigger_url"))
     return from_mock(target) if pytestconfig.getoption("hissuno_mock_keys") else target
 
 
@@ -86,6 +91,7 @@ def hissuno_run_options(pytestconfig: pytest.Config) -> RunOptions:
     from conformance.engine import APIS, RunOptions
     from conformance.profiles import PROFILES
     from conformance.register import Register, RegisterError
+    from conformance.webhook_inbox import DEFAULT_WAIT, InboxSettings
 
     api = pytestconfig.getoption("hissuno_api")
     checks = pytestconfig.getoption("hissuno_checks")
@@ -102,6 +108,11 @@ def hissuno_run_options(pytestconfig: pytest.Config) -> RunOptions:
         checks=[name for name in checks.split(",") if name.strip()] if checks else None,
         budget=Budget(pytestconfig.getoption("hissuno_max_time")),
         register=register,
+        webhook_inbox=InboxSettings(
+            public_url=_option(pytestconfig, "webhook_receiver_url"),
+            port=int(_option(pytestconfig, "webhook_receiver_port") or 0),
+            wait=float(_option(pytestconfig, "webhook_wait") or DEFAULT_WAIT),
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from conformance.retry import RetryPolicy
 MOCK_KEYS_PATH = "/__mock/keys"
 MOCK_MEMBERS_PATH = "/__mock/members"
 MOCK_SESSION_PATH = "/__mock/session"
+MOCK_EVENTS_PATH = "/__mock/events"
 # How long the reachability probe waits for an answer once connected (a server that accepts connections but
 # does not answer is reachable: the run reports it, it is not a usage error).
 PROBE_READ_TIMEOUT = 2.0
@@ -68,6 +69,8 @@ class Target:
     headers: tuple[tuple[str, str], ...] = ()
     request_timeout: float = REQUEST_TIMEOUT
     tls_verify: bool | str = True
+    # Where to make the server emit any webhook event (the mock's POST /__mock/events), if anywhere.
+    trigger_url: str | None = None
 
     def credential(self, role: str) -> Credential | None:
         """The key (or session cookie) for a role (``api_key``, ``session_cookie``, ...) with its shell variable, if
@@ -136,11 +139,16 @@ def session_cookie(value: str | None, option: str = "session_cookie") -> str | N
 
 def check_base_url(url: str) -> str:
     """The URL without a trailing slash, or :class:`TargetError` when it is not an ``http(s)://host`` URL."""
+    return check_url(url, "--base-url").rstrip("/")
+
+
+def check_url(url: str, option: str) -> str:
+    """The URL as given, or :class:`TargetError` (naming ``option``) when it is not an ``http(s)://host`` URL."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         hint = f" (did you mean http://{url.strip()}?)" if "://" not in url else ""
-        raise TargetError(f"--base-url {url!r} is not an http:// or https:// URL{hint}")
-    return url.strip().rstrip("/")
+        raise TargetError(f"{option} {url!r} is not an http:// or https:// URL{hint}")
+    return url.strip()
 
 
 def probe(target: Target) -> bool:
@@ -261,10 +269,12 @@ def sign_in_to_mock(target: Target, project_id: str | None) -> dict[str, str | N
 
 
 def from_mock(target: Target) -> Target:
-    """The target with every key it lacks taken from the mock's ``/__mock/keys``, and the main project's owner
-    and a member signed in (``/__mock/session``) unless their session cookies were given."""
-    target = target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
-    return target.with_keys(sign_in_to_mock(target, target.project_id))
+    """The target with every key it lacks taken from the mock's ``/__mock/keys``, the main project's owner and a
+    member signed in (``/__mock/session``) unless their session cookies were given, and the mock's event trigger
+    (``POST /__mock/events``) unless another was given."""
+    keyed = target.with_keys(choose_mock_keys(fetch_mock_keys(target)))
+    signed_in = keyed.with_keys(sign_in_to_mock(keyed, keyed.project_id))
+    return replace(signed_in, trigger_url=target.trigger_url or f"{target.url}{MOCK_EVENTS_PATH}")
 
 
 def _reason(exc: requests.RequestException) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conformance.checks import auth, conflicts, envelope, isolation, keys, ratelimit, state, writes
+from conformance.checks import auth, conflicts, envelope, isolation, keys, ratelimit, state, webhooks, writes
 from conformance.checks.base import RESPONSE_CHECKS, SCENARIO_CHECKS, ScenarioCheck
 from conformance.checks.builtin import BUILTIN_CHECKS
 from conformance.operations import Contract, Operation
@@ -22,7 +22,8 @@ STATE_MODULES = (state, conflicts, writes)
 
 # Order matters: keys first, while the project has room for new keys (the other families create some too);
 # state creates the rows isolation then looks for; the rate-limit burst comes last.
-RUN_ORDER = (keys.FAMILY, state.FAMILY, isolation.FAMILY, auth.FAMILY, envelope.FAMILY, ratelimit.FAMILY)
+RUN_ORDER = (keys.FAMILY, state.FAMILY, isolation.FAMILY, auth.FAMILY, envelope.FAMILY, webhooks.FAMILY,
+             ratelimit.FAMILY)
 SCENARIO_RUN: tuple[ScenarioCheck, ...] = tuple(
     sorted(SCENARIO_CHECKS, key=lambda check: RUN_ORDER.index(check.family))
 )
@@ -30,7 +31,10 @@ SCENARIO_RUN: tuple[ScenarioCheck, ...] = tuple(
 REPORTED_AS = {check.registered: check.name for check in RESPONSE_CHECKS}
 # Families whose checks spend a shared budget (the rate-limit key's window) and so run once per run.
 ONCE_PER_RUN = frozenset({ratelimit.FAMILY})
-FAMILIES = (SCHEMATHESIS, auth.FAMILY, keys.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit.FAMILY, envelope.FAMILY)
+FAMILIES = (
+    SCHEMATHESIS, auth.FAMILY, keys.FAMILY, isolation.FAMILY, state.FAMILY, ratelimit.FAMILY, envelope.FAMILY,
+    webhooks.FAMILY,
+)
 
 
 def catalogue() -> dict[str, tuple[str, str]]:

@@ -14,8 +14,9 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import schemathesis
 
@@ -24,6 +25,7 @@ from conformance.operations import Contract, Operation, OperationFilter
 from conformance.profiles import Profile
 from conformance.results import RUN_WIDE, CheckResult, Problem, skipped
 from conformance.target import Target
+from conformance.webhook_inbox import InboxSettings
 from contract.registry import Registry
 
 JSON_TYPES = ("application/json",)
@@ -46,7 +48,7 @@ class ScenarioCheck:
     name: str
     family: str
     proves: str
-    run: Callable[[Scenario], Iterable[CheckResult | Deferred]]
+    run: Callable[[Scenario], Iterable[CheckResult | Deferred | Note]]
     scope: Scope
     # Further verdicts the same requests yield (name -> what it proves), e.g. one burst, four verdicts.
     also: tuple[tuple[str, str], ...] = ()
@@ -139,6 +141,16 @@ class Withheld(Exception):
     """A check reached for an operation the run does not send; ``str()`` says why."""
 
 
+@dataclass(frozen=True)
+class Note:
+    """A line a check adds to the run's report (what it could not cover, and how to cover it)."""
+
+    text: str
+
+
+Shared = TypeVar("Shared")
+
+
 @dataclass
 class Created:
     """A resource one of our checks made, so later checks (isolation) can look for it."""
@@ -163,10 +175,25 @@ class Scenario:
     client: Client
     profile: Profile
     operations: OperationFilter = field(default_factory=OperationFilter)
+    # How the webhook family receives deliveries.
+    webhook_inbox: InboxSettings = field(default_factory=InboxSettings)
     created: list[Created] = field(default_factory=list)
     # Operations this run does not send (operationId -> why; see conformance.withheld).
     withheld: dict[str, str] = field(default_factory=dict)
     _ids: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _shared: dict[str, Any] = field(default_factory=dict)
+    _resources: ExitStack = field(default_factory=ExitStack)
+
+    def shared(self, name: str, open_: Callable[[], AbstractContextManager[Shared]]) -> Shared:
+        """A resource the checks of this document share (the webhook inbox): opened on first use, closed by
+        :meth:`close` when the run ends."""
+        if name not in self._shared:
+            self._shared[name] = self._resources.enter_context(open_())
+        return self._shared[name]
+
+    def close(self) -> None:
+        self._resources.close()
+        self._shared.clear()
 
     @property
     def api(self) -> str:

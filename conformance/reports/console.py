@@ -37,7 +37,8 @@ def percent(value: float) -> str:
 
 def summary_table(report: RunReport) -> Table:
     """Rows: operations; columns: check families, then coverage and score of the row."""
-    families = [f for f in FAMILIES if any(r.family == f for r in report.results)]
+    present = list(dict.fromkeys(r.family for r in report.results))
+    families = [f for f in FAMILIES if f in present] + [f for f in present if f not in FAMILIES]
     table = Table(title="Conformance by operation and check family", show_lines=False)
     table.add_column("operation", style="bold", no_wrap=True)
     for family in families:

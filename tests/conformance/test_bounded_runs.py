@@ -30,7 +30,7 @@ KEYS = ["--api-key", "hss_main", "--project-id", "proj_a", "--other-api-key", "h
         "proj_b", "--revoked-key", "hss_revoked", "--rate-limit-key", "hss_limit", "--read-only-key", "hss_ro",
         "--standard-key", "hss_std"]  # fmt: skip
 CHECKS_OF_OURS = "state,isolation,envelope.pagination,envelope.out_of_range,envelope.not_found,envelope.bad_body"
-EVERY_FAMILY = {"schemathesis", "auth", "isolation", "state", "ratelimit", "envelope"}
+EVERY_FAMILY = {"schemathesis", "auth", "isolation", "state", "ratelimit", "envelope", "webhooks"}
 
 
 def _keyed(app: object) -> Target:
