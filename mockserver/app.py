@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
         preferences=Preferences({base: bundled(name) for name, (base, _) in mounted.items()}),
         cors=ApiCors(controls_policy),
         cache=ValidatorCache(),
-        made_up=MadeUpLists(bundled("v1"), settings.seed, now=fixture.anchor).handlers(),
+        made_up={**MadeUpLists(bundled("internal"), settings.seed, now=fixture.anchor, views=views).handlers(),
+                 **MadeUpLists(bundled("v1"), settings.seed, now=fixture.anchor, views=views).handlers()},
         run=store.run,
     )
     app = MockApp(__name__, middlewares=middleware_stack(renderer, [base for base, _ in mounted.values()], pipeline,

@@ -18,6 +18,7 @@ from typing import Any
 
 from contract.pointer import resolve
 from contract.spec import operations
+from mockserver import api_keys
 from mockserver.fake import SchemaFaker
 from mockserver.handlers import operation_table
 from mockserver.pipeline.reply import Call, Reply
@@ -29,11 +30,15 @@ Handler = Callable[[Call], Reply]
 ROWS_PER_KIND = (20, 120)
 """How many rows a project's made-up list holds, drawn per project and kind: a few pages of the default 50."""
 COMPANIES = "companies"
+MADE_UP_SCHEMAS = {**SCHEMA_OF_KIND, api_keys.KIND: "ApiKey"}
+"""The item schema of each kind a made-up list may hold."""
+NAMESPACE_OF_KIND = {api_keys.KIND: api_keys.ACCESS}
+"""Kinds stored outside their project's namespace (with a ``project_id`` field), as the real handlers read them."""
 
 
 def list_kinds(document: Mapping[str, Any]) -> dict[str, str]:
     """``{operationId: kind}`` of every list the document declares, by the item schema of its ``data``."""
-    kind_of_schema = {name: kind for kind, name in SCHEMA_OF_KIND.items()}
+    kind_of_schema = {name: kind for kind, name in MADE_UP_SCHEMAS.items()}
     found: dict[str, str] = {}
     for _, method, operation in operations(document):
         schema = _success_schema(document, operation) if method == "get" else {}
@@ -80,12 +85,14 @@ def companies_of(customers: Iterable[Doc]) -> list[Doc]:
 class MadeUpLists:
     """The list handlers of the made-up rows, one store per project and kind, built on first use."""
 
-    def __init__(self, document: Mapping[str, Any], seed: int, now: datetime | None = None) -> None:
-        """``document``: the contract whose schemas the rows follow; ``now``: the moment their dates lead up to."""
+    def __init__(self, document: Mapping[str, Any], seed: int, now: datetime | None = None,
+                 views: Views | None = None) -> None:
+        """``document``: the contract whose schemas the rows follow; ``now``: the moment their dates lead up to;
+        ``views``: what the lists show of a row (by default read from ``document``)."""
         self.document = document
         self.seed = seed
         self.now = now
-        self.views = Views(document)
+        self.views = views or Views(document)
         self.kinds = list_kinds(document)
         self._tables: dict[tuple[str, str], dict[str, Handler]] = {}
         self._lock = threading.Lock()
@@ -102,13 +109,16 @@ class MadeUpLists:
         with self._lock:
             table = self._tables.get((project_id, kind))
             if table is None:
-                store = MemoryStore({project_id: self._dataset(project_id, kind)}, seed=self.seed)
+                namespace = NAMESPACE_OF_KIND.get(kind, project_id)
+                store = MemoryStore({namespace: self._dataset(project_id, kind)}, seed=self.seed)
                 table = self._tables[(project_id, kind)] = operation_table(store, self.views)
             return table
 
     def _dataset(self, project_id: str, kind: str) -> dict[str, list[Doc]]:
         rng = random.Random(f"{self.seed}:{project_id}:{kind}")
         faker = SchemaFaker(self.document, rng, now=self.now)
-        schema = self.document["components"]["schemas"][SCHEMA_OF_KIND[kind]]
+        schema = self.document["components"]["schemas"][MADE_UP_SCHEMAS[kind]]
         rows = made_up_rows(faker, schema, rng.randint(*ROWS_PER_KIND))
+        if kind in NAMESPACE_OF_KIND:
+            rows = [{**row, "project_id": project_id} for row in rows]
         return {kind: rows, COMPANIES: companies_of(rows)} if kind == "customers" else {kind: rows}

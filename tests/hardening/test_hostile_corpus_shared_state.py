@@ -49,11 +49,13 @@ def new_customers(count: int, tag: str) -> bytes:
     return json.dumps({"customers": [{"email": f"{tag}{index}@example.com"} for index in range(count)]}).encode()
 
 
-FILL: dict[str, tuple[str, bytes]] = {  # a create of each kind, repeated until the project is full
-    "sessions": ("/v1/sessions", SESSION),
-    "knowledge_sources": ("/v1/knowledge-sources", SOURCE),
-    "webhooks": ("/v1/webhooks", WEBHOOK),
-    "customers": ("/v1/customers/import", new_customers(CAP, "filler")),
+FILL: dict[str, tuple[str, Callable[[int], bytes]]] = {  # a create of each kind, repeated until the project is full
+    "sessions": ("/v1/sessions", lambda _: SESSION),
+    "knowledge_sources": ("/v1/knowledge-sources", lambda _: SOURCE),
+    # each webhook to a URL of its own (a URL that already has one is a 409)
+    "webhooks": ("/v1/webhooks", lambda n: json.dumps({"url": f"http://127.0.0.1:9/fill{n}",
+                                                       "events": ["session.created"]}).encode()),
+    "customers": ("/v1/customers/import", lambda _: new_customers(CAP, "filler")),
 }
 
 
@@ -145,8 +147,8 @@ def shared() -> Iterator[tuple[Target, LiveRedis]]:
 def fill(t: Target, kind: str) -> None:
     path, body = FILL[kind]
     headers = {"Authorization": f"Bearer {t.key}", "Content-Type": "application/json"}
-    for _ in range(CAP + 1):
-        answer = httpx.post(f"{t.mock.base_url}{path}", headers=headers, content=body, timeout=30)
+    for n in range(CAP + 1):
+        answer = httpx.post(f"{t.mock.base_url}{path}", headers=headers, content=body(n), timeout=30)
         if answer.status_code == 507 or (kind == "customers" and answer.json().get("errors")):
             return
     if kind != "customers":

@@ -97,7 +97,7 @@ def test_dynamic_lists_keep_the_contract_across_1000_seeded_draws(client: MockCl
     rng = random.Random(SEED)
     faker = SchemaFaker(bundled("v1"), random.Random(SEED), now=datetime(2026, 1, 20))
     keys = {project: next(k.key for k in client.app.mock.fixture.keys
-                          if k.project_id == project and k.permission == "read-only") for project in PROJECTS}
+                          if k.project_id == project and k.permission == "full") for project in PROJECTS}
     operations = lists()
     seen_rows = 0
     for _ in range(DRAWS):

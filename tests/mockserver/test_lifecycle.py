@@ -23,7 +23,7 @@ from mockserver.app import create_app
 from mockserver.pipeline.validate.formats import format_checker
 from mockserver.settings import Settings
 from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher
-from tests.support.servers import served
+from tests.support.servers import PLANS, RAISED_LIMIT, served
 from tests.support.webhook_receiver import Receiver
 
 NW = "proj_northwind"
@@ -60,7 +60,8 @@ def state(request: pytest.FixtureRequest, tmp_path) -> str:
 
 @pytest.fixture
 def mock(state: str) -> Iterator[httpx.Client]:
-    settings = Settings(state=state, processing_delay=DELAY)
+    # Limits raised: the tests poll every 20 ms, which a slow machine can keep up for over a minute.
+    settings = Settings(state=state, processing_delay=DELAY, rate_limits={plan: RAISED_LIMIT for plan in PLANS})
     app = create_app(settings, webhooks=WebhookDispatcher(DeliveryPolicy(timeout_seconds=2.0, backoff_seconds=0.01)))
     with served(app) as base_url, httpx.Client(base_url=base_url, headers=STANDARD, timeout=30) as http:
         yield http
@@ -110,16 +111,23 @@ def test_a_knowledge_source_is_pending_then_processing_then_completed(mock: http
 
 
 def test_a_review_runs_once_at_a_time_and_then_may_run_again(mock: httpx.Client) -> None:
-    session = mock.post("/v1/sessions", json=SESSION).json()
-    review = f"/api/projects/{NW}/sessions/{session['id']}/review"
-    started = mock.post(review)
-    assert started.status_code == 202 and started.json()["pm_reviewed_at"] is None
-    assert mock.post(review).json() == {"error": "A review of this session is already running."}
-    reviewed = wait_for(lambda: mock.get(f"/v1/sessions/{session['id']}").json()["pm_reviewed_at"])
-    assert mock.post(review).status_code == 202
-    again = wait_for(lambda: (at := mock.get(f"/v1/sessions/{session['id']}").json()["pm_reviewed_at"]) != reviewed
-                     and at)
-    assert again > reviewed
+    """Each review ends in a ``session.reviewed`` (counted at a receiver: ``pm_reviewed_at`` has whole seconds, so
+    two reviews in one second show the same stamp)."""
+    with Receiver() as receiver:
+        assert mock.post("/v1/webhooks", json={"url": receiver.url, "events": ["session.reviewed"]}).status_code == 201
+        session = mock.post("/v1/sessions", json=SESSION).json()
+        review = f"/api/projects/{NW}/sessions/{session['id']}/review"
+        started = mock.post(review)
+        assert started.status_code == 202 and started.json()["pm_reviewed_at"] is None
+        assert mock.post(review).json() == {"error": "A review of this session is already running."}
+        wait_for(lambda: len(receiver.requests) == 1)
+        reviewed = mock.get(f"/v1/sessions/{session['id']}").json()["pm_reviewed_at"]
+        assert reviewed is not None
+        assert mock.post(review).status_code == 202
+        wait_for(lambda: len(receiver.requests) == 2)
+        events = [orjson.loads(request["body"]) for request in receiver.requests]
+    assert [event["data"]["id"] for event in events] == [session["id"]] * 2
+    assert events[1]["data"]["pm_reviewed_at"] >= reviewed
 
 
 def test_reset_forgets_the_work_in_progress(mock: httpx.Client) -> None:
