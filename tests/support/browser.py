@@ -21,6 +21,8 @@ from typing import Any
 from playwright.sync_api import Browser, sync_playwright
 
 VITE_PORT = 5173
+# localhost is 127.0.0.1 only: a developer's Vite on [::1]:5173 must not answer for the test's page.
+LOCALHOST_IS_IPV4 = "--host-resolver-rules=MAP localhost 127.0.0.1"
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -70,7 +72,7 @@ def headless_chromium() -> Iterator[Browser]:
     """A headless Chromium, closed when the block ends."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(playwright.chromium.executable_path),
-                                             headless=True)
+                                             headless=True, args=[LOCALHOST_IS_IPV4])
         try:
             yield browser
         finally:
