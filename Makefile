@@ -29,9 +29,10 @@ pytest: venv
 
 test: lint system-deps pytest
 
-# The Redis-backed tests need a real redis-server; installed through apt when missing.
-system-deps:
+# The Redis-backed tests need a real redis-server, the dashboard E2E test a Chromium; installed when missing.
+system-deps: venv
 	@bash .ci/ensure-redis-server
+	@bash .ci/ensure-chromium $(BIN)/playwright
 
 bench: venv
 	$(BIN)/python -m benchmarks
