@@ -51,11 +51,11 @@ def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Call
     assert failures == []
     assert engine.exit_code(report) == engine.EXIT_CONFORMANT
     families = {r.family for r in report.results if r.status is Status.PASSED}
-    assert families == {"schemathesis", "auth", "keys", "isolation", "state", "ratelimit", "envelope"}
+    assert families == {"schemathesis", "auth", "keys", "isolation", "state", "ratelimit", "envelope", "webhooks"}
     assert {r.api for r in report.results} == {"v1", "internal"}
     # With every key given (and the owner and a member signed in), the only skips are what only the full profile
-    # does (the retry after Retry-After, the coverage phase's unsupported methods), a filter isolation cannot probe
-    # (no API creates an issue), Schemathesis on revoking one key (its inferred links would hand it the run's own)
+    # does (the retry after Retry-After, the coverage phase's unsupported methods), Schemathesis on revoking one
+    # key (its inferred links would hand it the run's own)
     # and revoking every key, which the run never sends (conformance.withheld).
     skips = {(r.check, r.reason.split(" (")[0]) for r in report.results if r.status is Status.SKIPPED}
     withholding = ("not fuzzed", "not sent")
@@ -63,7 +63,6 @@ def test_quick_profile_passes_against_the_mock_with_zero_failures(mock_app: Call
     assert skips - not_sent == {
         ("ratelimit.retry_after", "full profile only"),
         ("unsupported_method", "full profile only"),
-        ("isolation.filters", "no filter of this list matches project A's rows for project A"),
     }
     assert {r.operation_id for r in report.results if r.reason.startswith("not fuzzed")} == set(NOT_FUZZED)
     assert {r.operation_id for r in report.results if r.reason.startswith("not sent")} == set(withheld.ALWAYS)
