@@ -28,6 +28,13 @@ def declared_error_statuses() -> list[int]:
     return sorted(statuses)
 
 
+def declared_event_types() -> list[str]:
+    """Every webhook event type the document declares."""
+    document: dict[str, Any] = json.loads(BUNDLE.read_text(encoding="utf-8"))
+    types: list[str] = document["components"]["schemas"]["EventType"]["enum"]
+    return types
+
+
 def example_resource(schema: str) -> dict[str, Any]:
     """The first example in the document the SDKs were generated from that is a whole ``schema`` object: its ``id``
     has the schema's prefix and it has every required property."""

@@ -20,18 +20,13 @@ from hissuno._webhook_events import (
 from hissuno.v1.models import Customer, Issue, KnowledgeSource, Session
 from standardwebhooks import Webhook
 
-from tests.sdks.sdk_files import BUNDLE, example_resource
+from tests.sdks.sdk_files import declared_event_types, example_resource
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 OTHER_SECRET = "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY"
 MODELS: dict[str, type[Session | Issue | Customer | KnowledgeSource]] = {
     "Session": Session, "Issue": Issue, "Customer": Customer, "KnowledgeSource": KnowledgeSource,
 }
-
-
-def declared_event_types() -> list[str]:
-    types: list[str] = json.loads(BUNDLE.read_text())["components"]["schemas"]["EventType"]["enum"]
-    return types
 
 
 def payload_schema(event_type: str) -> str:
