@@ -7,7 +7,7 @@ Under ``sdks/`` (or ``--out DIR``, in the same layout) it writes:
 - ``python/src/hissuno/v1/``: models and sync/async operations on httpx (openapi-python-client);
 - ``typescript/src/generated/contract.ts`` and ``python/src/hissuno/_contract.py``: the SDK version
   (``info.version``) and the default base URL (the first of ``servers``);
-- ``typescript/src/generated/webhook-events.ts`` and ``python/src/hissuno/_webhook_events.py``: the webhook
+- ``typescript/src/generated/webhook-events.ts`` and ``python/src/hissuno/webhook_events.py``: the webhook
   events typed per event type (:mod:`webhook_events`).
 
 In place it also sets ``version`` in ``typescript/package.json`` and its lock file. A test regenerates into a
@@ -38,7 +38,7 @@ TYPESCRIPT_CONTRACT = "typescript/src/generated/contract.ts"
 PYTHON_PACKAGE = "python/src/hissuno/v1"
 PYTHON_CONTRACT = "python/src/hissuno/_contract.py"
 TYPESCRIPT_EVENTS = "typescript/src/generated/webhook-events.ts"
-PYTHON_EVENTS = "python/src/hissuno/_webhook_events.py"
+PYTHON_EVENTS = "python/src/hissuno/webhook_events.py"
 GENERATED = (BUNDLE, TYPESCRIPT_TYPES, TYPESCRIPT_CONTRACT, TYPESCRIPT_EVENTS, PYTHON_PACKAGE, PYTHON_CONTRACT,
              PYTHON_EVENTS)
 

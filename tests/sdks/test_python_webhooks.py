@@ -12,12 +12,12 @@ from typing import Any, assert_type
 import httpx
 import pytest
 from hissuno import HissunoError, WebhookEvent, WebhookVerificationError, verify_webhook, webhooks
-from hissuno._webhook_events import (
+from hissuno.v1.models import Customer, Issue, KnowledgeSource, Session
+from hissuno.webhook_events import (
     IssueUpvotedEvent,
     KnowledgeSourceFailedEvent,
     SessionCreatedEvent,
 )
-from hissuno.v1.models import Customer, Issue, KnowledgeSource, Session
 from standardwebhooks import Webhook
 
 from tests.sdks.sdk_files import declared_event_types, example_resource

@@ -15,8 +15,8 @@ from typing import Any
 
 import standardwebhooks
 
-from hissuno._webhook_events import PARSERS, WebhookEvent
 from hissuno.errors import HissunoError
+from hissuno.webhook_events import PARSERS, WebhookEvent
 
 __all__ = ["WebhookEvent", "WebhookVerificationError", "verify"]
 
