@@ -57,12 +57,13 @@ function parseEvent(text: string): WebhookEvent {
     throw new WebhookVerificationError("the signed body is not JSON");
   }
   const event = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  if (!WEBHOOK_EVENT_TYPES.includes(event.type as WebhookEventType)) {
-    throw new WebhookVerificationError(`the signed body is no event type this SDK knows: ${JSON.stringify(event.type)}`);
+  const type = event.type as WebhookEventType;
+  if (!WEBHOOK_EVENT_TYPES.includes(type)) {
+    throw new WebhookVerificationError(`the signed body is no event type this SDK knows: ${JSON.stringify(type)}`);
   }
   const shaped = typeof event.id === "string" && typeof event.created_at === "string";
   if (!shaped || typeof event.data !== "object" || event.data === null) {
-    throw new WebhookVerificationError(`the signed ${String(event.type)} body is no event envelope {id, type, created_at, data}`);
+    throw new WebhookVerificationError(`the signed ${type} body is no event envelope {id, type, created_at, data}`);
   }
   return event as unknown as WebhookEvent;
 }
