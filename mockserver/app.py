@@ -21,6 +21,7 @@ from mockserver import api_keys
 from mockserver.control import MockControls
 from mockserver.data.fixture import Fixture, load_fixture
 from mockserver.data.seed import build_dataset
+from mockserver.event_trigger import EventTrigger
 from mockserver.handlers import operation_table
 from mockserver.host import documents
 from mockserver.host.connexion_app import ApiCors, MockApp, build_stack, make_resolver, middleware_stack
@@ -41,7 +42,7 @@ from mockserver.sign_ins import Members, SignIns, cookie_name
 from mockserver.stores.base import Store, StoreError
 from mockserver.stores.factory import open_store
 from mockserver.webhook_targets import TargetPolicy
-from mockserver.webhooks import WebhookDispatcher, WebhookRelay
+from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, WebhookRelay
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,9 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
                            present=views.summary, max_created=settings.max_created)
     except StoreError as error:
         raise SettingsError(str(error)) from None
-    webhooks = webhooks or WebhookDispatcher(targets=webhook_targets(settings))
-    store.subscribe(WebhookRelay(store, webhooks))
+    webhooks = webhooks or WebhookDispatcher(delivery_policy(settings), targets=webhook_targets(settings))
+    relay = WebhookRelay(store, webhooks)
+    store.subscribe(relay)
     registry = KeyRegistry(store, fixture.keys, {project.id: project.plan for project in fixture.projects})
     sign_ins = SignIns(store, Members(fixture.members))
     authenticator = Authenticator(registry, sign_ins, cookie_name(bundled("internal")))
@@ -90,8 +92,10 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
     renderer = ErrorRenderer()
     controls_policy = ControlPolicy(settings.cors_origins, settings.allowed_hosts, settings.host,
                                     settings.control_token)
+    projects = [project.id for project in fixture.projects]
     controls = MockControls(store, authenticator, limiter, {name: base for name, (base, _) in mounted.items()},
-                            webhooks, projects=[project.id for project in fixture.projects])
+                            webhooks, projects=projects,
+                            trigger=EventTrigger(bundled("v1"), store, views.summary, relay, projects))
     controls.reset_hooks.append(processing.cancel)
     pipeline = PipelineConfig(
         authenticator=authenticator,
@@ -126,6 +130,11 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
 def seeded_data(fixture: Fixture, seed: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Every project's generated documents, and the fixture's API keys in the store's access namespace."""
     return {**build_dataset(fixture, seed), api_keys.ACCESS: {api_keys.KIND: api_keys.fixture_documents(fixture)}}
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    """How deliveries are attempted: ``--webhook-timeout`` per attempt, retries on ``--webhook-retry-schedule``."""
+    return DeliveryPolicy(timeout_seconds=settings.webhook_timeout, retry_schedule=settings.webhook_retry_schedule)
 
 
 def webhook_targets(settings: Settings) -> TargetPolicy:

@@ -1,4 +1,4 @@
-"""``hissuno-mock``: serve the mock, list its keys, reset a running one, sign a member in to it.
+"""``hissuno-mock``: serve the mock, list its keys, reset a running one, sign a member in to it, fire a webhook event.
 
 Every failure a user can cause (a flag or ``HISSUNO_MOCK_*`` variable of the wrong type, a bad fixture file, a
 port in use, an unknown plan in ``--rate-limit``) ends in one line on stderr and exit code 2, never a traceback.
@@ -100,6 +100,13 @@ def serve(
         help="Let webhook deliveries go to HOST (a name, *.domain, an IP address or a network such as "
              "10.0.0.0/8), on PORT only if given (repeatable; the variable takes a comma-separated list). "
              "[default: loopback addresses only]")] = None,
+    webhook_retry_schedule: Annotated[str | None, setting(
+        "webhook_retry_schedule", metavar="SECONDS,...",
+        help="Seconds before each retry of a webhook delivery answered non-2xx or timed out; its length + 1 "
+             "attempts in all, e.g. 0.1,0.2,0.4,0.8 in tests. [default: 1,5,25,125]")] = None,
+    webhook_timeout: Annotated[float, setting(
+        "webhook_timeout", metavar="SECONDS",
+        help="How long one delivery attempt may take before it counts as failed.")] = DEFAULTS.webhook_timeout,
     cors_origin: Annotated[list[str] | None, setting(
         "cors_origins", "--cors-origin", metavar="ORIGIN",
         help="Another page origin allowed to call the /__mock/ controls, e.g. http://dev.test:5173 (:* for any "
@@ -116,7 +123,8 @@ def serve(
     settings = _settings(host=host, port=port, seed=seed, fixtures=fixtures, rate_limits=rate_limit,
                          rate_limit_storage=rate_limit_storage, state=state, workers=workers,
                          validate_responses=validate_responses, log_level=log_level, cache_dir=cache_dir,
-                         webhook_allow=webhook_allow, cors_origins=cors_origin, allowed_hosts=allow_host,
+                         webhook_allow=webhook_allow, webhook_retry_schedule=webhook_retry_schedule,
+                         webhook_timeout=webhook_timeout, cors_origins=cors_origin, allowed_hosts=allow_host,
                          control_token=control_token, max_created=max_created,
                          processing_delay=processing_delay)
     check_workers(settings)
@@ -271,7 +279,7 @@ def call_control(method: str, path: str, url: str | None, control_token: str | N
         response = httpx.request(method, f"{base}{path}", json=body, headers=headers, timeout=10)
     except httpx.HTTPError as error:
         fail(f"cannot reach the mock at {base}: {error}")
-    if response.status_code != 200:
+    if not response.is_success:
         try:
             reason = response.json()["error"]
         except (ValueError, KeyError, TypeError):
@@ -311,6 +319,30 @@ def session(
     roles = ", ".join(f"{p['project_id']} ({p['role']})" for p in signed_in.get("projects", []))
     typer.echo(f"signed in {signed_in.get('signed_in')}: {roles}; until {signed_in.get('expires_at')}", err=True)
     typer.echo(f"Cookie: {pair}")
+
+
+@cli.command()
+def trigger(
+    event: Annotated[str, typer.Argument(metavar="EVENT", help="An event type, e.g. issue.created (the contract's "
+                                                             "EventType lists them).")],
+    project: Annotated[str | None, typer.Option(
+        "--project", envvar="HISSUNO_MOCK_TRIGGER_PROJECT", metavar="PROJECT",
+        help="The project whose webhooks get it. [default: the fixture's first project]")] = None,
+    url: ControlUrl = None,
+    control_token: ControlToken = None,
+) -> None:
+    """Fire a webhook event on a running mock (POST /__mock/events), built from the project's current data, and
+    print the event; GET /__mock/deliveries shows its deliveries."""
+    body: dict[str, object] = {"type": event}
+    if project is not None:
+        body["project_id"] = project
+    fired = call_control("POST", "/__mock/events", url, control_token, body).json()
+    count = fired.get("deliveries", 0)
+    typer.echo(f"fired {fired['event']['id']} ({event}) in {fired.get('project_id')}: {count} "
+               f"{'delivery' if count == 1 else 'deliveries'} queued", err=True)
+    import orjson
+
+    sys.stdout.write(orjson.dumps(fired["event"], option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:

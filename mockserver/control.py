@@ -1,10 +1,10 @@
 """Routes outside the contract, under ``/__mock/``: reset, the fixture keys and members, dashboard sign-in and
-sign-out, the webhook deliveries.
+sign-out, firing a webhook event, the webhook deliveries and their redelivery.
 
 They need no API key (a developer or a test harness calls them), are never rate-limited, and answer JSON; who
 may call them from a browser is :mod:`mockserver.host.control_guard`'s to decide. With several workers,
-``reset`` resets the shared state for all of them (and ends every sign-in), while ``deliveries`` lists those of
-the worker that answers (``GET /`` names its process id).
+``reset`` resets the shared state for all of them (and ends every sign-in), while ``deliveries`` lists (and
+``redeliver`` finds) those of the worker that answers (``GET /`` names its process id).
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mockserver.event_trigger import EventTrigger, TriggerRefused
 from mockserver.pipeline.authenticate import Authenticator, session_token
 from mockserver.ratelimit import RateLimiter
 from mockserver.sign_ins import DEFAULT_TTL, MAX_TTL, UnknownMember
 from mockserver.stores.base import Store
-from mockserver.webhooks import WebhookDispatcher
+from mockserver.webhooks import UnknownDelivery, WebhookDispatcher, WebhookGone
 
 ResetHook = Callable[[], Awaitable[None] | None]
 MAX_CONTROL_BODY = 4096
@@ -75,13 +76,14 @@ class MockControls:
 
     def __init__(self, store: Store, authenticator: Authenticator, limiter: RateLimiter,
                  documents: dict[str, str], webhooks: WebhookDispatcher | None = None, *,
-                 projects: Sequence[str] = ()) -> None:
+                 projects: Sequence[str] = (), trigger: EventTrigger | None = None) -> None:
         self.store = store
         self.authenticator = authenticator
         self.projects = list(projects)
         self.limiter = limiter
         self.documents = documents
         self.webhooks = webhooks or WebhookDispatcher()
+        self.trigger = trigger
         self.reset_hooks: list[ResetHook] = []
 
     def routes(self) -> list[tuple[str, str, Callable[[Request], Awaitable[Response]], list[str]]]:
@@ -92,7 +94,9 @@ class MockControls:
             ("/__mock/keys", "mock_keys", self.keys, ["GET"]),
             ("/__mock/members", "mock_members", self.members, ["GET"]),
             ("/__mock/session", "mock_session", self.session, ["POST", "DELETE"]),
+            ("/__mock/events", "mock_events", self.events, ["POST"]),
             ("/__mock/deliveries", "mock_deliveries", self.deliveries, ["GET"]),
+            ("/__mock/deliveries/{delivery_id}/redeliver", "mock_redeliver", self.redeliver, ["POST"]),
         ]
 
     async def reset(self, request: Request) -> Response:
@@ -151,9 +155,35 @@ class MockControls:
         ended = await self.store.run(functools.partial(self.authenticator.sign_ins.close, token)) if token else False
         return json_response({"signed_out": ended}, headers={"Set-Cookie": session_cookie(name, "", 0)})
 
+    async def events(self, request: Request) -> Response:
+        """``POST {"type", "project_id"?, "data"?}`` fires a webhook event of any declared type (202): built from
+        the project's current data (or the contract's example), ``data``'s fields on top, checked against the
+        contract; the answer holds the event and how many deliveries were queued."""
+        if self.trigger is None:
+            return error_response(404, "This mock fires no events: its contract declares no webhook deliveries.")
+        try:
+            body = await json_body(request)
+            fired = await self.trigger.fire(body.get("type"), body.get("project_id"), body.get("data"))
+        except (BadControlRequest, TriggerRefused) as bad:
+            return error_response(bad.status, bad.message)
+        return json_response(fired, 202)
+
     async def deliveries(self, request: Request) -> Response:
-        """Webhook deliveries, newest first (``?project_id=`` for one project), with their outcome."""
+        """Webhook deliveries, newest first (``?project_id=`` for one project): each one's state, its
+        ``message_id`` (the ``webhook-id``), its retry schedule and next attempt, and every attempt with its
+        signed headers, status and latency."""
         return json_response(self.webhooks.deliveries(request.query_params.get("project_id")))
+
+    async def redeliver(self, request: Request) -> Response:
+        """Send a recorded delivery again (202): a new delivery with the same body and ``webhook-id``, signed
+        afresh; 404 for an unknown delivery, 409 once its webhook is deleted."""
+        delivery_id = request.path_params["delivery_id"]
+        try:
+            return json_response(await self.webhooks.redeliver(delivery_id), 202)
+        except UnknownDelivery:
+            return error_response(404, f"No delivery {delivery_id!r}; GET /__mock/deliveries lists them.")
+        except WebhookGone as gone:
+            return error_response(409, f"The webhook {gone} was deleted: nothing is delivered to it any more.")
 
     async def index(self, request: Request) -> Response:
         return json_response({
@@ -164,6 +194,7 @@ class MockControls:
             },
             "controls": {"reset": "POST /__mock/reset", "keys": "GET /__mock/keys", "members": "GET /__mock/members",
                          "sign_in": "POST /__mock/session", "sign_out": "DELETE /__mock/session",
-                         "deliveries": "GET /__mock/deliveries"},
+                         "events": "POST /__mock/events", "deliveries": "GET /__mock/deliveries",
+                         "redeliver": "POST /__mock/deliveries/{delivery_id}/redeliver"},
             "worker": os.getpid(),
         })

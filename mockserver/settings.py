@@ -18,6 +18,13 @@ _PACKAGED_FIXTURES = Path(__file__).parent / "_data" / "fixtures"
 _SOURCE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 MAX_PROCESSING_DELAY = 3600.0
+DEFAULT_WEBHOOK_RETRY_SCHEDULE = (1.0, 5.0, 25.0, 125.0)
+"""Seconds before a delivery's 2nd, 3rd, 4th and 5th attempt: exponential (x5), five attempts in about 2.6 min."""
+DEFAULT_WEBHOOK_TIMEOUT = 5.0
+"""Seconds one delivery attempt may take before it counts as failed (and is retried)."""
+MAX_WEBHOOK_ATTEMPTS = 20
+MAX_WEBHOOK_RETRY_DELAY = 86_400.0
+MAX_WEBHOOK_TIMEOUT = 60.0
 
 
 def env_var(name: str) -> str:
@@ -100,6 +107,20 @@ def _webhook_allow(value: Any) -> tuple[str, ...]:
     return entries
 
 
+def _retry_schedule(value: Any) -> tuple[float, ...]:
+    """``"1,5,25,125"`` (or a sequence of numbers): the seconds before each retry of a webhook delivery."""
+    parts = value if isinstance(value, (tuple, list)) else str(value).split(",")
+    try:
+        delays = tuple(float(part) for part in parts if str(part).strip())
+    except ValueError:
+        delays = ()
+    if not delays or len(delays) >= MAX_WEBHOOK_ATTEMPTS or any(not 0 <= d <= MAX_WEBHOOK_RETRY_DELAY for d in delays):
+        raise SettingsError(f"webhook retry schedule {value!r} is not a comma-separated list of 1 to "
+                            f"{MAX_WEBHOOK_ATTEMPTS - 1} delays in seconds (0 to {MAX_WEBHOOK_RETRY_DELAY:g} each), "
+                            "such as 1,5,25,125")
+    return delays
+
+
 def _token(value: Any) -> str:
     token = str(value)
     if not _TOKEN.match(token):
@@ -155,6 +176,8 @@ class Settings:
     log_level: str = "warning"
     cache_dir: Path | None = None
     webhook_allow: tuple[str, ...] = ()
+    webhook_retry_schedule: tuple[float, ...] = DEFAULT_WEBHOOK_RETRY_SCHEDULE
+    webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     control_token: str | None = None
@@ -192,7 +215,7 @@ class Settings:
             elif isinstance(value, tuple):
                 if not value:
                     continue
-                value = ",".join(value)
+                value = ",".join(str(v) for v in value)
             elif isinstance(value, bool):
                 value = "true" if value else "false"
             env[env_var(item.name)] = str(value)
@@ -240,6 +263,12 @@ class Settings:
             values["validate_responses"] = _as_bool("validate_responses", raw["validate_responses"])
         if "webhook_allow" in raw:
             values["webhook_allow"] = _webhook_allow(raw["webhook_allow"])
+        if "webhook_retry_schedule" in raw:
+            values["webhook_retry_schedule"] = _retry_schedule(raw["webhook_retry_schedule"])
+        if "webhook_timeout" in raw:
+            values["webhook_timeout"] = _as_seconds("webhook_timeout", raw["webhook_timeout"], MAX_WEBHOOK_TIMEOUT)
+            if not values["webhook_timeout"]:
+                raise SettingsError("webhook_timeout must be more than 0 seconds")
         if "cors_origins" in raw:
             values["cors_origins"] = _origins(raw["cors_origins"])
         if "allowed_hosts" in raw:

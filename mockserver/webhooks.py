@@ -1,15 +1,17 @@
 """Signed webhook deliveries, made in the background so they never slow down or fail the API request.
 
-Each event is a JSON POST of ``{id, type, created_at, data}`` with a ``Hissuno-Signature`` (:func:`sign`), queued
-per project, sent only where :mod:`mockserver.webhook_targets` allows, retried a bounded number of times; every
-attempt is recorded for ``GET /__mock/deliveries``.
+Each event is a JSON POST of ``{id, type, created_at, data}`` signed as Standard Webhooks says (the reference
+``standardwebhooks`` library: ``webhook-id``, ``webhook-timestamp``, ``webhook-signature``), queued per project,
+sent only where :mod:`mockserver.webhook_targets` allows, one attempt at a time per webhook (so first attempts
+arrive in the order the events happened), retried on the :class:`DeliveryPolicy`'s schedule with the same
+``webhook-id``, and never attempted once its webhook is deleted; every attempt is recorded for
+``GET /__mock/deliveries``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
+import base64
 import logging
 import secrets
 import string
@@ -22,42 +24,42 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from standardwebhooks import Webhook
 
+from mockserver.settings import DEFAULT_WEBHOOK_RETRY_SCHEDULE, DEFAULT_WEBHOOK_TIMEOUT
 from mockserver.stores.base import Store
 from mockserver.stores.codec import encode_doc
 from mockserver.webhook_targets import Destination, TargetPolicy, TargetRefused
 
-SIGNATURE_HEADER = "Hissuno-Signature"
-EVENT_ID_HEADER = "Hissuno-Event-Id"
-EVENT_TYPE_HEADER = "Hissuno-Event-Type"
-SIGNATURE_TOLERANCE_SECONDS = 300
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32
 logger = logging.getLogger("mockserver.webhooks")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
-
-def sign(secret: str, body: bytes, timestamp: int) -> str:
-    """The ``Hissuno-Signature`` header value for ``body`` sent at ``timestamp``."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+Lookup = Callable[[str, str], Awaitable[Mapping[str, Any] | None]]
+"""``(project_id, webhook_id)`` -> the subscription as stored now, or ``None`` once it is deleted."""
 
 
-def verify(secret: str, body: bytes, header: str, *, now: float | None = None,
-           tolerance: int = SIGNATURE_TOLERANCE_SECONDS) -> bool:
-    """What a receiver does: recompute the HMAC, compare in constant time, reject stale timestamps."""
-    try:
-        parts = dict(part.split("=", 1) for part in header.split(","))
-        timestamp = int(parts["t"])
-        received = parts["v1"]
-    except (KeyError, ValueError):
-        return False
-    if abs((time.time() if now is None else now) - timestamp) > tolerance:
-        return False
-    expected = sign(secret, body, timestamp).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, received)
+def new_secret() -> str:
+    """A signing secret as Standard Webhooks has them: ``whsec_`` and the base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def signed_headers(secret: str, message_id: str, body: bytes, timestamp: float | None = None) -> dict[str, str]:
+    """The three Standard Webhooks headers of one attempt, signed by the reference library."""
+    sent_at = datetime.fromtimestamp(int(time.time() if timestamp is None else timestamp), UTC)
+    return {
+        ID_HEADER: message_id,
+        TIMESTAMP_HEADER: str(int(sent_at.timestamp())),
+        SIGNATURE_HEADER: Webhook(secret).sign(message_id, sent_at, body),
+    }
 
 
 def new_event(event_type: str, data: Mapping[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
-    """The delivery envelope ``{id, type, created_at, data}`` for one event."""
+    """The delivery envelope ``{id, type, created_at, data}`` for one event; its ``id`` is the ``webhook-id``."""
     created = (now or datetime.now(UTC)).replace(microsecond=0)
     return {
         "id": "evt_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
@@ -68,15 +70,21 @@ def new_event(event_type: str, data: Mapping[str, Any], *, now: datetime | None 
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso(time.time())
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
 class Attempt:
-    """One try at a delivery: when it started, what the receiver answered (or what went wrong), how long it took."""
+    """One try at a delivery: when it started, the signed headers sent, what the receiver answered (or what went
+    wrong) and how long it took (``duration_ms``, the latency)."""
 
     number: int
     started_at: str
+    headers: dict[str, str] = field(default_factory=dict)
     status_code: int | None = None
     error: str | None = None
     duration_ms: int | None = None
@@ -84,7 +92,11 @@ class Attempt:
 
 @dataclass
 class Delivery:
-    """One event sent to one subscription: its state, the outcome of its latest attempt and every attempt."""
+    """One event sent to one subscription: its state, the outcome of its latest attempt and every attempt.
+
+    ``message_id`` is the ``webhook-id`` of every attempt (the event's id: the receivers' idempotency key), kept
+    by retries and by a manual redelivery (``redelivery_of`` names the delivery replayed).
+    """
 
     id: str
     webhook_id: str
@@ -92,41 +104,58 @@ class Delivery:
     event_id: str
     event_type: str
     url: str
-    state: str = "pending"  # pending | delivered | failed
+    retry_schedule: list[float]
+    state: str = "pending"  # pending | delivered | failed | cancelled
     attempts: int = 0
     status_code: int | None = None
     error: str | None = None
     created_at: str = field(default_factory=_now)
+    next_attempt_at: str | None = None
+    redelivery_of: str | None = None
     attempt_log: list[Attempt] = field(default_factory=list)
 
+    @property
+    def message_id(self) -> str:
+        return self.event_id
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "message_id": self.message_id}
 
     def settle(self, state: str, error: str | None = None) -> None:
-        self.state, self.error = state, error
+        self.state, self.error, self.next_attempt_at = state, error, None
 
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """How hard to try: bounded so a dead receiver costs little and never holds the server up."""
+    """How hard to try: a timeout per attempt and a schedule of retries, bounded so a dead receiver costs little
+    and never holds the server up."""
 
-    timeout_seconds: float = 5.0
-    max_attempts: int = 3
-    backoff_seconds: float = 0.5
+    timeout_seconds: float = DEFAULT_WEBHOOK_TIMEOUT
+    retry_schedule: tuple[float, ...] = DEFAULT_WEBHOOK_RETRY_SCHEDULE
     # Deliveries share the event loop with the API: each project gets a few attempts at a time and a bounded
     # queue, so a project subscribed to dead receivers slows down only its own deliveries.
     in_flight_per_project: int = 4
     queued_per_project: int = 200
     history: int = 1000
 
+    @property
+    def max_attempts(self) -> int:
+        return len(self.retry_schedule) + 1
+
+    def delay_before(self, attempt: int) -> float:
+        """Seconds to wait before attempt number ``attempt`` (2 or more)."""
+        return self.retry_schedule[attempt - 2]
+
 
 @dataclass(eq=False)
 class Job:
-    """A delivery waiting for its next attempt, with what every attempt sends."""
+    """A delivery waiting for its next attempt, with what every attempt sends and how to tell that its webhook
+    still exists."""
 
     delivery: Delivery
     secret: str
     body: bytes
+    lookup: Lookup | None = None
     retry: asyncio.TimerHandle | None = None
 
 
@@ -135,7 +164,8 @@ Attempter = Callable[[Job], Awaitable[bool]]
 
 class ProjectQueue:
     """One project's deliveries on one event loop: first come, first served, at most ``in_flight_per_project``
-    attempts at once; a failed attempt goes back in line after its backoff, so retries hold no attempt slot."""
+    attempts at once and one at a time per webhook (its first attempts go out in the order of its events); a
+    failed attempt goes back in line after its backoff, so retries hold no attempt slot."""
 
     def __init__(self, policy: DeliveryPolicy, attempt: Attempter) -> None:
         self.policy = policy
@@ -143,6 +173,7 @@ class ProjectQueue:
         self.waiting: deque[Job] = deque()
         self.backing_off: set[Job] = set()
         self.workers: set[asyncio.Task[None]] = set()
+        self.sending: set[str] = set()  # webhooks with an attempt in flight
         self.staff = 0  # workers still taking jobs (a finished worker may stay in ``workers`` a moment longer)
         self.running = 0
 
@@ -180,22 +211,34 @@ class ProjectQueue:
             self.workers.add(worker)
             worker.add_done_callback(self.workers.discard)
 
+    def _next(self) -> Job | None:
+        """The oldest waiting job whose webhook has no attempt in flight (at most ``queued_per_project`` looked at)."""
+        for index, job in enumerate(self.waiting):
+            if job.delivery.webhook_id not in self.sending:
+                del self.waiting[index]
+                return job
+        return None
+
     async def _work(self) -> None:
         try:
-            while self.waiting:
-                job = self.waiting.popleft()
+            while (job := self._next()) is not None:
+                webhook = job.delivery.webhook_id
+                self.sending.add(webhook)
                 self.running += 1
                 try:
                     settled = await self.attempt(job)
                 finally:
                     self.running -= 1
+                    self.sending.discard(webhook)
                 if not settled:
                     self._retry_later(job)
         finally:
+            # Jobs held back for a webhook another worker is sending to are taken by that worker when it is done.
             self.staff -= 1
 
     def _retry_later(self, job: Job) -> None:
-        delay = self.policy.backoff_seconds * 2 ** (job.delivery.attempts - 1)
+        delay = self.policy.delay_before(job.delivery.attempts + 1)
+        job.delivery.next_attempt_at = _iso(time.time() + delay)
         job.retry = asyncio.get_running_loop().call_later(delay, self._requeue, job)
         self.backing_off.add(job)
 
@@ -204,6 +247,14 @@ class ProjectQueue:
         job.retry = None
         self.waiting.append(job)
         self._staff()
+
+
+class UnknownDelivery(LookupError):
+    """No recorded delivery has this id (or it fell out of the history)."""
+
+
+class WebhookGone(LookupError):
+    """The delivery's webhook was deleted: nothing is sent to it any more."""
 
 
 class WebhookDispatcher:
@@ -219,31 +270,46 @@ class WebhookDispatcher:
         self._client: httpx.AsyncClient | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._deliveries: deque[Delivery] = deque(maxlen=self.policy.history)
+        self._sent: dict[str, Job] = {}  # the latest jobs, kept for redelivery as long as their delivery is listed
         self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, ProjectQueue]] = (
             weakref.WeakKeyDictionary())
 
-    def dispatch(self, project_id: str, event: Mapping[str, Any], subscriptions: Iterable[Mapping[str, Any]]) -> int:
-        """Queue the event for every enabled subscription listening to its type; return how many."""
+    def dispatch(self, project_id: str, event: Mapping[str, Any], subscriptions: Iterable[Mapping[str, Any]],
+                 lookup: Lookup | None = None) -> int:
+        """Queue the event for every enabled subscription listening to its type; return how many.
+
+        ``lookup`` tells, before each attempt, whether the subscription still exists (none: always)."""
         body = encode_doc(event)
-        queue = self._queue(project_id)
         scheduled = 0
         for subscription in subscriptions:
             if not subscription.get("enabled", True) or event["type"] not in subscription.get("events", ()):
                 continue
-            delivery = Delivery(
-                id="dlv_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
-                webhook_id=subscription["id"],
-                project_id=project_id,
-                event_id=event["id"],
-                event_type=event["type"],
-                url=subscription["url"],
-            )
-            self._deliveries.append(delivery)
-            if queue.put(Job(delivery, subscription["secret"], body)):
+            delivery = self._record(project_id, event["id"], event["type"], subscription)
+            if self._queue(project_id).put(self._keep(Job(delivery, subscription["secret"], body, lookup))):
                 scheduled += 1
             else:
                 delivery.settle("failed", "Not attempted: too many deliveries waiting for this project.")
         return scheduled
+
+    async def redeliver(self, delivery_id: str) -> dict[str, Any]:
+        """Send a recorded delivery again as a new delivery: the same body and ``webhook-id`` (a receiver that
+        already has it ignores it), a fresh timestamp and signature, the current secret of its webhook.
+
+        :class:`UnknownDelivery` or :class:`WebhookGone` when it cannot be."""
+        original = self._sent.get(delivery_id)
+        if original is None:
+            raise UnknownDelivery(delivery_id)
+        old = original.delivery
+        subscription = await original.lookup(old.project_id, old.webhook_id) if original.lookup else {
+            "id": old.webhook_id, "url": old.url, "secret": original.secret}
+        if subscription is None:
+            raise WebhookGone(old.webhook_id)
+        delivery = self._record(old.project_id, old.event_id, old.event_type, subscription)
+        delivery.redelivery_of = old.id
+        job = self._keep(Job(delivery, subscription["secret"], original.body, original.lookup))
+        if not self._queue(old.project_id).put(job):
+            delivery.settle("failed", "Not attempted: too many deliveries waiting for this project.")
+        return delivery.as_dict()
 
     def deliveries(self, project_id: str | None = None) -> list[dict[str, Any]]:
         """Recorded deliveries, newest first (optionally of one project)."""
@@ -261,6 +327,7 @@ class WebhookDispatcher:
                     queue.cancel()
         self._queues.clear()
         self._deliveries.clear()
+        self._sent.clear()
 
     async def drain(self) -> None:
         """Wait until every delivery queued on this event loop has settled (tests and graceful shutdown)."""
@@ -276,6 +343,26 @@ class WebhookDispatcher:
             await self._client.aclose()
             self._client = None
 
+    def _record(self, project_id: str, event_id: str, event_type: str,
+                subscription: Mapping[str, Any]) -> Delivery:
+        delivery = Delivery(
+            id="dlv_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
+            webhook_id=subscription["id"],
+            project_id=project_id,
+            event_id=event_id,
+            event_type=event_type,
+            url=subscription["url"],
+            retry_schedule=list(self.policy.retry_schedule),
+        )
+        if len(self._deliveries) == self._deliveries.maxlen:
+            self._sent.pop(self._deliveries[0].id, None)
+        self._deliveries.append(delivery)
+        return delivery
+
+    def _keep(self, job: Job) -> Job:
+        self._sent[job.delivery.id] = job
+        return job
+
     def _queue(self, project_id: str) -> ProjectQueue:
         queues = self._queues.setdefault(asyncio.get_running_loop(), {})
         queue = queues.get(project_id)
@@ -287,8 +374,11 @@ class WebhookDispatcher:
         return list(self._queues.get(asyncio.get_running_loop(), {}).values())
 
     async def _attempt(self, job: Job) -> bool:
-        """One attempt; ``True`` once the delivery is settled (delivered, refused, or out of attempts)."""
+        """One attempt; ``True`` once the delivery is settled (delivered, refused, cancelled or out of attempts)."""
         delivery = job.delivery
+        if job.lookup is not None and await job.lookup(delivery.project_id, delivery.webhook_id) is None:
+            delivery.settle("cancelled", "Not attempted: the webhook was deleted.")
+            return True
         try:
             destination = await self.targets.destination(delivery.url, self.policy.timeout_seconds)
         except TargetRefused as refused:  # nothing is sent, so nothing about the target is learnt either
@@ -297,6 +387,7 @@ class WebhookDispatcher:
         except (OSError, TimeoutError):
             destination = None
         delivery.attempts += 1
+        delivery.next_attempt_at = None
         attempt = Attempt(delivery.attempts, _now())
         delivery.attempt_log.append(attempt)
         started = time.monotonic()
@@ -317,18 +408,24 @@ class WebhookDispatcher:
     async def _send(self, job: Job, destination: Destination, attempt: Attempt) -> None:
         delivery = job.delivery
         url = httpx.URL(delivery.url)
+        try:
+            attempt.headers = signed_headers(job.secret, delivery.message_id, job.body)
+        except ValueError:  # binascii.Error too: a stored secret that is not base64 (never one the API made)
+            attempt.error = "the webhook's secret is not whsec_ followed by base64: nothing could be signed"
+            return
         headers = {
             "Host": url.netloc.decode("ascii"),
             "Content-Type": "application/json",
             "User-Agent": "Hissuno-Webhooks/1.0 (mock)",
-            SIGNATURE_HEADER: sign(job.secret, job.body, int(time.time())),
-            EVENT_ID_HEADER: delivery.event_id,
-            EVENT_TYPE_HEADER: delivery.event_type,
+            **attempt.headers,
         }
         extensions = {"sni_hostname": destination.host} if url.scheme == "https" else {}
         try:
             response = await self._http().post(url.copy_with(host=destination.address), content=job.body,
                                                headers=headers, extensions=extensions)
+        except httpx.TimeoutException:
+            attempt.error = f"no answer within {self.policy.timeout_seconds:g} s"
+            return
         except httpx.HTTPError as error:
             attempt.error = f"{type(error).__name__}: {error}".rstrip(": ")
             return
@@ -355,7 +452,8 @@ class WebhookRelay:
     It runs inside the handler that caused the event, so it only schedules (the deliveries happen in the
     background on the same event loop) and swallows its own failures: a webhook never fails an API request.
     Subscriptions are read from the store, so with several workers every worker knows every subscription,
-    and the worker that handled the request makes the deliveries.
+    and the worker that handled the request makes the deliveries; before each attempt the store is asked again
+    whether the webhook still exists (a delete in any worker stops its deliveries, retries included).
     """
 
     def __init__(self, store: Store, dispatcher: WebhookDispatcher, kind: str = "webhooks") -> None:
@@ -369,11 +467,20 @@ class WebhookRelay:
         except RuntimeError:  # the store used outside a request (a script): nobody to deliver with
             return
         try:
-            subscriptions = [
-                sub for sub in self.store.all(project_id, self.kind)
-                if sub.get("enabled", True) and event_type in sub.get("events", ())
-            ]
-            if subscriptions:
-                self.dispatcher.dispatch(project_id, new_event(event_type, data), subscriptions)
+            self.deliver(project_id, new_event(event_type, data))
         except Exception:
             logger.exception("webhook dispatch for %s of %s failed", event_type, project_id)
+
+    def deliver(self, project_id: str, event: Mapping[str, Any]) -> int:
+        """Queue ``event`` for the project's subscriptions to its type; how many deliveries were queued."""
+        subscriptions = [
+            sub for sub in self.store.all(project_id, self.kind)
+            if sub.get("enabled", True) and event["type"] in sub.get("events", ())
+        ]
+        if not subscriptions:
+            return 0
+        return self.dispatcher.dispatch(project_id, event, subscriptions, self.subscription)
+
+    async def subscription(self, project_id: str, webhook_id: str) -> Mapping[str, Any] | None:
+        """The webhook as stored now (``None`` once deleted)."""
+        return await self.store.run(lambda: self.store.get(project_id, self.kind, webhook_id))

@@ -7,8 +7,6 @@ ever point at the mock itself is a 422; where else deliveries may go is decided 
 
 from __future__ import annotations
 
-import secrets
-import string
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -20,15 +18,11 @@ from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.timestamps import format_timestamp
 from mockserver.webhook_targets import TargetPolicy, TargetRefused
+from mockserver.webhooks import new_secret
 
 KIND = "webhooks"
 MAX_WEBHOOKS_PER_PROJECT = 100
 """Bounds the stored subscriptions and what one event fans out to; far above a real project's needs."""
-_SECRET_ALPHABET = string.ascii_letters + string.digits
-
-
-def new_secret() -> str:
-    return "whsec_" + "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(32))
 
 
 def too_many_webhooks() -> ApiError:

@@ -133,6 +133,7 @@ def test_the_api_causes_what_its_writes_make_and_the_trigger_the_rest() -> None:
     through_api = {c.event_type: c.how for c in causes(scenario, REGISTRATION, None)}
     assert through_api == {
         "session.created": "createSession",
+        "issue.created": "createIssue",
         "knowledge_source.created": "createKnowledgeSource",
         "customer.created": "importCustomers",
         "customer.updated": "importCustomers",

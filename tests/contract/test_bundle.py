@@ -81,7 +81,7 @@ def test_the_31_conversion_moves_webhook_deliveries_to_webhooks(tmp_path: Path) 
     create = converted["paths"]["/v1/webhooks"]["post"]
     assert "callbacks" not in create
     delivery = converted["webhooks"]["event"]["post"]
-    assert "Hissuno-Signature" in {parameter["name"] for parameter in delivery["parameters"]}
+    assert "webhook-signature" in {parameter["name"] for parameter in delivery["parameters"]}
     source_delivery = published(spec_dir() / "v1.yaml")["paths"]["/v1/webhooks"]["post"]["callbacks"]["event"]
     assert delivery["operationId"] == source_delivery["{$request.body#/url}"]["post"]["operationId"]
 

@@ -61,7 +61,8 @@ def state(request: pytest.FixtureRequest, tmp_path) -> str:
 @pytest.fixture
 def mock(state: str) -> Iterator[httpx.Client]:
     settings = Settings(state=state, processing_delay=DELAY)
-    app = create_app(settings, webhooks=WebhookDispatcher(DeliveryPolicy(timeout_seconds=2.0, backoff_seconds=0.01)))
+    policy = DeliveryPolicy(timeout_seconds=2.0, retry_schedule=(0.01, 0.02))
+    app = create_app(settings, webhooks=WebhookDispatcher(policy))
     with served(app) as base_url, httpx.Client(base_url=base_url, headers=STANDARD, timeout=30) as http:
         yield http
 

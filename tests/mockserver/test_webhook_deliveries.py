@@ -1,26 +1,30 @@
-"""Webhook deliveries reach a real local receiver, signed as the contract says, retried within bounds."""
+"""Webhook deliveries reach a real local receiver, signed as Standard Webhooks says (checked with the reference
+library), retried on the policy's schedule with the same webhook-id."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from mockserver.webhooks import (
-    EVENT_TYPE_HEADER,
-    SIGNATURE_HEADER,
+    ID_HEADER,
+    TIMESTAMP_HEADER,
     DeliveryPolicy,
     WebhookDispatcher,
     new_event,
-    sign,
-    verify,
+    new_secret,
+    signed_headers,
 )
 from tests.support.webhook_receiver import Receiver
 
-SECRET = "whsec_testsecret123"
+SECRET = new_secret()
 
 
 @pytest.fixture
@@ -33,7 +37,7 @@ def subscription(url: str, events: list[str], enabled: bool = True) -> dict[str,
     return {"id": "whk_test1", "url": url, "events": events, "enabled": enabled, "secret": SECRET}
 
 
-FAST = DeliveryPolicy(timeout_seconds=1.0, max_attempts=3, backoff_seconds=0.01)
+FAST = DeliveryPolicy(timeout_seconds=1.0, retry_schedule=(0.01, 0.02))
 
 
 def deliver(dispatcher: WebhookDispatcher, event: dict[str, Any], subscriptions: list[dict[str, Any]]) -> int:
@@ -46,15 +50,31 @@ def deliver(dispatcher: WebhookDispatcher, event: dict[str, Any], subscriptions:
     return asyncio.run(run())
 
 
-def test_signature_round_trip_and_tamper_detection() -> None:
+def verifies(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    try:
+        Webhook(secret).verify(body, headers, json_parse=False)
+    except WebhookVerificationError:
+        return False
+    return True
+
+
+def test_secrets_are_whsec_and_the_base64_of_32_random_bytes() -> None:
+    secret = new_secret()
+    assert secret.startswith("whsec_") and len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
+    assert new_secret() != secret
+
+
+def test_the_library_verifies_the_signed_headers_and_refuses_any_tampering() -> None:
     body = b'{"id":"evt_1"}'
-    header = sign(SECRET, body, 1_700_000_000)
-    assert header.startswith("t=1700000000,v1=") and len(header.split("v1=")[1]) == 64
-    assert verify(SECRET, body, header, now=1_700_000_010)
-    assert not verify(SECRET, body + b" ", header, now=1_700_000_010)
-    assert not verify("whsec_other", body, header, now=1_700_000_010)
-    assert not verify(SECRET, body, header, now=1_700_000_000 + 301)  # stale
-    assert not verify(SECRET, body, "garbage", now=1_700_000_000)
+    headers = signed_headers(SECRET, "evt_1", body)
+    assert set(headers) == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    assert headers["webhook-signature"].startswith("v1,") and headers["webhook-id"] == "evt_1"
+    assert verifies(SECRET, headers, body)
+    assert not verifies(SECRET, headers, body + b" ")
+    assert not verifies(new_secret(), headers, body)
+    assert not verifies(SECRET, {**headers, "webhook-id": "evt_2"}, body)
+    stale = signed_headers(SECRET, "evt_1", body, timestamp=time.time() - 301)
+    assert not verifies(SECRET, stale, body)
 
 
 def test_delivery_is_signed_enveloped_and_recorded(receiver: Receiver) -> None:
@@ -62,13 +82,16 @@ def test_delivery_is_signed_enveloped_and_recorded(receiver: Receiver) -> None:
     event = new_event("session.created", {"id": "sess_abc"})
     assert deliver(dispatcher, event, [subscription(receiver.url, ["session.created"])]) == 1
     [request] = receiver.requests
-    assert verify(SECRET, request["body"], request["headers"][SIGNATURE_HEADER])
-    assert request["headers"][EVENT_TYPE_HEADER] == "session.created"
+    assert verifies(SECRET, request["headers"], request["body"])
+    assert request["headers"][ID_HEADER] == event["id"]
     sent = orjson.loads(request["body"])
     assert set(sent) == {"id", "type", "created_at", "data"} and sent["id"].startswith("evt_")
     assert sent["data"] == {"id": "sess_abc"}
     [record] = dispatcher.deliveries()
     assert record["state"] == "delivered" and record["status_code"] == 204 and record["attempts"] == 1
+    [attempt] = record["attempt_log"]
+    assert attempt["headers"] == {k: request["headers"][k] for k in (ID_HEADER, TIMESTAMP_HEADER, "webhook-signature")}
+    assert record["message_id"] == event["id"] and record["retry_schedule"] == [0.01, 0.02]
 
 
 def test_unsubscribed_or_disabled_subscriptions_get_nothing(receiver: Receiver) -> None:
@@ -86,6 +109,8 @@ def test_failures_are_retried_then_succeed() -> None:
         assert len(flaky.requests) == 3
         [record] = dispatcher.deliveries()
         assert record["state"] == "delivered" and record["attempts"] == 3
+        assert {r["headers"][ID_HEADER] for r in flaky.requests} == {record["message_id"]}, "the same id every time"
+        assert all(verifies(SECRET, r["headers"], r["body"]) for r in flaky.requests)
 
 
 def test_attempts_are_bounded_and_errors_recorded() -> None:

@@ -13,12 +13,12 @@ import httpx
 import pytest
 
 from mockserver.webhook_targets import AllowEntry, TargetPolicy, TargetRefused
-from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, new_event
+from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, new_event, new_secret
 from tests.support.servers import live_mock
 from tests.support.webhook_receiver import Receiver, SilentReceiver
 
 OWN_PORT = 4010
-SECRET = "whsec_testsecret123"
+SECRET = new_secret()
 
 
 def dns(table: dict[str, list[str]]) -> Any:
@@ -129,7 +129,7 @@ def subscription(url: str, number: int = 1) -> dict[str, Any]:
 def test_a_project_with_dead_receivers_never_delays_another_project(silent: SilentReceiver) -> None:
     """Project A has twelve subscriptions to a receiver that never answers; project B's delivery, made after
     A's, is still delivered at once (one shared queue made it wait for A's timeouts)."""
-    dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=3, max_attempts=1))
+    dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=3, retry_schedule=()))
 
     async def run() -> tuple[float, str, list[str]]:
         with Receiver() as live:
@@ -154,7 +154,7 @@ def test_a_project_with_dead_receivers_never_delays_another_project(silent: Sile
 
 def test_a_free_attempt_slot_takes_the_next_delivery_at_once(silent: SilentReceiver) -> None:
     """Two of a project's four slots wait on a dead receiver; its next delivery goes out at once on a free one."""
-    dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=3, max_attempts=1))
+    dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=3, retry_schedule=()))
 
     async def run() -> float:
         with Receiver() as live:
@@ -173,7 +173,7 @@ def test_a_free_attempt_slot_takes_the_next_delivery_at_once(silent: SilentRecei
 
 def test_reset_cancels_what_is_queued_retrying_or_in_flight(silent: SilentReceiver) -> None:
     with Receiver(fail_first=100, status_on_failure=500) as broken:
-        dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=5, max_attempts=3, backoff_seconds=0.3))
+        dispatcher = WebhookDispatcher(DeliveryPolicy(timeout_seconds=5, retry_schedule=(0.3, 0.6)))
 
         async def run() -> tuple[int, int]:
             dispatcher.dispatch("proj_a", new_event("session.created", {}),

@@ -74,7 +74,7 @@ class NewIdOnRetry(RelayingMutant):
     """Each attempt gets a new ``webhook-id`` (well signed), so receivers cannot tell a retry from a new event."""
 
     def deliver(self, route: Route, headers: dict[str, str], body: bytes) -> int:
-        fresh = "msg_" + secrets.token_hex(8)
+        fresh = "evt_" + secrets.token_hex(8)  # well formed (the contract's pattern): only the retry promise breaks
         return forward(route, resign(route, headers, body, message_id=fresh), body)
 
 

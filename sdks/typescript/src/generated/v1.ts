@@ -254,7 +254,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
+         * @description Subscribes a URL to events. The response carries the signing secret (`whsec_` and the base64 of 32 random bytes, as Standard Webhooks has them), shown only this once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
          */
         post: operations["createWebhook"];
         delete?: never;

@@ -112,9 +112,10 @@ def sync_detailed(
 ) -> Response[Error | WebhookWithSecret]:
     """Register a webhook
 
-     Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
-    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
+     Subscribes a URL to events. The response carries the signing secret (`whsec_` and the base64 of 32
+    random bytes, as Standard Webhooks has them), shown only this once. Needs a `standard` or `full`
+    key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409),
+    and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -145,9 +146,10 @@ def sync(
 ) -> Error | WebhookWithSecret | None:
     """Register a webhook
 
-     Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
-    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
+     Subscribes a URL to events. The response carries the signing secret (`whsec_` and the base64 of 32
+    random bytes, as Standard Webhooks has them), shown only this once. Needs a `standard` or `full`
+    key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409),
+    and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -173,9 +175,10 @@ async def asyncio_detailed(
 ) -> Response[Error | WebhookWithSecret]:
     """Register a webhook
 
-     Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
-    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
+     Subscribes a URL to events. The response carries the signing secret (`whsec_` and the base64 of 32
+    random bytes, as Standard Webhooks has them), shown only this once. Needs a `standard` or `full`
+    key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409),
+    and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
@@ -204,9 +207,10 @@ async def asyncio(
 ) -> Error | WebhookWithSecret | None:
     """Register a webhook
 
-     Subscribes a URL to events. The response carries the signing secret (`whsec_...`), shown only this
-    once. Needs a `standard` or `full` key. Deliveries are described in `callbacks`. One webhook per URL
-    (registering a URL again is 409), and a project holds at most 100 webhooks: past that, 409.
+     Subscribes a URL to events. The response carries the signing secret (`whsec_` and the base64 of 32
+    random bytes, as Standard Webhooks has them), shown only this once. Needs a `standard` or `full`
+    key. Deliveries are described in `callbacks`. One webhook per URL (registering a URL again is 409),
+    and a project holds at most 100 webhooks: past that, 409.
 
     Args:
         body (WebhookCreate):
