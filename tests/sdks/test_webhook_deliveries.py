@@ -52,7 +52,7 @@ def wait_for_every_type(receiver: Receiver, types: list[str]) -> dict[str, dict[
 def deliveries(mock: LiveMock) -> tuple[str, str, dict[str, dict[str, Any]]]:
     """(the webhook's secret, the session created, one real delivery per declared event type)."""
     types = declared_event_types()
-    with Receiver() as receiver, Hissuno(mock.keys.labelled("hooks-standard"), base_url=mock.base_url) as hissuno:
+    with Receiver() as receiver, Hissuno(mock.keys.labelled("hooks-full"), base_url=mock.base_url) as hissuno:
         events = [check_event_type(event_type) for event_type in types]
         webhook = unwrap(create_webhook.sync_detailed(client=hissuno, body=WebhookCreate(url=receiver.url,
                                                                                         events=events)))
