@@ -10,10 +10,11 @@ import subprocess
 from pathlib import Path
 
 from tests.sdks.rate_limit_proof import rate_limit_problems
-from tests.sdks.sdk_files import BUNDLE, TYPESCRIPT, declared_error_statuses
+from tests.sdks.sdk_files import BUNDLE, TYPESCRIPT, declared_error_statuses, declared_event_types
 from tests.support.servers import LiveMock
 
 RATE_PROOF_CALLS = 120
+WEBHOOK_CASES = 9  # webhooks.test.ts's tests besides the one per event type
 
 
 def node_test(test_file: Path, **env: str) -> str:
@@ -35,6 +36,13 @@ def test_typescript_layer_units_pass(typescript_tests: Path) -> None:
     output = node_test(typescript_tests / "transport.test.js")
     assert counted(output, "fail") == 0
     assert counted(output, "pass") >= 15
+
+
+def test_typescript_webhook_helper_passes(typescript_tests: Path) -> None:
+    """Every declared event type verifies; tampered, other secret, stale, missing headers, unknown events refused."""
+    output = node_test(typescript_tests / "webhooks.test.js")
+    assert counted(output, "fail") == counted(output, "skipped") == 0
+    assert counted(output, "pass") == WEBHOOK_CASES + len(declared_event_types())
 
 
 def test_typescript_sdk_against_the_mock(typescript_tests: Path, mock: LiveMock) -> None:

@@ -1,5 +1,5 @@
 """The official Python SDK for the Hissuno ``/v1`` API: generated operations and models (``hissuno.v1``) and a
-thin layer on top (client, pagination, typed errors, retries).
+thin layer on top (client, pagination, typed errors, retries, webhook verification).
 
     from hissuno import Hissuno, paginate
     from hissuno.v1.api.sessions import list_sessions
@@ -8,6 +8,7 @@ thin layer on top (client, pagination, typed errors, retries).
         print(session.id)
 """
 
+from hissuno import webhooks
 from hissuno._contract import DEFAULT_BASE_URL, __version__
 from hissuno.answers import unwrap
 from hissuno.client import DEFAULT_TIMEOUT_SECONDS, USER_AGENT, Hissuno
@@ -33,6 +34,8 @@ from hissuno.errors import (
 )
 from hissuno.pagination import MAX_PAGE_SIZE, apaginate, paginate
 from hissuno.retry import RetryPolicy
+from hissuno.webhooks import WebhookEvent, WebhookVerificationError
+from hissuno.webhooks import verify as verify_webhook
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -59,8 +62,12 @@ __all__ = [
     "ServerError",
     "ServiceUnavailableError",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookVerificationError",
     "__version__",
     "apaginate",
     "paginate",
     "unwrap",
+    "verify_webhook",
+    "webhooks",
 ]
