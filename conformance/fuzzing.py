@@ -261,6 +261,9 @@ def run(target: Target, contract: Contract, settings: Settings) -> Iterator[str 
     finally:
         if timer is not None:
             timer.cancel()
+        # Leaving early (Ctrl-C thrown in at a yield, an error) must also stop Schemathesis' worker threads, or
+        # the process would wait for them to finish the stage before it can exit.
+        stream.stop()
     if not stopped and budget_spent.is_set():
         stopped = settings.budget.ran_out()
     if stopped:

@@ -49,9 +49,8 @@ class Run:
         """``session.closed`` deliveries for ``session_id``, waiting up to ``timeout_s`` for the first."""
         deadline = time.monotonic() + timeout_s
         while True:
-            events = [json.loads(r["body"]) for r in self.receiver.requests
-                      if r["headers"].get("Hissuno-Event-Type") == "session.closed"]
-            found = [e for e in events if e["data"]["id"] == session_id]
+            events = [json.loads(r["body"]) for r in self.receiver.requests]
+            found = [e for e in events if e["type"] == "session.closed" and e["data"]["id"] == session_id]
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)
