@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import random
 import secrets
-import string
 import time
 import weakref
 from collections import deque
@@ -29,6 +29,7 @@ from standardwebhooks import Webhook
 from mockserver.settings import DEFAULT_WEBHOOK_RETRY_SCHEDULE, DEFAULT_WEBHOOK_TIMEOUT
 from mockserver.stores.base import Store
 from mockserver.stores.codec import encode_doc
+from mockserver.stores.ids import random_id
 from mockserver.webhook_targets import Destination, TargetPolicy, TargetRefused
 
 ID_HEADER = "webhook-id"
@@ -37,7 +38,7 @@ SIGNATURE_HEADER = "webhook-signature"
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
 logger = logging.getLogger("mockserver.webhooks")
-_ID_ALPHABET = string.ascii_lowercase + string.digits
+_UNPREDICTABLE = random.SystemRandom()  # one draw from the OS per id (a choice per character cost 13)
 
 Lookup = Callable[[str, str], Awaitable[Mapping[str, Any] | None]]
 """``(project_id, webhook_id)`` -> the subscription as stored now, or ``None`` once it is deleted."""
@@ -62,7 +63,7 @@ def new_event(event_type: str, data: Mapping[str, Any], *, now: datetime | None 
     """The delivery envelope ``{id, type, created_at, data}`` for one event; its ``id`` is the ``webhook-id``."""
     created = (now or datetime.now(UTC)).replace(microsecond=0)
     return {
-        "id": "evt_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
+        "id": "evt_" + random_id(_UNPREDICTABLE, 12),
         "type": event_type,
         "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": dict(data),
@@ -346,7 +347,7 @@ class WebhookDispatcher:
     def _record(self, project_id: str, event_id: str, event_type: str,
                 subscription: Mapping[str, Any]) -> Delivery:
         delivery = Delivery(
-            id="dlv_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
+            id="dlv_" + random_id(_UNPREDICTABLE, 12),
             webhook_id=subscription["id"],
             project_id=project_id,
             event_id=event_id,
@@ -467,19 +468,23 @@ class WebhookRelay:
         except RuntimeError:  # the store used outside a request (a script): nobody to deliver with
             return
         try:
-            self.deliver(project_id, new_event(event_type, data))
+            subscriptions = self._listening(project_id, event_type)
+            if subscriptions:  # the envelope only for an event somebody listens to
+                self.dispatcher.dispatch(project_id, new_event(event_type, data), subscriptions, self.subscription)
         except Exception:
             logger.exception("webhook dispatch for %s of %s failed", event_type, project_id)
 
     def deliver(self, project_id: str, event: Mapping[str, Any]) -> int:
         """Queue ``event`` for the project's subscriptions to its type; how many deliveries were queued."""
-        subscriptions = [
-            sub for sub in self.store.all(project_id, self.kind)
-            if sub.get("enabled", True) and event["type"] in sub.get("events", ())
-        ]
+        subscriptions = self._listening(project_id, event["type"])
         if not subscriptions:
             return 0
         return self.dispatcher.dispatch(project_id, event, subscriptions, self.subscription)
+
+    def _listening(self, project_id: str, event_type: str) -> list[Mapping[str, Any]]:
+        """The project's enabled webhooks subscribed to ``event_type``."""
+        return [sub for sub in self.store.all(project_id, self.kind)
+                if sub.get("enabled", True) and event_type in sub.get("events", ())]
 
     async def subscription(self, project_id: str, webhook_id: str) -> Mapping[str, Any] | None:
         """The webhook as stored now (``None`` once deleted)."""
