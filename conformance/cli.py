@@ -431,4 +431,11 @@ def run_cli(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    sys.exit(run_cli())
+    code = run_cli()
+    if code == engine.EXIT_INTERRUPTED:
+        # The reports are written; a worker thread of Schemathesis still finishing a request or waiting out a
+        # 429 must not hold the exit (Ctrl-C stops the command at once).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -161,7 +161,8 @@ def test_ctrl_c_stops_within_two_seconds_with_partial_reports_marked_interrupted
                         str(reports / "r.md"), "--har", str(reports / "r.har")]  # fmt: skip
         process = subprocess.Popen(
             [*PROGRAM, "run", "--base-url", slow.url, "--mock-keys", "--checks", "schemathesis,auth", *reports_args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "200"},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"},
         )  # fmt: skip
         assert process.stdout is not None
         for line in process.stdout:
@@ -170,7 +171,11 @@ def test_ctrl_c_stops_within_two_seconds_with_partial_reports_marked_interrupted
         time.sleep(1.0)
         interrupted_at = time.monotonic()
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # the fault handler prints every thread's stack
+            raise AssertionError("still running 30 s after Ctrl-C:\n" + process.communicate()[0][-8000:]) from None
         stopped_in = time.monotonic() - interrupted_at
     assert process.returncode == 130
     assert stopped_in < 2.0
