@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 4010
-PYTEST_ARGS ?=
+# Two pytest workers: most of the suite waits on sockets and timers, so two halve its time on two cores
+# (`make test PYTEST_ARGS=` runs it in one process).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: venv mock test lint system-deps pytest bench fuzz smoke sdk sdk-tools clean
 
