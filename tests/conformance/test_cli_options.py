@@ -163,6 +163,9 @@ def test_ctrl_c_stops_within_two_seconds_with_partial_reports_marked_interrupted
             [*PROGRAM, "run", "--base-url", slow.url, "--mock-keys", "--checks", "schemathesis,auth", *reports_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"},
+            # A shell's background job (`make test &`) ignores SIGINT, and a child would inherit that: the command
+            # gets Ctrl-C as a terminal would send it.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
         assert process.stdout is not None
         for line in process.stdout:

@@ -10,6 +10,7 @@ already had (each 500 rows added 1.3 s in memory, 6 s in SQLite). The numbers pr
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -160,10 +161,16 @@ def cpu_seconds_of_import(handlers: CustomerHandlers, batch: int) -> float:
     """CPU time of one 500-row import into acme.io whose rows each change the company (its health score)."""
     rows = [{"email": f"b{batch}-{row}@acme.io", "company": {"domain": "acme.io", "health_score": row % 100}}
             for row in range(500)]
-    started = time.process_time()
-    reply = handlers.import_customers(import_call(rows))
+    gc.collect()
+    gc.disable()  # a full collection of the whole test process would land on whichever import it met
+    try:
+        started = time.process_time()
+        reply = handlers.import_customers(import_call(rows))
+        spent = time.process_time() - started
+    finally:
+        gc.enable()
     assert reply.body["created"] == 500 and reply.body["errors"] == []
-    return time.process_time() - started
+    return spent
 
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite", "redis"])
