@@ -22,7 +22,7 @@ import typer
 import urllib3
 from rich.console import Console
 
-from conformance import engine, receiver_check, standard_webhooks
+from conformance import engine, receiver_check
 from conformance.breaker import Breaker
 from conformance.budget import Budget
 from conformance.checks import catalogue
@@ -42,6 +42,7 @@ from conformance.target import Target, TargetError, check_base_url, check_url, f
 from conformance.target import session_cookie as target_session_cookie
 from conformance.webhook_contract import registrations
 from conformance.webhook_inbox import DEFAULT_WAIT, InboxSettings
+from contract import standard_webhooks
 from contract.cli_style import error_line, fail, invoke, new_app, version_option
 
 PROGRAM = "hissuno-conformance"

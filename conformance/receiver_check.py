@@ -25,10 +25,10 @@ from typing import Any
 
 import requests
 
-from conformance import standard_webhooks
 from conformance.client import render_curl
 from conformance.results import CheckResult, Problem, RunReport, skipped, verdict
 from conformance.target import TargetError
+from contract import standard_webhooks
 from contract.registry import Registry
 
 FAMILY = "receiver"

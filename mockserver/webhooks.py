@@ -11,10 +11,8 @@ arrive in the order the events happened), retried on the :class:`DeliveryPolicy`
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import random
-import secrets
 import time
 import weakref
 from collections import deque
@@ -24,39 +22,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from standardwebhooks import Webhook
 
+from contract.standard_webhooks import signed_headers
 from mockserver.settings import DEFAULT_WEBHOOK_RETRY_SCHEDULE, DEFAULT_WEBHOOK_TIMEOUT
 from mockserver.stores.base import Store
 from mockserver.stores.codec import encode_doc
 from mockserver.stores.ids import random_id
 from mockserver.webhook_targets import Destination, TargetPolicy, TargetRefused
 
-ID_HEADER = "webhook-id"
-TIMESTAMP_HEADER = "webhook-timestamp"
-SIGNATURE_HEADER = "webhook-signature"
-SECRET_PREFIX = "whsec_"
-SECRET_BYTES = 32
 logger = logging.getLogger("mockserver.webhooks")
 _UNPREDICTABLE = random.SystemRandom()  # one draw from the OS per id (a choice per character cost 13)
 
 Lookup = Callable[[str, str], Awaitable[Mapping[str, Any] | None]]
 """``(project_id, webhook_id)`` -> the subscription as stored now, or ``None`` once it is deleted."""
-
-
-def new_secret() -> str:
-    """A signing secret as Standard Webhooks has them: ``whsec_`` and the base64 of 32 random bytes."""
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
-
-
-def signed_headers(secret: str, message_id: str, body: bytes, timestamp: float | None = None) -> dict[str, str]:
-    """The three Standard Webhooks headers of one attempt, signed by the reference library."""
-    sent_at = datetime.fromtimestamp(int(time.time() if timestamp is None else timestamp), UTC)
-    return {
-        ID_HEADER: message_id,
-        TIMESTAMP_HEADER: str(int(sent_at.timestamp())),
-        SIGNATURE_HEADER: Webhook(secret).sign(message_id, sent_at, body),
-    }
 
 
 def new_event(event_type: str, data: Mapping[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
@@ -410,7 +388,7 @@ class WebhookDispatcher:
         delivery = job.delivery
         url = httpx.URL(delivery.url)
         try:
-            attempt.headers = signed_headers(job.secret, delivery.message_id, job.body)
+            attempt.headers = signed_headers(job.secret, delivery.message_id, int(time.time()), job.body)
         except ValueError:  # binascii.Error too: a stored secret that is not base64 (never one the API made)
             attempt.error = "the webhook's secret is not whsec_ followed by base64: nothing could be signed"
             return

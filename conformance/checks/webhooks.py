@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from conformance import standard_webhooks
 from conformance.budget import OutOfTime
 from conformance.checks.base import Note, Scenario, problem, scenario_check
 from conformance.checks.webhook_events import Cause, Fired, causes
@@ -32,6 +31,7 @@ from conformance.operations import Contract, Operation
 from conformance.results import CheckResult, Problem, skipped, verdict
 from conformance.webhook_contract import WebhookRegistration, registering_operations, registrations
 from conformance.webhook_inbox import ALWAYS, Arrival, Box, Inbox
+from contract import standard_webhooks
 
 FAMILY = "webhooks"
 INBOX = "webhook inbox"

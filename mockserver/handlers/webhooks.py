@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from contract.standard_webhooks import new_secret
 from mockserver.handlers.common import Clock, ResourceHandlers, created_reply, utc_now
 from mockserver.pipeline.errors import ApiError, conflict, not_found, sentence, validation_failed
 from mockserver.pipeline.reply import Call, Reply
@@ -18,7 +19,6 @@ from mockserver.presentation import Views, pick
 from mockserver.stores.base import Store
 from mockserver.stores.timestamps import format_timestamp
 from mockserver.webhook_targets import TargetPolicy, TargetRefused
-from mockserver.webhooks import new_secret
 
 KIND = "webhooks"
 MAX_WEBHOOKS_PER_PROJECT = 100

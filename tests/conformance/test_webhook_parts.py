@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance import engine, standard_webhooks
+from conformance import engine
 from conformance.checks import select
 from conformance.checks.base import Scenario
 from conformance.checks.webhook_events import TRIGGER, causes, resource_name
@@ -21,6 +21,7 @@ from conformance.results import Status
 from conformance.target import Target
 from conformance.webhook_contract import registrations
 from conformance.webhook_inbox import ALWAYS, MAX_BODY, Inbox
+from contract import standard_webhooks
 from tests.support.apps import hermetic_app
 from tests.support.servers import free_port
 

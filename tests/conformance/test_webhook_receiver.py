@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from conformance import receiver_check, standard_webhooks
+from conformance import receiver_check
 from conformance.cli import run_cli
 from conformance.operations import Contract
 from conformance.webhook_contract import registrations
+from contract import standard_webhooks
 from tests.support import sample_receivers as samples
 from tests.support.servers import free_port
 

@@ -19,9 +19,9 @@ import orjson
 import pytest
 from standardwebhooks import WebhookVerificationError
 
+from contract.standard_webhooks import new_secret
 from mockserver.app import create_app
 from mockserver.settings import Settings
-from mockserver.webhooks import new_secret
 from tests.mockserver.test_webhook_trigger import arrived, subscribe
 from tests.support.servers import served
 from tests.support.webhook_receiver import Receiver

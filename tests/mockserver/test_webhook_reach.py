@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from contract.standard_webhooks import new_secret
 from mockserver.webhook_targets import AllowEntry, TargetPolicy, TargetRefused
-from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, new_event, new_secret
+from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, new_event
 from tests.support.servers import live_mock
 from tests.support.webhook_receiver import Receiver, SilentReceiver
 

@@ -17,9 +17,10 @@ import orjson
 import pytest
 
 from contract.spec import bundled
+from contract.standard_webhooks import new_secret
 from mockserver.app import create_app
 from mockserver.settings import DEFAULT_WEBHOOK_RETRY_SCHEDULE, Settings, SettingsError
-from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, new_event, new_secret
+from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher, new_event
 from tests.mockserver.test_webhook_deliveries import verifies
 from tests.mockserver.test_webhook_trigger import STANDARD, arrived, hissuno_mock, subscribe
 from tests.support.servers import live_mock, served

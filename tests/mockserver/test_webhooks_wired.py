@@ -19,10 +19,11 @@ from jsonschema import Draft4Validator
 from schemathesis.specs.openapi.converter import to_json_schema
 
 from contract.spec import bundled
+from contract.standard_webhooks import ID_HEADER, new_secret
 from mockserver.app import create_app
 from mockserver.pipeline.validate.formats import format_checker
 from mockserver.settings import Settings
-from mockserver.webhooks import ID_HEADER, DeliveryPolicy, WebhookDispatcher, new_secret
+from mockserver.webhooks import DeliveryPolicy, WebhookDispatcher
 from tests.mockserver.test_webhook_deliveries import verifies
 from tests.support.servers import served
 from tests.support.webhook_receiver import Receiver

@@ -1,7 +1,8 @@
 """Standard Webhooks (https://www.standardwebhooks.com) signing and verification, through the reference library.
 
-Both webhook checks speak it: the sender family verifies what a server delivers, the receiver command signs
-what it sends a user's endpoint. A delivery carries ``webhook-id``, ``webhook-timestamp`` (Unix seconds) and
+The contract's callbacks declare it, so it lives here: the mock signs its deliveries with it, the conformance
+suite's sender family verifies what a server delivers, and its receiver command signs what it sends a user's
+endpoint. A delivery carries ``webhook-id``, ``webhook-timestamp`` (Unix seconds) and
 ``webhook-signature`` (a space-separated list of ``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``),
 keyed with the base64 part of a ``whsec_`` secret. The library's ``verify`` judges signature and timestamp
 together; the sender checks judge them apart (:func:`signature_matches`, :func:`timestamp_skew`) so that a stale
