@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema_rs
 
 from contract.openapi31 import to_openapi_31
-from contract.pointer import escape, unescape
+from contract.pointer import escape, resolve
 from mockserver.stores.base import EVENT_NAMES, Store
 from mockserver.stores.query import Doc
 from mockserver.webhooks import WebhookRelay, new_event
@@ -130,19 +130,10 @@ def _payload_pointer(document: Mapping[str, Any]) -> str:
     raise ValueError("the document declares no webhook deliveries (callbacks)")
 
 
-def _resolve(document: Mapping[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[unescape(part)]
-        node = target
-    return node
-
-
 def _event_types(document: Mapping[str, Any], pointer: str) -> tuple[str, ...]:
     """The ``type`` values the payload schema allows."""
-    schema = _resolve(document, {"$ref": pointer})
-    kind = _resolve(document, (schema.get("properties") or {}).get("type", {}))
+    schema = resolve(document, {"$ref": pointer})
+    kind = resolve(document, (schema.get("properties") or {}).get("type", {}))
     return tuple(value for value in kind.get("enum", ()) if isinstance(value, str) and re.match(r"^\w+\.\w+$", value))
 
 
@@ -153,8 +144,8 @@ def _response_examples(document: Mapping[str, Any]) -> Iterator[tuple[Any, Any]]
             if not isinstance(operation, dict):
                 continue
             for response in (operation.get("responses") or {}).values():
-                media = (_resolve(document, response).get("content") or {}).get(JSON) or {}
+                media = (resolve(document, response).get("content") or {}).get(JSON) or {}
                 if "example" in media:
                     yield media.get("schema"), media["example"]
                 for example in (media.get("examples") or {}).values():
-                    yield media.get("schema"), _resolve(document, example).get("value")
+                    yield media.get("schema"), resolve(document, example).get("value")
