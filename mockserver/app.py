@@ -95,8 +95,8 @@ def create_app(settings: Settings | None = None, *, webhooks: WebhookDispatcher 
     projects = [project.id for project in fixture.projects]
     controls = MockControls(store, authenticator, limiter, {name: base for name, (base, _) in mounted.items()},
                             webhooks, projects=projects,
-                            trigger=EventTrigger(bundled("v1"), store, views.summary, relay, projects))
-    controls.reset_hooks.append(processing.cancel)
+                            trigger=EventTrigger(bundled("v1"), store, views.summary, relay, projects),
+                            on_reset=[processing.cancel])
     pipeline = PipelineConfig(
         authenticator=authenticator,
         gate=Gate(limiter, _project_param(bundled("internal")), controls_policy),

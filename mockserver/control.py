@@ -76,7 +76,9 @@ class MockControls:
 
     def __init__(self, store: Store, authenticator: Authenticator, limiter: RateLimiter,
                  documents: dict[str, str], webhooks: WebhookDispatcher | None = None, *,
-                 projects: Sequence[str] = (), trigger: EventTrigger | None = None) -> None:
+                 projects: Sequence[str] = (), trigger: EventTrigger | None = None,
+                 on_reset: Sequence[ResetHook] = ()) -> None:
+        """``on_reset``: what else ``POST /__mock/reset`` forgets (background work still to come)."""
         self.store = store
         self.authenticator = authenticator
         self.projects = list(projects)
@@ -84,7 +86,7 @@ class MockControls:
         self.documents = documents
         self.webhooks = webhooks or WebhookDispatcher()
         self.trigger = trigger
-        self.reset_hooks: list[ResetHook] = []
+        self.on_reset = tuple(on_reset)
 
     def routes(self) -> list[tuple[str, str, Callable[[Request], Awaitable[Response]], list[str]]]:
         """``(path, name, endpoint, methods)`` for ``app.add_url_rule``."""
@@ -104,7 +106,7 @@ class MockControls:
         self.store.reset()
         await self.limiter.reset()
         self.webhooks.clear()
-        for hook in self.reset_hooks:
+        for hook in self.on_reset:
             result = hook()
             if inspect.isawaitable(result):
                 await result
