@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from conformance.checks.base import Created, Scenario, page_ids, problem, scenario_check
-from conformance.client import Credential
+from conformance.client import Credential, Exchange
 from conformance.operations import Contract, Operation
 from conformance.results import CheckResult, Problem, verdict
 
@@ -60,8 +60,9 @@ def _probe(scenario: Scenario) -> Operation:
     return next(op for op in scenario.contract.lists if not op.owner_only)
 
 
-def _as_key(secret: str) -> Credential:
-    return Credential("NEW_HISSUNO_KEY", secret)
+def _with_key(scenario: Scenario, probe: Operation, secret: str) -> Exchange:
+    """The probe's first page, asked with the new key alone."""
+    return scenario.send(probe, None, credential=Credential("NEW_HISSUNO_KEY", secret), params={"limit": 1})
 
 
 @scenario_check(
@@ -75,7 +76,7 @@ def created_key_works(scenario: Scenario) -> Iterator[CheckResult]:
         created, secret, problems = _made(scenario)
         if secret is not None and created.id is not None:
             probe = _probe(scenario)
-            used = scenario.send(probe, None, credential=_as_key(secret), params={"limit": 1})
+            used = _with_key(scenario, probe, secret)
             main = scenario.send(probe, params={"limit": 1})
             if used.status != 200:
                 problems.append(problem(f"the new key on the next request: expected 200, got {used.status}", used))
@@ -97,9 +98,9 @@ def revoked_key_refused(scenario: Scenario) -> Iterator[CheckResult]:
         created, secret, problems = _made(scenario)
         if secret is not None and created.id is not None:
             probe = _probe(scenario)
-            before = scenario.send(probe, None, credential=_as_key(secret), params={"limit": 1})
+            before = _with_key(scenario, probe, secret)
             revoked = scenario.send(operation, ids={operation.path_parameters[0]: created.id})
-            after = scenario.send(probe, None, credential=_as_key(secret), params={"limit": 1})
+            after = _with_key(scenario, probe, secret)
             if before.status != 200:
                 problems.append(problem(f"the new key before its revocation: expected 200, got {before.status}",
                                         before))
