@@ -13,13 +13,14 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import httpx
 from standardwebhooks import Webhook
 
 from tests.support.mutants import Answer, Message, Mutant, Receive, Scope, Send, with_header
+from tests.support.webhook_receiver import post_handler
 
 REGISTRATION = ("POST", "/v1/webhooks")
 FORWARD_TIMEOUT = 5.0
@@ -59,7 +60,7 @@ class RelayingMutant(Mutant):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.routes: dict[str, Route] = {}
-        self.relay = ThreadingHTTPServer(("127.0.0.1", 0), self._relay_handler())
+        self.relay = ThreadingHTTPServer(("127.0.0.1", 0), post_handler(self._relay))
         self.relay.daemon_threads = True
         threading.Thread(target=self.relay.serve_forever, daemon=True).start()
 
@@ -102,23 +103,10 @@ class RelayingMutant(Mutant):
         self.routes[token] = route
         return json.dumps({**registration, "url": route.relay_url}).encode()
 
-    def _relay_handler(self) -> type[BaseHTTPRequestHandler]:
-        mutant = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                route = mutant.routes.get(self.path.rsplit("/", 1)[-1])
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                status = mutant.deliver(route, headers, body) if route is not None else 404
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
+    def _relay(self, path: str, headers: dict[str, str], body: bytes) -> int:
+        route = self.routes.get(path.rsplit("/", 1)[-1])
+        lowered = {k.lower(): v for k, v in headers.items()}
+        return self.deliver(route, lowered, body) if route is not None else 404
 
 
 async def _read(receive: Receive) -> bytes:

@@ -14,10 +14,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from tests.support.webhook_receiver import post_handler
 
 # Ids are remembered for twice the tolerance (a replay older than that fails the timestamp check anyway).
 REMEMBER_SECONDS = 600
@@ -34,7 +36,7 @@ class SampleReceiver:
         self.seen: OrderedDict[str, float] = OrderedDict()
         self.answers: list[int] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), post_handler(self._answer))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/hissuno"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -65,22 +67,10 @@ class SampleReceiver:
             self.seen[message_id] = now
             return True
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = receiver.handle({k.lower(): v for k, v in self.headers.items()}, body)
-                receiver.answers.append(status)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
+    def _answer(self, path: str, headers: dict[str, str], body: bytes) -> int:
+        status = self.handle({k.lower(): v for k, v in headers.items()}, body)
+        self.answers.append(status)
+        return status
 
     def __enter__(self) -> SampleReceiver:
         self.thread.start()

@@ -1,12 +1,34 @@
 """Real webhook receivers on 127.0.0.1 (a thread of this process): one that records each delivery and can fail the
-first N of them, and one that accepts connections and never answers."""
+first N of them, and one that accepts connections and never answers; :func:`post_handler`, the request handler
+every receiver of the test harness is built on."""
 
 from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+PostAnswer = Callable[[str, dict[str, str], bytes], int]
+"""``(path, headers as sent, body)`` -> the status to answer a POST with."""
+
+
+def post_handler(answer: PostAnswer) -> type[BaseHTTPRequestHandler]:
+    """A handler that reads each POST whole and answers the status ``answer`` gives, with no body; it logs nothing."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status = answer(self.path, dict(self.headers), body)
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Handler
 
 
 class Receiver:
@@ -15,23 +37,14 @@ class Receiver:
     def __init__(self, fail_first: int = 0, status_on_failure: int = 503) -> None:
         self.requests: list[dict[str, Any]] = []
         self.fail_first = fail_first
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                status = status_on_failure if len(receiver.requests) <= receiver.fail_first else 204
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.status_on_failure = status_on_failure
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), post_handler(self._record))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _record(self, path: str, headers: dict[str, str], body: bytes) -> int:
+        self.requests.append({"headers": headers, "body": body})
+        return self.status_on_failure if len(self.requests) <= self.fail_first else 204
 
     def __enter__(self) -> Receiver:
         self.thread.start()
